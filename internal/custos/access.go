@@ -1,0 +1,76 @@
+package custos
+
+import (
+	"context"
+	"strconv"
+)
+
+// Role is what a person may do inside one team.
+type Role string
+
+const (
+	RoleOfficer Role = "officer"
+	RoleManager Role = "manager"
+	RoleAuditor Role = "auditor"
+	RoleAdmin   Role = "admin"
+)
+
+// Roles lists every team role.
+var Roles = []Role{RoleOfficer, RoleManager, RoleAuditor, RoleAdmin}
+
+// Valid reports whether r is one of Roles.
+func (r Role) Valid() bool {
+	for _, x := range Roles {
+		if r == x {
+			return true
+		}
+	}
+	return false
+}
+
+// Organisation-wide roles are derived from team memberships: every user is a
+// member; an admin of any team administers the organisation (users, teams,
+// catalogue, templates); an auditor of any team may verify the audit chain.
+const (
+	OrgRoleMember  = "member"
+	OrgRoleAdmin   = "org-admin"
+	OrgRoleAuditor = "org-auditor"
+)
+
+// Object is a kind of thing a permission is about.
+type Object string
+
+// Action is what is done to an object.
+type Action string
+
+// The objects and actions of the authorization policy (policies/policy.csv).
+// Routes name their permission with these constants, never with a URL.
+const (
+	ObjSelf       Object = "self"
+	ObjSession    Object = "session"
+	ObjToken      Object = "token"
+	ObjUser       Object = "user"
+	ObjTeam       Object = "team"
+	ObjMembership Object = "membership"
+	ObjCustodian  Object = "custodian"
+	ObjTemplate   Object = "template"
+	ObjAudit      Object = "audit"
+
+	ActRead   Action = "read"
+	ActCreate Action = "create"
+	ActUpdate Action = "update"
+	ActDelete Action = "delete"
+	ActVerify Action = "verify"
+)
+
+// OrgDomain is the authorization domain of organisation-wide objects.
+const OrgDomain = "org"
+
+// TeamDomain is the authorization domain of one team's objects.
+func TeamDomain(teamID int64) string { return "team:" + strconv.FormatInt(teamID, 10) }
+
+// Authorizer decides whether a user may act on an object in a domain. A grant
+// in OrgDomain holds in every team.
+type Authorizer interface {
+	Allowed(ctx context.Context, userID int64, domain string, obj Object, act Action) (bool, error)
+}

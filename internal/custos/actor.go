@@ -1,0 +1,39 @@
+package custos
+
+import "context"
+
+// Actor is who is making a request: a signed-in user, or nobody.
+type Actor struct {
+	UserID int64
+	Email  string
+	// ReadOnly is set for requests authenticated by a read-only API token.
+	ReadOnly bool
+	// SessionID is set for cookie sessions, TokenID for API tokens.
+	SessionID int64
+	TokenID   int64
+}
+
+type actorKey struct{}
+type requestIDKey struct{}
+
+// WithActor returns a context carrying the actor.
+func WithActor(ctx context.Context, a Actor) context.Context {
+	return context.WithValue(ctx, actorKey{}, a)
+}
+
+// ActorFrom returns the actor in ctx, the zero Actor when anonymous.
+func ActorFrom(ctx context.Context) Actor {
+	a, _ := ctx.Value(actorKey{}).(Actor)
+	return a
+}
+
+// WithRequestID returns a context carrying the request ID, which audit events record.
+func WithRequestID(ctx context.Context, id string) context.Context {
+	return context.WithValue(ctx, requestIDKey{}, id)
+}
+
+// RequestIDFrom returns the request ID in ctx, or "".
+func RequestIDFrom(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey{}).(string)
+	return id
+}

@@ -1,0 +1,185 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+
+	"github.com/custos-dd/custos/internal/custos"
+)
+
+// AuditService reads and verifies the trail.
+type AuditService struct{ db *DB }
+
+// NewAuditService returns the audit service.
+func NewAuditService(db *DB) *AuditService { return &AuditService{db} }
+
+// audit appends an event to the chain inside tx. Locking audit_head's one row
+// serialises appends until the transaction ends, so the chain cannot fork and
+// its order is the commit order. Call it last in a transaction: the lock is
+// held until commit.
+func (tx *Tx) audit(ctx context.Context, ne custos.NewAuditEvent) error {
+	a := custos.ActorFrom(ctx)
+	actor := a.Email
+	var actorID *int64
+	if a.UserID != 0 {
+		id := a.UserID
+		actorID = &id
+	} else {
+		actor = "anonymous"
+	}
+	return tx.appendEvent(ctx, actorID, actor, ne)
+}
+
+func (tx *Tx) appendEvent(ctx context.Context, actorID *int64, actor string, ne custos.NewAuditEvent) error {
+	before, err := jsonValue(ne.Before)
+	if err != nil {
+		return custos.Internal(err)
+	}
+	after, err := jsonValue(ne.After)
+	if err != nil {
+		return custos.Internal(err)
+	}
+	e := custos.AuditEvent{
+		OccurredAt: tx.now,
+		ActorID:    actorID,
+		Actor:      actor,
+		TeamID:     ne.TeamID,
+		Action:     ne.Action,
+		ObjectType: ne.ObjectType,
+		ObjectID:   ne.ObjectID,
+		Before:     before,
+		After:      after,
+		RequestID:  custos.RequestIDFrom(ctx),
+	}
+	var prev []byte
+	if err := tx.QueryRowxContext(ctx,
+		`UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash`).Scan(&e.Seq, &prev); err != nil {
+		return fmt.Errorf("lock audit head: %w", err)
+	}
+	e.PrevHash = prev
+	if e.Hash, err = e.ComputeHash(prev); err != nil {
+		return custos.Internal(err)
+	}
+	if _, err := tx.ExecContext(ctx, `
+		INSERT INTO audit_events (seq, occurred_at, actor_id, actor, team_id, action, object_type,
+			object_id, before, after, request_id, prev_hash, hash)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+		e.Seq, e.OccurredAt, e.ActorID, e.Actor, e.TeamID, e.Action, e.ObjectType,
+		e.ObjectID, nullJSON(e.Before), nullJSON(e.After), e.RequestID, []byte(e.PrevHash), []byte(e.Hash)); err != nil {
+		return fmt.Errorf("insert audit event: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE audit_head SET hash = $1 WHERE id = 1`, []byte(e.Hash)); err != nil {
+		return fmt.Errorf("move audit head: %w", err)
+	}
+	return nil
+}
+
+func nullJSON(b []byte) any {
+	if b == nil {
+		return nil
+	}
+	return string(b)
+}
+
+type auditRow struct {
+	Seq        int64          `db:"seq"`
+	OccurredAt sql.NullTime   `db:"occurred_at"`
+	ActorID    sql.NullInt64  `db:"actor_id"`
+	Actor      string         `db:"actor"`
+	TeamID     sql.NullInt64  `db:"team_id"`
+	Action     string         `db:"action"`
+	ObjectType string         `db:"object_type"`
+	ObjectID   string         `db:"object_id"`
+	Before     sql.NullString `db:"before"`
+	After      sql.NullString `db:"after"`
+	RequestID  string         `db:"request_id"`
+	PrevHash   []byte         `db:"prev_hash"`
+	Hash       []byte         `db:"hash"`
+}
+
+func (r *auditRow) event() *custos.AuditEvent {
+	e := &custos.AuditEvent{
+		Seq: r.Seq, OccurredAt: r.OccurredAt.Time.UTC(), Actor: r.Actor, Action: r.Action,
+		ObjectType: r.ObjectType, ObjectID: r.ObjectID, RequestID: r.RequestID,
+		PrevHash: r.PrevHash, Hash: r.Hash,
+	}
+	if r.ActorID.Valid {
+		e.ActorID = &r.ActorID.Int64
+	}
+	if r.TeamID.Valid {
+		e.TeamID = &r.TeamID.Int64
+	}
+	if r.Before.Valid {
+		e.Before = json.RawMessage(r.Before.String)
+	}
+	if r.After.Valid {
+		e.After = json.RawMessage(r.After.String)
+	}
+	return e
+}
+
+const auditColumns = `seq, occurred_at, actor_id, actor, team_id, action, object_type, object_id,
+	before::text AS before, after::text AS after, request_id, prev_hash, hash`
+
+// ListAuditEvents returns a page of events, newest first.
+func (s *AuditService) ListAuditEvents(ctx context.Context, f custos.AuditFilter) (*custos.AuditPage, error) {
+	if f.Limit <= 0 || f.Limit > 200 {
+		f.Limit = 50
+	}
+	before := f.Before
+	if before <= 0 {
+		before = 1<<63 - 1
+	}
+	var rows []auditRow
+	err := s.db.db.SelectContext(ctx, &rows, `SELECT `+auditColumns+` FROM audit_events
+		WHERE seq < $1 AND ($2::bigint IS NULL OR team_id = $2)
+		ORDER BY seq DESC LIMIT $3`, before, f.TeamID, f.Limit+1)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	page := &custos.AuditPage{Items: []*custos.AuditEvent{}}
+	for i := range rows {
+		if i == f.Limit {
+			next := rows[i-1].Seq
+			page.NextBefore = &next
+			break
+		}
+		page.Items = append(page.Items, rows[i].event())
+	}
+	return page, nil
+}
+
+// VerifyAuditChain walks the whole chain in one consistent snapshot.
+func (s *AuditService) VerifyAuditChain(ctx context.Context) (custos.ChainReport, error) {
+	tx, err := s.db.db.BeginTxx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	if err != nil {
+		return custos.ChainReport{}, mapErr(err)
+	}
+	defer tx.Rollback()
+	var headSeq int64
+	var headHash []byte
+	if err := tx.QueryRowxContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&headSeq, &headHash); err != nil {
+		return custos.ChainReport{}, mapErr(err)
+	}
+	rows, err := tx.QueryxContext(ctx, `SELECT `+auditColumns+` FROM audit_events ORDER BY seq`)
+	if err != nil {
+		return custos.ChainReport{}, mapErr(err)
+	}
+	defer rows.Close()
+	v := custos.NewChainVerifier()
+	for rows.Next() {
+		var r auditRow
+		if err := rows.StructScan(&r); err != nil {
+			return custos.ChainReport{}, mapErr(err)
+		}
+		if !v.Add(r.event()) {
+			break
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return custos.ChainReport{}, mapErr(err)
+	}
+	return v.Finish(headSeq, headHash), nil
+}

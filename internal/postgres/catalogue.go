@@ -1,0 +1,308 @@
+package postgres
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/lib/pq"
+
+	"github.com/custos-dd/custos/internal/custos"
+)
+
+// CatalogueService reads and edits custodians and reads templates.
+type CatalogueService struct{ db *DB }
+
+// NewCatalogueService returns the catalogue service.
+func NewCatalogueService(db *DB) *CatalogueService { return &CatalogueService{db} }
+
+const custodianColumns = `id, slug, name, legal_entity, licences, qualified_custodian, regions, key_management,
+	staking, settlement_network, fee_model, notes, provenance, version, created_at, updated_at`
+
+type custodianRow struct {
+	ID                 int64          `db:"id"`
+	Slug               string         `db:"slug"`
+	Name               string         `db:"name"`
+	LegalEntity        string         `db:"legal_entity"`
+	Licences           []byte         `db:"licences"`
+	QualifiedCustodian bool           `db:"qualified_custodian"`
+	Regions            pq.StringArray `db:"regions"`
+	KeyManagement      pq.StringArray `db:"key_management"`
+	Staking            bool           `db:"staking"`
+	SettlementNetwork  string         `db:"settlement_network"`
+	FeeModel           string         `db:"fee_model"`
+	Notes              string         `db:"notes"`
+	Provenance         []byte         `db:"provenance"`
+	Version            int            `db:"version"`
+	CreatedAt          time.Time      `db:"created_at"`
+	UpdatedAt          time.Time      `db:"updated_at"`
+}
+
+func (r *custodianRow) custodian() (*custos.Custodian, error) {
+	c := &custos.Custodian{ID: r.ID, Slug: r.Slug, Name: r.Name, LegalEntity: r.LegalEntity,
+		QualifiedCustodian: r.QualifiedCustodian, Regions: []string(r.Regions), KeyManagement: []string(r.KeyManagement),
+		Staking: r.Staking, SettlementNetwork: r.SettlementNetwork, FeeModel: r.FeeModel, Notes: r.Notes,
+		Version: r.Version, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
+		Licences: []custos.Licence{}, Provenance: map[string]custos.Provenance{}}
+	if c.Regions == nil {
+		c.Regions = []string{}
+	}
+	if c.KeyManagement == nil {
+		c.KeyManagement = []string{}
+	}
+	if err := json.Unmarshal(r.Licences, &c.Licences); err != nil {
+		return nil, custos.Internal(err)
+	}
+	if err := json.Unmarshal(r.Provenance, &c.Provenance); err != nil {
+		return nil, custos.Internal(err)
+	}
+	return c, nil
+}
+
+type custodianCursor struct {
+	Name string `json:"n"`
+	ID   int64  `json:"i"`
+}
+
+func encodeCursor(c custodianCursor) string {
+	b, _ := json.Marshal(c)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func decodeCursor(s string) (custodianCursor, error) {
+	var c custodianCursor
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err == nil {
+		err = json.Unmarshal(b, &c)
+	}
+	if err != nil || c.ID <= 0 {
+		return c, custos.Invalid("after", "is not a cursor this server issued")
+	}
+	return c, nil
+}
+
+// ListCustodians returns a page of the catalogue ordered by name, after the
+// cursor: keyset pagination, so pages stay stable while entries are added.
+func (s *CatalogueService) ListCustodians(ctx context.Context, f custos.CustodianFilter) (*custos.CustodianPage, error) {
+	if f.Limit <= 0 {
+		f.Limit = 25
+	}
+	if f.Limit > 100 {
+		return nil, custos.Invalid("limit", "must be between 1 and 100")
+	}
+	if f.Region != "" && !contains(custos.Regions, f.Region) {
+		return nil, custos.Invalid("region", "is not a known region")
+	}
+	after := custodianCursor{}
+	if f.After != "" {
+		c, err := decodeCursor(f.After)
+		if err != nil {
+			return nil, err
+		}
+		after = c
+	}
+	var pattern *string
+	if q := strings.TrimSpace(f.Query); q != "" {
+		escaped := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(q)) + "%"
+		pattern = &escaped
+	}
+	var region *string
+	if f.Region != "" {
+		region = &f.Region
+	}
+	var rows []custodianRow
+	err := s.db.db.SelectContext(ctx, &rows, `SELECT `+custodianColumns+` FROM custodians
+		WHERE ($1::text IS NULL OR lower(name) LIKE $1 OR lower(legal_entity) LIKE $1 OR lower(notes) LIKE $1)
+		  AND ($2::text IS NULL OR $2 = ANY (regions))
+		  AND ($3::boolean IS NULL OR qualified_custodian = $3)
+		  AND (lower(name), id) > ($4, $5)
+		ORDER BY lower(name), id
+		LIMIT $6`, pattern, region, f.Qualified, after.Name, after.ID, f.Limit+1)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	page := &custos.CustodianPage{Items: []*custos.Custodian{}}
+	for i := range rows {
+		if i == f.Limit {
+			last := page.Items[len(page.Items)-1]
+			page.NextCursor = encodeCursor(custodianCursor{Name: strings.ToLower(last.Name), ID: last.ID})
+			break
+		}
+		c, err := rows[i].custodian()
+		if err != nil {
+			return nil, err
+		}
+		page.Items = append(page.Items, c)
+	}
+	return page, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// FindCustodian returns one catalogue entry.
+func (s *CatalogueService) FindCustodian(ctx context.Context, id int64) (*custos.Custodian, error) {
+	var r custodianRow
+	if err := s.db.db.GetContext(ctx, &r, `SELECT `+custodianColumns+` FROM custodians WHERE id = $1`, id); err != nil {
+		return nil, mapErr(orNotFound(err, "custodian"))
+	}
+	return r.custodian()
+}
+
+func factArgs(f custos.CustodianFacts) (licences, provenance []byte, err error) {
+	if f.Licences == nil {
+		f.Licences = []custos.Licence{}
+	}
+	if f.Provenance == nil {
+		f.Provenance = map[string]custos.Provenance{}
+	}
+	if licences, err = json.Marshal(f.Licences); err != nil {
+		return nil, nil, err
+	}
+	provenance, err = json.Marshal(f.Provenance)
+	return licences, provenance, err
+}
+
+// CreateCustodian adds an entry to the catalogue.
+func (s *CatalogueService) CreateCustodian(ctx context.Context, f custos.CustodianFacts) (*custos.Custodian, error) {
+	if err := f.Validate(); err != nil {
+		return nil, err
+	}
+	licences, provenance, err := factArgs(f)
+	if err != nil {
+		return nil, custos.Internal(err)
+	}
+	var out *custos.Custodian
+	err = s.db.inTx(ctx, func(tx *Tx) error {
+		var r custodianRow
+		if err := tx.GetContext(ctx, &r, `INSERT INTO custodians (slug, name, legal_entity, licences, qualified_custodian,
+			regions, key_management, staking, settlement_network, fee_model, notes, provenance, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING `+custodianColumns,
+			f.Slug, f.Name, f.LegalEntity, string(licences), f.QualifiedCustodian, pq.StringArray(f.Regions),
+			pq.StringArray(nonNil(f.KeyManagement)), f.Staking, f.SettlementNetwork, f.FeeModel, f.Notes, string(provenance), tx.now); err != nil {
+			return err
+		}
+		var err error
+		if out, err = r.custodian(); err != nil {
+			return err
+		}
+		return tx.audit(ctx, custos.NewAuditEvent{Action: "custodian.create", ObjectType: "custodian",
+			ObjectID: strconv.FormatInt(out.ID, 10), After: out})
+	})
+	return out, err
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// UpdateCustodian replaces an entry's facts when version is the current one.
+func (s *CatalogueService) UpdateCustodian(ctx context.Context, id int64, version int, f custos.CustodianFacts) (*custos.Custodian, error) {
+	if err := f.Validate(); err != nil {
+		return nil, err
+	}
+	licences, provenance, err := factArgs(f)
+	if err != nil {
+		return nil, custos.Internal(err)
+	}
+	var out *custos.Custodian
+	err = s.db.inTx(ctx, func(tx *Tx) error {
+		var old custodianRow
+		if err := tx.GetContext(ctx, &old, `SELECT `+custodianColumns+` FROM custodians WHERE id = $1 FOR UPDATE`, id); err != nil {
+			return orNotFound(err, "custodian")
+		}
+		if old.Version != version {
+			return custos.Errorf(custos.ECONFLICT, "the custodian was changed by someone else (version %d, you sent %d); reload it", old.Version, version)
+		}
+		before, err := old.custodian()
+		if err != nil {
+			return err
+		}
+		var r custodianRow
+		if err := tx.GetContext(ctx, &r, `UPDATE custodians SET slug = $2, name = $3, legal_entity = $4, licences = $5,
+			qualified_custodian = $6, regions = $7, key_management = $8, staking = $9, settlement_network = $10,
+			fee_model = $11, notes = $12, provenance = $13, version = version + 1, updated_at = $14
+			WHERE id = $1 RETURNING `+custodianColumns,
+			id, f.Slug, f.Name, f.LegalEntity, string(licences), f.QualifiedCustodian, pq.StringArray(f.Regions),
+			pq.StringArray(nonNil(f.KeyManagement)), f.Staking, f.SettlementNetwork, f.FeeModel, f.Notes, string(provenance), tx.now); err != nil {
+			return err
+		}
+		if out, err = r.custodian(); err != nil {
+			return err
+		}
+		return tx.audit(ctx, custos.NewAuditEvent{Action: "custodian.update", ObjectType: "custodian",
+			ObjectID: strconv.FormatInt(id, 10), Before: before, After: out})
+	})
+	return out, err
+}
+
+// ListTemplates returns every template version.
+func (s *CatalogueService) ListTemplates(ctx context.Context) ([]custos.TemplateSummary, error) {
+	out := []custos.TemplateSummary{}
+	err := s.db.db.SelectContext(ctx, &out, `SELECT id, family, version, name, description, created_at
+		FROM templates ORDER BY family, version DESC`)
+	for i := range out {
+		out[i].CreatedAt = out[i].CreatedAt.UTC()
+	}
+	return out, mapErr(err)
+}
+
+// FindTemplate returns a template version with its criteria, checklist and red-flag catalogue.
+func (s *CatalogueService) FindTemplate(ctx context.Context, id int64) (*custos.Template, error) {
+	var t custos.Template
+	if err := s.db.db.GetContext(ctx, &t, `SELECT id, family, version, name, description, created_at
+		FROM templates WHERE id = $1`, id); err != nil {
+		return nil, mapErr(orNotFound(err, "template"))
+	}
+	t.CreatedAt = t.CreatedAt.UTC()
+	t.Criteria = []custos.Criterion{}
+	if err := s.db.db.SelectContext(ctx, &t.Criteria, `SELECT key, name, description, weight
+		FROM template_criteria WHERE template_id = $1 ORDER BY position`, id); err != nil {
+		return nil, mapErr(err)
+	}
+	var sections []struct {
+		Key   string `db:"key"`
+		Title string `db:"title"`
+	}
+	if err := s.db.db.SelectContext(ctx, &sections, `SELECT key, title FROM template_sections
+		WHERE template_id = $1 ORDER BY position`, id); err != nil {
+		return nil, mapErr(err)
+	}
+	var items []struct {
+		custos.ChecklistItem
+		SectionKey string `db:"section_key"`
+	}
+	if err := s.db.db.SelectContext(ctx, &items, `SELECT i.id, i.key, i.prompt, i.guidance, i.evidence_required, i.section_key
+		FROM template_items i JOIN template_sections s ON s.template_id = i.template_id AND s.key = i.section_key
+		WHERE i.template_id = $1 ORDER BY s.position, i.position`, id); err != nil {
+		return nil, mapErr(err)
+	}
+	t.Sections = make([]custos.ChecklistSection, len(sections))
+	index := map[string]int{}
+	for i, sec := range sections {
+		t.Sections[i] = custos.ChecklistSection{Key: sec.Key, Title: sec.Title, Items: []custos.ChecklistItem{}}
+		index[sec.Key] = i
+	}
+	for _, it := range items {
+		i := index[it.SectionKey]
+		t.Sections[i].Items = append(t.Sections[i].Items, it.ChecklistItem)
+	}
+	t.RedFlags = []custos.RedFlagDefinition{}
+	if err := s.db.db.SelectContext(ctx, &t.RedFlags, `SELECT id, key, title, description, default_severity, origin, mandate_rule
+		FROM template_red_flags WHERE template_id = $1 ORDER BY position`, id); err != nil {
+		return nil, mapErr(err)
+	}
+	return &t, nil
+}
