@@ -26,7 +26,7 @@ func (tx *Tx) audit(ctx context.Context, ne custos.NewAuditEvent) error {
 	if a.UserID != 0 {
 		id := a.UserID
 		actorID = &id
-	} else {
+	} else if actor == "" {
 		actor = "anonymous"
 	}
 	return tx.appendEvent(ctx, actorID, actor, ne)

@@ -219,3 +219,12 @@ func (s *TeamService) RemoveMember(ctx context.Context, teamID, userID int64, ro
 			Before:   map[string]any{"team_id": teamID, "user_id": userID, "role": role}})
 	})
 }
+
+// FindTeamByName returns the team with a name, compared without case.
+func (s *TeamService) FindTeamByName(ctx context.Context, name string) (*custos.Team, error) {
+	var r teamRow
+	if err := s.db.db.GetContext(ctx, &r, `SELECT `+teamColumns+` FROM teams WHERE lower(name) = lower($1)`, name); err != nil {
+		return nil, mapErr(orNotFound(err, "team"))
+	}
+	return r.team(), nil
+}

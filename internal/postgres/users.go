@@ -159,3 +159,14 @@ func (tx *Tx) notifyAuthz(ctx context.Context) error {
 	_, err := tx.ExecContext(ctx, `SELECT pg_notify($1, '')`, AuthzChannel)
 	return err
 }
+
+// FindUserByEmail returns the account with an address.
+func (s *UserService) FindUserByEmail(ctx context.Context, email string) (*custos.User, error) {
+	var r userRow
+	err := s.db.db.GetContext(ctx, &r, `SELECT id, email, name, password_hash, disabled, created_at, updated_at
+		FROM users WHERE email = $1`, custos.NormalizeEmail(email))
+	if err != nil {
+		return nil, mapErr(orNotFound(err, "user"))
+	}
+	return r.user(), nil
+}

@@ -1,0 +1,371 @@
+// Command custos runs the Custos server and its administration tasks.
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"os/user"
+	"strconv"
+	"syscall"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/custos-dd/custos/frontend"
+	"github.com/custos-dd/custos/internal/authz"
+	"github.com/custos-dd/custos/internal/config"
+	"github.com/custos-dd/custos/internal/custos"
+	"github.com/custos-dd/custos/internal/demo"
+	"github.com/custos-dd/custos/internal/httpapi"
+	"github.com/custos-dd/custos/internal/postgres"
+)
+
+const usage = `custos: due-diligence workflow for choosing a crypto custodian
+
+usage:
+  custos serve                  run the HTTP server (custos serve --help lists its settings)
+  custos migrate                apply database migrations
+  custos seed                   add the demo teams and accounts (password: CUSTOS_DEMO_PASSWORD, or generated)
+  custos user add --email E --name N     create an account (password from CUSTOS_PASSWORD, or generated)
+  custos team add --name N      create a team
+  custos member add --team T --email E --role R   give a user a role (officer, manager, auditor, admin) in a team
+  custos audit verify           walk the audit chain and name the first broken event
+
+Every command reads DATABASE_URL.
+`
+
+func main() {
+	if err := run(context.Background(), os.Args[1:], os.Stdout, os.Getenv); err != nil {
+		fmt.Fprintln(os.Stderr, "custos:", err)
+		var ee exitError
+		if errors.As(err, &ee) {
+			os.Exit(int(ee))
+		}
+		os.Exit(1)
+	}
+}
+
+type exitError int
+
+func (e exitError) Error() string { return "exit " + strconv.Itoa(int(e)) }
+
+func run(ctx context.Context, args []string, out io.Writer, getenv func(string) string) error {
+	if len(args) == 0 {
+		fmt.Fprint(out, usage)
+		return exitError(2)
+	}
+	cmd := args[0]
+	if len(args) > 1 && (cmd == "user" || cmd == "team" || cmd == "member" || cmd == "audit") {
+		cmd += " " + args[1]
+		args = args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return serve(ctx, args[1:], out, getenv)
+	case "migrate":
+		return migrate(ctx, out, getenv)
+	case "seed":
+		return seed(ctx, out, getenv)
+	case "user add":
+		return userAdd(ctx, args[1:], out, getenv)
+	case "team add":
+		return teamAdd(ctx, args[1:], out, getenv)
+	case "member add":
+		return memberAdd(ctx, args[1:], out, getenv)
+	case "audit verify":
+		return auditVerify(ctx, out, getenv)
+	case "help", "-h", "--help":
+		fmt.Fprint(out, usage)
+		return nil
+	}
+	fmt.Fprint(out, usage)
+	return fmt.Errorf("unknown command %q", cmd)
+}
+
+// cliContext marks writes made from the command line in the audit trail.
+func cliContext(ctx context.Context) context.Context {
+	name := "unknown"
+	if u, err := user.Current(); err == nil {
+		name = u.Username
+	}
+	return custos.WithActor(ctx, custos.Actor{Email: "cli:" + name})
+}
+
+func openDB(ctx context.Context, getenv func(string) string) (*postgres.DB, error) {
+	url := getenv("DATABASE_URL")
+	if url == "" {
+		return nil, errors.New("DATABASE_URL is not set; point it at a PostgreSQL database")
+	}
+	return postgres.Open(ctx, url, 4)
+}
+
+func migrate(ctx context.Context, out io.Writer, getenv func(string) string) error {
+	db, err := openDB(ctx, getenv)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	applied, err := postgres.Migrate(ctx, db.SQL())
+	for _, name := range applied {
+		fmt.Fprintln(out, "applied", name)
+	}
+	if err == nil && len(applied) == 0 {
+		fmt.Fprintln(out, "the database is up to date")
+	}
+	return err
+}
+
+func randomPassword() string {
+	b := make([]byte, 12)
+	rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func seed(ctx context.Context, out io.Writer, getenv func(string) string) error {
+	db, err := openDB(ctx, getenv)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	password := getenv("CUSTOS_DEMO_PASSWORD")
+	if password == "" {
+		password = randomPassword()
+	} else if len(password) < custos.MinPasswordLength {
+		return fmt.Errorf("CUSTOS_DEMO_PASSWORD must be at least %d characters", custos.MinPasswordLength)
+	}
+	if err := demo.Seed(cliContext(ctx), postgres.NewUserService(db), postgres.NewTeamService(db), password); err != nil {
+		return err
+	}
+	fmt.Fprintln(out, "Demo logins (every one with the password below):")
+	for _, l := range demo.Logins {
+		fmt.Fprintf(out, "  %-28s %-8s in %s\n", l.Email, l.Role, l.Team)
+	}
+	fmt.Fprintf(out, "Password: %s\n", password)
+	return nil
+}
+
+func userAdd(ctx context.Context, args []string, out io.Writer, getenv func(string) string) error {
+	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
+	email := fs.String("email", "", "e-mail address (the login)")
+	name := fs.String("name", "", "full name")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	password, generated := getenv("CUSTOS_PASSWORD"), false
+	if password == "" {
+		password, generated = randomPassword(), true
+	}
+	db, err := openDB(ctx, getenv)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	u, err := postgres.NewUserService(db).CreateUser(cliContext(ctx), custos.NewUser{Email: *email, Name: *name, Password: password})
+	if err != nil {
+		return describe(err)
+	}
+	fmt.Fprintf(out, "created user %d <%s>\n", u.ID, u.Email)
+	if generated {
+		fmt.Fprintf(out, "password: %s\n", password)
+	}
+	return nil
+}
+
+func teamAdd(ctx context.Context, args []string, out io.Writer, getenv func(string) string) error {
+	fs := flag.NewFlagSet("team add", flag.ContinueOnError)
+	name := fs.String("name", "", "team name")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	db, err := openDB(ctx, getenv)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	t, err := postgres.NewTeamService(db).CreateTeam(cliContext(ctx), *name)
+	if err != nil {
+		return describe(err)
+	}
+	fmt.Fprintf(out, "created team %d %q\n", t.ID, t.Name)
+	return nil
+}
+
+func memberAdd(ctx context.Context, args []string, out io.Writer, getenv func(string) string) error {
+	fs := flag.NewFlagSet("member add", flag.ContinueOnError)
+	teamName := fs.String("team", "", "team name or ID")
+	email := fs.String("email", "", "the user's e-mail address")
+	role := fs.String("role", "", "officer, manager, auditor or admin")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	db, err := openDB(ctx, getenv)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	teams := postgres.NewTeamService(db)
+	var team *custos.Team
+	if id, perr := strconv.ParseInt(*teamName, 10, 64); perr == nil {
+		team, err = teams.FindTeam(ctx, id)
+	} else {
+		team, err = teams.FindTeamByName(ctx, *teamName)
+	}
+	if err != nil {
+		return describe(err)
+	}
+	u, err := postgres.NewUserService(db).FindUserByEmail(ctx, *email)
+	if err != nil {
+		return describe(err)
+	}
+	if _, err := teams.AddMember(cliContext(ctx), team.ID, u.ID, custos.Role(*role)); err != nil {
+		return describe(err)
+	}
+	fmt.Fprintf(out, "%s is now %s in %s\n", u.Email, *role, team.Name)
+	return nil
+}
+
+func auditVerify(ctx context.Context, out io.Writer, getenv func(string) string) error {
+	db, err := openDB(ctx, getenv)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	r, err := postgres.NewAuditService(db).VerifyAuditChain(ctx)
+	if err != nil {
+		return err
+	}
+	if !r.Valid {
+		fmt.Fprintf(out, "BROKEN at event %d: %s (%d events verified before it)\n", r.Broken.Seq, r.Broken.Reason, r.Checked)
+		return exitError(1)
+	}
+	fmt.Fprintf(out, "OK: %d events verified; head %d %x\n", r.Checked, r.HeadSeq, []byte(r.HeadHash))
+	return nil
+}
+
+// describe turns a domain error into a message for the terminal.
+func describe(err error) error {
+	e := custos.AsError(err)
+	if e.Code == custos.EINTERNAL {
+		return err
+	}
+	msg := e.Message
+	for _, f := range e.Fields {
+		msg += fmt.Sprintf("; %s %s", f.Field, f.Reason)
+	}
+	return errors.New(msg)
+}
+
+func serve(ctx context.Context, args []string, out io.Writer, getenv func(string) string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(out)
+	fs.Usage = func() {
+		fmt.Fprintln(out, "usage: custos serve\n\nSettings (environment variables):")
+		for _, v := range config.Vars {
+			def := v.Default
+			if def == "" {
+				def = "unset"
+			}
+			fmt.Fprintf(out, "  %-24s %s (default: %s)\n", v.Name, v.Help, def)
+		}
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return err
+	}
+	cfg, problems := config.Load(getenv)
+	if len(problems) > 0 {
+		for _, p := range problems {
+			fmt.Fprintln(os.Stderr, "config:", p)
+		}
+		return fmt.Errorf("%d configuration problem(s); custos serve --help lists the settings", len(problems))
+	}
+
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	var log *slog.Logger
+	if cfg.LogFormat == "text" {
+		log = slog.New(slog.NewTextHandler(os.Stderr, opts))
+	} else {
+		log = slog.New(slog.NewJSONHandler(os.Stderr, opts))
+	}
+
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	db, err := postgres.Open(ctx, cfg.DatabaseURL, cfg.DBMaxConns)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	db.SessionPolicy = custos.SessionPolicy{IdleTimeout: cfg.SessionIdle, MaxLifetime: cfg.SessionMax}
+
+	teams := postgres.NewTeamService(db)
+	authorizer, err := authz.New(ctx, teams, log)
+	if err != nil {
+		return fmt.Errorf("load authorization policy: %w (has `custos migrate` run?)", err)
+	}
+	go authorizer.Follow(ctx, cfg.DatabaseURL, postgres.AuthzChannel, time.Minute)
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		collectors.NewDBStatsCollector(db.SQL(), "custos"))
+	catalogue := postgres.NewCatalogueService(db)
+	api := httpapi.New(httpapi.Services{
+		Auth:       postgres.NewAuthService(db),
+		Users:      postgres.NewUserService(db),
+		Teams:      teams,
+		Custodians: catalogue,
+		Templates:  catalogue,
+		Audit:      postgres.NewAuditService(db),
+		Authz:      authorizer,
+		Ready:      db.Ping,
+	}, httpapi.Config{MaxBodyBytes: cfg.MaxBodyBytes, SecureCookies: cfg.SecureCookies, Frontend: frontend.Dist(), Metrics: reg}, log)
+
+	srv := &http.Server{
+		Addr:              cfg.Addr,
+		Handler:           api,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() {
+		scheme := "http"
+		if cfg.TLSCert != "" {
+			scheme = "https"
+		}
+		log.Info("custos is listening", "url", scheme+"://"+cfg.Addr)
+		if cfg.TLSCert != "" {
+			errc <- srv.ListenAndServeTLS(cfg.TLSCert, cfg.TLSKey)
+		} else {
+			errc <- srv.ListenAndServe()
+		}
+	}()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: letting requests in flight finish", "timeout", cfg.ShutdownTimeout.String())
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}

@@ -1,0 +1,133 @@
+// Package config reads Custos's settings from environment variables and
+// reports every problem at once.
+package config
+
+import (
+	"fmt"
+	"log/slog"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the server's configuration.
+type Config struct {
+	DatabaseURL     string
+	Addr            string
+	TLSCert         string
+	TLSKey          string
+	SecureCookies   bool
+	LogLevel        slog.Level
+	LogFormat       string
+	DBMaxConns      int
+	MaxBodyBytes    int64
+	SessionIdle     time.Duration
+	SessionMax      time.Duration
+	ShutdownTimeout time.Duration
+}
+
+// Var documents one environment variable.
+type Var struct {
+	Name, Default, Help string
+}
+
+// Vars lists every variable `custos serve` reads, for --help and the README.
+var Vars = []Var{
+	{"DATABASE_URL", "", "PostgreSQL connection URL (required), e.g. postgres://custos:secret@localhost:5432/custos?sslmode=disable"},
+	{"CUSTOS_ADDR", "127.0.0.1:8080", "host:port to listen on"},
+	{"CUSTOS_TLS_CERT", "", "PEM certificate file; with CUSTOS_TLS_KEY, serve HTTPS"},
+	{"CUSTOS_TLS_KEY", "", "PEM private key file for CUSTOS_TLS_CERT"},
+	{"CUSTOS_SECURE_COOKIES", "true with TLS, else false", "mark cookies Secure and use the __Host- prefix (set true behind an HTTPS proxy)"},
+	{"CUSTOS_LOG_LEVEL", "info", "debug, info, warn or error"},
+	{"CUSTOS_LOG_FORMAT", "json", "json or text"},
+	{"CUSTOS_DB_MAX_CONNS", "20", "largest number of open database connections"},
+	{"CUSTOS_MAX_BODY_BYTES", "1048576", "largest accepted JSON request body"},
+	{"CUSTOS_SESSION_IDLE", "30m", "a session unused this long ends"},
+	{"CUSTOS_SESSION_MAX", "12h", "a session ends this long after login"},
+	{"CUSTOS_SHUTDOWN_TIMEOUT", "15s", "how long to let requests finish on shutdown"},
+}
+
+// Load reads the configuration through getenv. It returns every problem
+// found, one clear sentence each.
+func Load(getenv func(string) string) (Config, []string) {
+	var problems []string
+	bad := func(name, format string, args ...any) {
+		problems = append(problems, name+": "+fmt.Sprintf(format, args...))
+	}
+	get := func(name, def string) string {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			return v
+		}
+		return def
+	}
+	duration := func(name, def string) time.Duration {
+		d, err := time.ParseDuration(get(name, def))
+		if err != nil || d <= 0 {
+			bad(name, "%q is not a positive duration such as 30m or 12h", get(name, def))
+		}
+		return d
+	}
+	integer := func(name, def string, min, max int64) int64 {
+		n, err := strconv.ParseInt(get(name, def), 10, 64)
+		if err != nil || n < min || n > max {
+			bad(name, "%q is not a whole number between %d and %d", get(name, def), min, max)
+		}
+		return n
+	}
+
+	c := Config{
+		DatabaseURL: get("DATABASE_URL", ""),
+		Addr:        get("CUSTOS_ADDR", "127.0.0.1:8080"),
+		TLSCert:     get("CUSTOS_TLS_CERT", ""),
+		TLSKey:      get("CUSTOS_TLS_KEY", ""),
+		LogFormat:   get("CUSTOS_LOG_FORMAT", "json"),
+	}
+	if c.DatabaseURL == "" {
+		bad("DATABASE_URL", "is not set; point it at a PostgreSQL database (make run sets one up for you)")
+	} else if !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
+		bad("DATABASE_URL", "must start with postgres:// or postgresql://")
+	}
+	if _, port, err := net.SplitHostPort(c.Addr); err != nil || port == "" {
+		bad("CUSTOS_ADDR", "%q is not host:port, e.g. 127.0.0.1:8080", c.Addr)
+	}
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		bad("CUSTOS_TLS_CERT", "CUSTOS_TLS_CERT and CUSTOS_TLS_KEY must be set together")
+	}
+	switch v := get("CUSTOS_SECURE_COOKIES", ""); v {
+	case "":
+		c.SecureCookies = c.TLSCert != ""
+	case "true", "1", "yes":
+		c.SecureCookies = true
+	case "false", "0", "no":
+		if c.TLSCert != "" {
+			bad("CUSTOS_SECURE_COOKIES", "cannot be false while serving HTTPS")
+		}
+	default:
+		bad("CUSTOS_SECURE_COOKIES", "%q is not true or false", v)
+	}
+	switch v := get("CUSTOS_LOG_LEVEL", "info"); v {
+	case "debug":
+		c.LogLevel = slog.LevelDebug
+	case "info":
+		c.LogLevel = slog.LevelInfo
+	case "warn":
+		c.LogLevel = slog.LevelWarn
+	case "error":
+		c.LogLevel = slog.LevelError
+	default:
+		bad("CUSTOS_LOG_LEVEL", "%q is not debug, info, warn or error", v)
+	}
+	if c.LogFormat != "json" && c.LogFormat != "text" {
+		bad("CUSTOS_LOG_FORMAT", "%q is not json or text", c.LogFormat)
+	}
+	c.DBMaxConns = int(integer("CUSTOS_DB_MAX_CONNS", "20", 1, 1000))
+	c.MaxBodyBytes = integer("CUSTOS_MAX_BODY_BYTES", "1048576", 1024, 1<<30)
+	c.SessionIdle = duration("CUSTOS_SESSION_IDLE", "30m")
+	c.SessionMax = duration("CUSTOS_SESSION_MAX", "12h")
+	c.ShutdownTimeout = duration("CUSTOS_SHUTDOWN_TIMEOUT", "15s")
+	if c.SessionIdle > 0 && c.SessionMax > 0 && c.SessionIdle > c.SessionMax {
+		bad("CUSTOS_SESSION_IDLE", "must not be longer than CUSTOS_SESSION_MAX")
+	}
+	return c, problems
+}

@@ -1,0 +1,198 @@
+package httpapi
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/custos-dd/custos/internal/custos"
+	"github.com/custos-dd/custos/internal/secret"
+)
+
+const ctxRequestID = "request_id"
+
+var requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+
+// requestID takes the client's X-Request-ID when it is sane, or makes one,
+// and puts it in the response, the log and the audit trail.
+func (s *Server) requestID(c *gin.Context) {
+	id := c.GetHeader("X-Request-ID")
+	if !requestIDPattern.MatchString(id) {
+		b := make([]byte, 12)
+		rand.Read(b)
+		id = hex.EncodeToString(b)
+	}
+	c.Set(ctxRequestID, id)
+	c.Header("X-Request-ID", id)
+	c.Request = c.Request.WithContext(custos.WithRequestID(c.Request.Context(), id))
+	c.Next()
+}
+
+func (s *Server) recoverPanics(c *gin.Context) {
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			s.log.ErrorContext(c.Request.Context(), "panic", "request_id", c.GetString(ctxRequestID), "panic", v)
+			writeProblem(c, http.StatusInternalServerError, "internal error; quote the request ID when you report it", nil)
+		}
+	}()
+	c.Next()
+}
+
+type metrics struct {
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+}
+
+func newMetrics(reg *prometheus.Registry) *metrics {
+	m := &metrics{
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "custos_http_requests_total", Help: "HTTP requests by route, method and status.",
+		}, []string{"route", "method", "status"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "custos_http_request_duration_seconds", Help: "HTTP request latency by route and method.",
+			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
+		}, []string{"route", "method"}),
+	}
+	reg.MustRegister(m.requests, m.latency)
+	return m
+}
+
+// observe records metrics and one structured log line per request. It logs
+// no headers, bodies or query strings, so no password or token can leak.
+func (s *Server) observe(c *gin.Context) {
+	start := time.Now()
+	c.Next()
+	route := c.FullPath()
+	if route == "" {
+		route = "unmatched"
+	}
+	status := c.Writer.Status()
+	d := time.Since(start)
+	s.metrics.requests.WithLabelValues(route, c.Request.Method, strconv.Itoa(status)).Inc()
+	s.metrics.latency.WithLabelValues(route, c.Request.Method).Observe(d.Seconds())
+	level := slogLevel(status)
+	s.log.Log(c.Request.Context(), level, "request",
+		"request_id", c.GetString(ctxRequestID), "method", c.Request.Method, "route", route,
+		"status", status, "duration_ms", float64(d.Microseconds())/1000, "user_id", custos.ActorFrom(c.Request.Context()).UserID)
+}
+
+// contentSecurityPolicy allows the app's own scripts and styles and nothing else.
+const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+func securityHeaders(tls bool) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		h := c.Writer.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Content-Security-Policy", contentSecurityPolicy)
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		if tls {
+			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+		}
+		if strings.HasPrefix(c.Request.URL.Path, "/api/") {
+			// API answers carry account data: never cache them.
+			h.Set("Cache-Control", "no-store")
+		}
+		c.Next()
+	}
+}
+
+// cookieName is the session cookie; over HTTPS the __Host- prefix pins it to
+// this host, path / and Secure.
+func (s *Server) cookieName() string {
+	if s.cfg.SecureCookies {
+		return "__Host-custos_session"
+	}
+	return "custos_session"
+}
+
+// CSRFHeader carries the CSRF token on unsafe cookie-authenticated requests.
+const CSRFHeader = "X-CSRF-Token"
+
+func safeMethod(m string) bool {
+	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
+}
+
+// authenticate resolves the request's credentials: a bearer API token, else
+// the session cookie. fromCookie tells which, for the CSRF check.
+func (s *Server) authenticate(c *gin.Context) (a custos.Actor, fromCookie bool, err error) {
+	if h := c.GetHeader("Authorization"); h != "" {
+		scheme, token, ok := strings.Cut(h, " ")
+		if !ok || !strings.EqualFold(scheme, "Bearer") {
+			return a, false, custos.Errorf(custos.EUNAUTHENTICATED, "use Authorization: Bearer <API token>")
+		}
+		a, err = s.Auth.TokenActor(c.Request.Context(), strings.TrimSpace(token))
+		return a, false, err
+	}
+	cookie, err := c.Cookie(s.cookieName())
+	if err != nil || cookie == "" {
+		return a, false, custos.Errorf(custos.EUNAUTHENTICATED, "sign in first")
+	}
+	a, err = s.Auth.SessionActor(c.Request.Context(), cookie)
+	if err != nil {
+		return a, true, err
+	}
+	if !safeMethod(c.Request.Method) {
+		want := secret.CSRFToken(cookie)
+		if subtle.ConstantTimeCompare([]byte(c.GetHeader(CSRFHeader)), []byte(want)) != 1 {
+			return a, true, custos.Errorf(custos.EFORBIDDEN, "missing or wrong %s header; read csrf_token from GET /api/v1/me", CSRFHeader)
+		}
+	}
+	return a, true, nil
+}
+
+// guard authenticates and authorizes a route before its handler runs:
+// anonymous requests get 401, requests no policy allows 403.
+func (s *Server) guard(r Route) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if r.Public {
+			c.Next()
+			return
+		}
+		actor, _, err := s.authenticate(c)
+		if err != nil {
+			s.writeError(c, err)
+			return
+		}
+		if actor.ReadOnly && !safeMethod(c.Request.Method) {
+			writeProblem(c, http.StatusForbidden, "this API token is read-only", nil)
+			return
+		}
+		domain, ok := r.domain(c)
+		if !ok {
+			return
+		}
+		allowed, err := s.Authz.Allowed(c.Request.Context(), actor.UserID, domain, r.Object, r.Action)
+		if err != nil {
+			s.writeError(c, custos.Internal(err))
+			return
+		}
+		if !allowed {
+			writeProblem(c, http.StatusForbidden, "your roles do not allow this", nil)
+			return
+		}
+		c.Request = c.Request.WithContext(custos.WithActor(c.Request.Context(), actor))
+		c.Next()
+	}
+}
+
+func slogLevel(status int) slog.Level {
+	if status >= 500 {
+		return slog.LevelError
+	}
+	return slog.LevelInfo
+}

@@ -1,0 +1,117 @@
+package httpapi
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/custos-dd/custos/internal/custos"
+)
+
+// TeamFrom says where a route finds the team whose domain it is authorized in.
+type TeamFrom int
+
+const (
+	// OrgWide routes are authorized in the organisation domain.
+	OrgWide TeamFrom = iota
+	// TeamInPath routes name the team in the :teamID path parameter.
+	TeamInPath
+	// TeamInQuery routes may name a team in ?team=; without it they are org-wide.
+	TeamInQuery
+)
+
+// Route is one entry of the route table: where it is, what permission it
+// needs, and its handler. Public routes need no sign-in.
+type Route struct {
+	Method string
+	Path   string
+	Public bool
+	Object custos.Object
+	Action custos.Action
+	Team   TeamFrom
+	handle gin.HandlerFunc
+}
+
+// domain resolves the authorization domain of a request, answering 400 for
+// a malformed team ID.
+func (r Route) domain(c *gin.Context) (string, bool) {
+	var raw string
+	switch r.Team {
+	case TeamInPath:
+		raw = c.Param("teamID")
+	case TeamInQuery:
+		raw = c.Query("team")
+		if raw == "" {
+			return custos.OrgDomain, true
+		}
+	default:
+		return custos.OrgDomain, true
+	}
+	id, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || id <= 0 {
+		field := "teamID"
+		if r.Team == TeamInQuery {
+			field = "team"
+		}
+		writeProblem(c, http.StatusBadRequest, "the request is not valid", []custos.FieldError{{Field: field, Reason: "must be a positive integer"}})
+		return "", false
+	}
+	return custos.TeamDomain(id), true
+}
+
+// routeTable is the one place routes are declared.
+func (s *Server) routeTable() []Route {
+	pub := func(method, path string, h gin.HandlerFunc) Route {
+		return Route{Method: method, Path: path, Public: true, handle: h}
+	}
+	org := func(method, path string, obj custos.Object, act custos.Action, h gin.HandlerFunc) Route {
+		return Route{Method: method, Path: path, Object: obj, Action: act, Team: OrgWide, handle: h}
+	}
+	team := func(method, path string, obj custos.Object, act custos.Action, h gin.HandlerFunc) Route {
+		return Route{Method: method, Path: path, Object: obj, Action: act, Team: TeamInPath, handle: h}
+	}
+	const (
+		GET, POST, PUT, PATCH, DELETE = http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete
+	)
+	return []Route{
+		pub(GET, "/healthz", s.healthz),
+		pub(GET, "/readyz", s.readyz),
+		pub(GET, "/metrics", gin.WrapH(promhttp.HandlerFor(s.cfg.Metrics, promhttp.HandlerOpts{}))),
+		pub(GET, "/api/v1/openapi.json", s.openAPI),
+		pub(GET, "/", s.frontendIndex),
+
+		pub(POST, "/api/v1/session", s.login),
+		org(DELETE, "/api/v1/session", custos.ObjSession, custos.ActDelete, s.logout),
+		org(GET, "/api/v1/me", custos.ObjSelf, custos.ActRead, s.me),
+
+		org(POST, "/api/v1/tokens", custos.ObjToken, custos.ActCreate, s.createToken),
+		org(GET, "/api/v1/tokens", custos.ObjToken, custos.ActRead, s.listTokens),
+		org(DELETE, "/api/v1/tokens/:id", custos.ObjToken, custos.ActDelete, s.revokeToken),
+
+		org(GET, "/api/v1/users", custos.ObjUser, custos.ActRead, s.listUsers),
+		org(POST, "/api/v1/users", custos.ObjUser, custos.ActCreate, s.createUser),
+		org(GET, "/api/v1/users/:id", custos.ObjUser, custos.ActRead, s.getUser),
+		org(PATCH, "/api/v1/users/:id", custos.ObjUser, custos.ActUpdate, s.updateUser),
+
+		org(GET, "/api/v1/teams", custos.ObjTeam, custos.ActRead, s.listTeams),
+		org(POST, "/api/v1/teams", custos.ObjTeam, custos.ActCreate, s.createTeam),
+		team(GET, "/api/v1/teams/:teamID", custos.ObjTeam, custos.ActRead, s.getTeam),
+		team(PATCH, "/api/v1/teams/:teamID", custos.ObjTeam, custos.ActUpdate, s.updateTeam),
+		team(GET, "/api/v1/teams/:teamID/members", custos.ObjMembership, custos.ActRead, s.listMembers),
+		team(POST, "/api/v1/teams/:teamID/members", custos.ObjMembership, custos.ActCreate, s.addMember),
+		team(DELETE, "/api/v1/teams/:teamID/members/:userID/:role", custos.ObjMembership, custos.ActDelete, s.removeMember),
+
+		org(GET, "/api/v1/custodians", custos.ObjCustodian, custos.ActRead, s.listCustodians),
+		org(POST, "/api/v1/custodians", custos.ObjCustodian, custos.ActCreate, s.createCustodian),
+		org(GET, "/api/v1/custodians/:id", custos.ObjCustodian, custos.ActRead, s.getCustodian),
+		org(PUT, "/api/v1/custodians/:id", custos.ObjCustodian, custos.ActUpdate, s.updateCustodian),
+
+		org(GET, "/api/v1/templates", custos.ObjTemplate, custos.ActRead, s.listTemplates),
+		org(GET, "/api/v1/templates/:id", custos.ObjTemplate, custos.ActRead, s.getTemplate),
+
+		{Method: GET, Path: "/api/v1/audit", Object: custos.ObjAudit, Action: custos.ActRead, Team: TeamInQuery, handle: s.listAudit},
+		org(GET, "/api/v1/audit/verify", custos.ObjAudit, custos.ActVerify, s.verifyAudit),
+	}
+}

@@ -1,0 +1,90 @@
+// Package httpapi is the HTTP adapter: the gin engine, its one route table,
+// middleware, and handlers that bind a request, call the domain and render.
+package httpapi
+
+import (
+	"context"
+	"io/fs"
+	"log/slog"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/custos-dd/custos/internal/custos"
+)
+
+// Authorizer answers the policy and can be told that memberships changed.
+type Authorizer interface {
+	custos.Authorizer
+	Reload(ctx context.Context) error
+}
+
+// Services are the domain services the handlers call.
+type Services struct {
+	Auth       custos.AuthService
+	Users      custos.UserService
+	Teams      custos.TeamService
+	Custodians custos.CustodianService
+	Templates  custos.TemplateService
+	Audit      custos.AuditService
+	Authz      Authorizer
+	// Ready reports whether the database answers.
+	Ready func(ctx context.Context) error
+}
+
+// Config tunes the adapter.
+type Config struct {
+	// MaxBodyBytes bounds JSON request bodies.
+	MaxBodyBytes int64
+	// SecureCookies is set when clients reach Custos over HTTPS (directly or
+	// through a proxy): cookies get Secure and the __Host- prefix.
+	SecureCookies bool
+	// Frontend is the built web app, served at /.
+	Frontend fs.FS
+	// Metrics is where request metrics are registered; nil for a private registry.
+	Metrics *prometheus.Registry
+}
+
+// Server holds the engine and what the handlers need.
+type Server struct {
+	Services
+	cfg     Config
+	log     *slog.Logger
+	engine  *gin.Engine
+	routes  []Route
+	metrics *metrics
+}
+
+// New builds the engine with every route.
+func New(svc Services, cfg Config, log *slog.Logger) *Server {
+	gin.SetMode(gin.ReleaseMode)
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = 1 << 20
+	}
+	if cfg.Metrics == nil {
+		cfg.Metrics = prometheus.NewRegistry()
+	}
+	s := &Server{Services: svc, cfg: cfg, log: log, metrics: newMetrics(cfg.Metrics)}
+	e := gin.New()
+	e.HandleMethodNotAllowed = true
+	e.ContextWithFallback = true
+	e.Use(s.requestID, s.recoverPanics, s.observe, securityHeaders(cfg.SecureCookies))
+	e.NoRoute(s.noRoute)
+	e.NoMethod(func(c *gin.Context) { writeProblem(c, http.StatusMethodNotAllowed, "this method is not allowed here", nil) })
+	s.engine = e
+	s.routes = s.routeTable()
+	for _, r := range s.routes {
+		e.Handle(r.Method, r.Path, s.guard(r), r.handle)
+	}
+	return s
+}
+
+// ServeHTTP makes the server an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.engine.ServeHTTP(w, r) }
+
+// Routes returns the route table, for tests and documentation.
+func (s *Server) Routes() []Route { return s.routes }
+
+// RegisteredRoutes lists what the gin engine actually registered.
+func (s *Server) RegisteredRoutes() gin.RoutesInfo { return s.engine.Routes() }
