@@ -71,7 +71,9 @@ func New(svc Services, cfg Config, log *slog.Logger) *Server {
 	e.ContextWithFallback = true
 	e.Use(s.requestID, s.recoverPanics, s.observe, securityHeaders(cfg.SecureCookies))
 	e.NoRoute(s.noRoute)
-	e.NoMethod(func(c *gin.Context) { writeProblem(c, http.StatusMethodNotAllowed, "this method is not allowed here", nil) })
+	e.NoMethod(func(c *gin.Context) {
+		writeProblem(c, http.StatusMethodNotAllowed, "this method is not allowed here", nil)
+	})
 	s.engine = e
 	s.routes = s.routeTable()
 	for _, r := range s.routes {

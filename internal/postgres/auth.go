@@ -234,7 +234,7 @@ func (s *AuthService) TokenActor(ctx context.Context, token string) (custos.Acto
 	}
 	// Recording every use would write on every request; a minute's precision is enough.
 	if _, err := s.db.db.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = $2
-		WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $2 - interval '1 minute')`, r.ID, now); err != nil {
+		WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $2::timestamptz - interval '1 minute')`, r.ID, now); err != nil {
 		return custos.Actor{}, mapErr(err)
 	}
 	return custos.Actor{UserID: r.UserID, Email: r.Email, ReadOnly: r.ReadOnly, TokenID: r.ID}, nil

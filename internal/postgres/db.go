@@ -10,8 +10,8 @@ import (
 	"fmt"
 	"io/fs"
 	"strings"
-	"unicode"
 	"time"
+	"unicode"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -180,7 +180,6 @@ func jsonValue(v any) ([]byte, error) {
 	}
 	return json.Marshal(v)
 }
-
 
 // orNotFound reports a missing row as "kind not found" and leaves other errors.
 func orNotFound(err error, kind string) error {

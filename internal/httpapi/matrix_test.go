@@ -1,0 +1,220 @@
+package httpapi_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/custos-dd/custos/internal/apitest"
+	"github.com/custos-dd/custos/internal/custos"
+	"github.com/custos-dd/custos/internal/demo"
+)
+
+// The parties of the matrix: anonymous, one per role in Demo Treasury, and
+// an officer of another team.
+var parties = []struct {
+	name, email string
+}{
+	{"anonymous", ""},
+	{"officer", "officer@example.com"},
+	{"manager", "manager@example.com"},
+	{"auditor", "auditor@example.com"},
+	{"admin", "admin@example.com"},
+	{"outsider", "other.officer@example.com"},
+}
+
+// fixture is what a matrix cell can refer to.
+type fixture struct {
+	env      *apitest.Env
+	party    string
+	treasury int64
+	officer  *custos.User
+	n        int
+}
+
+// unique returns a name no earlier cell used.
+func (f *fixture) unique(prefix string) string {
+	f.n++
+	return fmt.Sprintf("%s-%s-%d", prefix, f.party, f.n)
+}
+
+func (f *fixture) ctx() context.Context {
+	return custos.WithActor(context.Background(), custos.Actor{Email: "cli:test"})
+}
+
+// freshUser makes an account that is in no team.
+func (f *fixture) freshUser() *custos.User {
+	u, err := f.env.Users.CreateUser(f.ctx(), custos.NewUser{Email: f.unique("user") + "@example.com", Name: "Fresh User", Password: apitest.Password})
+	if err != nil {
+		f.env.T.Fatal(err)
+	}
+	return u
+}
+
+// cell is one route's expectations.
+type cell struct {
+	// allowed lists the parties the policy lets through; nil means public.
+	allowed []string
+	success int
+	// call returns the path and body; it may prepare state with the client.
+	call func(f *fixture, c *apitest.Client) (path string, body any)
+}
+
+var (
+	everyone    = []string{"officer", "manager", "auditor", "admin", "outsider"}
+	orgAdmin    = []string{"admin"}
+	teamMembers = []string{"officer", "manager", "auditor", "admin"}
+)
+
+func static(path string) func(*fixture, *apitest.Client) (string, any) {
+	return func(*fixture, *apitest.Client) (string, any) { return path, nil }
+}
+
+// matrix has one entry per registered route; TestRouteRoleMatrix fails when
+// a route is missing from it or it names a route that does not exist.
+var matrix = map[string]cell{
+	"GET /healthz":             {nil, 200, static("/healthz")},
+	"GET /readyz":              {nil, 200, static("/readyz")},
+	"GET /metrics":             {nil, 200, static("/metrics")},
+	"GET /api/v1/openapi.json": {nil, 200, static("/api/v1/openapi.json")},
+	"GET /":                    {nil, 200, static("/")},
+	"POST /api/v1/session": {nil, 201, func(f *fixture, c *apitest.Client) (string, any) {
+		return "/api/v1/session", map[string]string{"email": "manager2@example.com", "password": apitest.Password}
+	}},
+	"DELETE /api/v1/session": {everyone, 204, static("/api/v1/session")},
+	"GET /api/v1/me":         {everyone, 200, static("/api/v1/me")},
+	"POST /api/v1/tokens": {everyone, 201, func(f *fixture, c *apitest.Client) (string, any) {
+		return "/api/v1/tokens", map[string]any{"name": f.unique("token")}
+	}},
+	"GET /api/v1/tokens": {everyone, 200, static("/api/v1/tokens")},
+	"DELETE /api/v1/tokens/:id": {everyone, 204, func(f *fixture, c *apitest.Client) (string, any) {
+		id := 1
+		if c.Cookie != nil {
+			var tok struct {
+				ID int `json:"id"`
+			}
+			c.Do(http.MethodPost, "/api/v1/tokens", map[string]any{"name": f.unique("doomed")}).JSON(&tok)
+			id = tok.ID
+		}
+		return fmt.Sprintf("/api/v1/tokens/%d", id), nil
+	}},
+	"GET /api/v1/users": {orgAdmin, 200, static("/api/v1/users")},
+	"POST /api/v1/users": {orgAdmin, 201, func(f *fixture, c *apitest.Client) (string, any) {
+		return "/api/v1/users", map[string]string{"email": f.unique("new") + "@example.com", "name": "New Person", "password": apitest.Password}
+	}},
+	"GET /api/v1/users/:id": {orgAdmin, 200, func(f *fixture, c *apitest.Client) (string, any) {
+		return fmt.Sprintf("/api/v1/users/%d", f.officer.ID), nil
+	}},
+	"PATCH /api/v1/users/:id": {orgAdmin, 200, func(f *fixture, c *apitest.Client) (string, any) {
+		return fmt.Sprintf("/api/v1/users/%d", f.freshUser().ID), map[string]string{"name": "Renamed"}
+	}},
+	"GET /api/v1/teams": {orgAdmin, 200, static("/api/v1/teams")},
+	"POST /api/v1/teams": {orgAdmin, 201, func(f *fixture, c *apitest.Client) (string, any) {
+		return "/api/v1/teams", map[string]string{"name": f.unique("team")}
+	}},
+	"GET /api/v1/teams/:teamID": {teamMembers, 200, func(f *fixture, c *apitest.Client) (string, any) {
+		return fmt.Sprintf("/api/v1/teams/%d", f.treasury), nil
+	}},
+	"PATCH /api/v1/teams/:teamID": {orgAdmin, 200, func(f *fixture, c *apitest.Client) (string, any) {
+		return fmt.Sprintf("/api/v1/teams/%d", f.treasury), map[string]int{"approvals_required": 2}
+	}},
+	"GET /api/v1/teams/:teamID/members": {teamMembers, 200, func(f *fixture, c *apitest.Client) (string, any) {
+		return fmt.Sprintf("/api/v1/teams/%d/members", f.treasury), nil
+	}},
+	"POST /api/v1/teams/:teamID/members": {orgAdmin, 201, func(f *fixture, c *apitest.Client) (string, any) {
+		return fmt.Sprintf("/api/v1/teams/%d/members", f.treasury), map[string]any{"user_id": f.freshUser().ID, "role": "auditor"}
+	}},
+	"DELETE /api/v1/teams/:teamID/members/:userID/:role": {orgAdmin, 204, func(f *fixture, c *apitest.Client) (string, any) {
+		u := f.freshUser()
+		if _, err := f.env.Teams.AddMember(f.ctx(), f.treasury, u.ID, custos.RoleManager); err != nil {
+			f.env.T.Fatal(err)
+		}
+		return fmt.Sprintf("/api/v1/teams/%d/members/%d/manager", f.treasury, u.ID), nil
+	}},
+	"GET /api/v1/custodians":     {everyone, 200, static("/api/v1/custodians")},
+	"GET /api/v1/custodians/:id": {everyone, 200, static("/api/v1/custodians/1")},
+	"POST /api/v1/custodians": {orgAdmin, 201, func(f *fixture, c *apitest.Client) (string, any) {
+		name := f.unique("custodian")
+		return "/api/v1/custodians", map[string]any{"slug": name, "name": name, "legal_entity": "Example Trust Co.", "regions": []string{"EU"}}
+	}},
+	"PUT /api/v1/custodians/:id": {orgAdmin, 200, func(f *fixture, c *apitest.Client) (string, any) {
+		cu, err := f.env.Server.Custodians.FindCustodian(context.Background(), 2)
+		if err != nil {
+			f.env.T.Fatal(err)
+		}
+		return "/api/v1/custodians/2", map[string]any{"version": cu.Version, "slug": cu.Slug, "name": cu.Name,
+			"legal_entity": cu.LegalEntity, "regions": cu.Regions, "notes": "reviewed " + f.unique("note")}
+	}},
+	"GET /api/v1/templates":     {everyone, 200, static("/api/v1/templates")},
+	"GET /api/v1/templates/:id": {everyone, 200, static("/api/v1/templates/1")},
+	"GET /api/v1/audit": {[]string{"auditor", "admin"}, 200, func(f *fixture, c *apitest.Client) (string, any) {
+		return fmt.Sprintf("/api/v1/audit?team=%d", f.treasury), nil
+	}},
+	"GET /api/v1/audit/verify": {[]string{"auditor", "admin"}, 200, static("/api/v1/audit/verify")},
+}
+
+func TestRouteRoleMatrix(t *testing.T) {
+	t.Parallel()
+	// Every registered route is in the matrix and every matrix entry is registered.
+	probe := apitest.New(t)
+	registered := map[string]bool{}
+	for _, r := range probe.Server.RegisteredRoutes() {
+		key := r.Method + " " + r.Path
+		registered[key] = true
+		if _, ok := matrix[key]; !ok {
+			t.Errorf("route %s is not in the route × role matrix", key)
+		}
+	}
+	for key := range matrix {
+		if !registered[key] {
+			t.Errorf("the matrix lists %s, which is not a registered route", key)
+		}
+	}
+
+	for _, p := range parties {
+		t.Run(p.name, func(t *testing.T) {
+			t.Parallel()
+			env := apitest.New(t)
+			teams := env.SeedDemo()
+			officer, err := env.Users.FindUserByEmail(context.Background(), "officer@example.com")
+			if err != nil {
+				t.Fatal(err)
+			}
+			f := &fixture{env: env, party: p.name, treasury: teams[demo.TreasuryTeam], officer: officer}
+			for key, cl := range matrix {
+				var c *apitest.Client
+				if p.email == "" {
+					c = env.Anonymous()
+				} else {
+					c = env.Login(p.email)
+				}
+				want := cl.success
+				switch {
+				case cl.allowed == nil:
+				case p.email == "":
+					want = http.StatusUnauthorized
+				case !slices.Contains(cl.allowed, p.name):
+					want = http.StatusForbidden
+				}
+				method, _, _ := strings.Cut(key, " ")
+				path, body := cl.call(f, c)
+				res := c.Do(method, path, body)
+				if res.Status != want {
+					t.Errorf("%s as %s: got %d, want %d (%s)", key, p.name, res.Status, want, truncate(res.Body))
+				}
+			}
+		})
+	}
+}
+
+func truncate(b []byte) string {
+	if len(b) > 300 {
+		return string(b[:300]) + "…"
+	}
+	return string(b)
+}
+
+func itoa(n int) string { return fmt.Sprint(n) }

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# make run: start Custos on a local PostgreSQL with demo data.
+set -euo pipefail
+bin=${1:-bin/custos}
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+if [ -z "${DATABASE_URL:-}" ]; then
+    DATABASE_URL=$(scripts/devdb.sh start run)
+    export DATABASE_URL
+    trap 'scripts/devdb.sh stop run' EXIT
+    echo "Using a local PostgreSQL cluster in .local/run; its data stays there between runs"
+fi
+export CUSTOS_ADDR=${CUSTOS_ADDR:-127.0.0.1:8080}
+export CUSTOS_LOG_FORMAT=${CUSTOS_LOG_FORMAT:-text}
+
+"$bin" migrate
+echo
+"$bin" seed
+echo
+echo "Custos is starting at http://$CUSTOS_ADDR  (Ctrl-C stops it)"
+echo "  API description: http://$CUSTOS_ADDR/api/v1/openapi.json"
+echo "  Sign in:  curl -c cookies -H 'Content-Type: application/json' \\"
+echo "              -d '{\"email\":\"officer@example.com\",\"password\":\"<password above>\"}' http://$CUSTOS_ADDR/api/v1/session"
+echo
+"$bin" serve
