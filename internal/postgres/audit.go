@@ -125,7 +125,10 @@ const auditColumns = `seq, occurred_at, actor_id, actor, team_id, action, object
 
 // ListAuditEvents returns a page of events, newest first.
 func (s *AuditService) ListAuditEvents(ctx context.Context, f custos.AuditFilter) (*custos.AuditPage, error) {
-	if f.Limit <= 0 || f.Limit > 200 {
+	if f.Limit < 0 || f.Limit > 200 {
+		return nil, custos.Invalid("limit", "must be between 1 and 200")
+	}
+	if f.Limit == 0 {
 		f.Limit = 50
 	}
 	before := f.Before

@@ -202,6 +202,9 @@ func (tx *Tx) addMember(ctx context.Context, teamID, userID int64, role custos.R
 
 // RemoveMember takes a role in a team away from a user.
 func (s *TeamService) RemoveMember(ctx context.Context, teamID, userID int64, role custos.Role) error {
+	if !role.Valid() {
+		return custos.Invalid("role", fmt.Sprintf("must be one of %v", custos.Roles))
+	}
 	return s.db.inTx(ctx, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM memberships WHERE team_id = $1 AND user_id = $2 AND role = $3`,
 			teamID, userID, role)

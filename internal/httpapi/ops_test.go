@@ -1,0 +1,154 @@
+package httpapi_test
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/custos-dd/custos/internal/apitest"
+	"github.com/custos-dd/custos/internal/demo"
+)
+
+func TestEveryAnswerCarriesSecurityHeaders(t *testing.T) {
+	t.Parallel()
+	env := apitest.New(t)
+	env.SeedDemo()
+	officer := env.Login("officer@example.com")
+	for _, res := range []*apitest.Response{
+		env.Anonymous().Do(http.MethodGet, "/", nil),
+		env.Anonymous().Do(http.MethodGet, "/api/v1/me", nil),
+		officer.Do(http.MethodGet, "/api/v1/me", nil),
+	} {
+		if res.Header.Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("no nosniff: %v", res.Header)
+		}
+		csp := res.Header.Get("Content-Security-Policy")
+		if !strings.Contains(csp, "default-src 'self'") || !strings.Contains(csp, "frame-ancestors 'none'") || strings.Contains(csp, "unsafe-inline") {
+			t.Errorf("CSP not strict: %q", csp)
+		}
+		if res.Header.Get("X-Request-ID") == "" {
+			t.Error("no request ID")
+		}
+	}
+	if cc := officer.Do(http.MethodGet, "/api/v1/me", nil).Header.Get("Cache-Control"); cc != "no-store" {
+		t.Errorf("authenticated answer Cache-Control = %q, want no-store", cc)
+	}
+}
+
+func TestRequestIDIsEchoedOrMade(t *testing.T) {
+	t.Parallel()
+	env := apitest.New(t)
+	h := http.Header{"X-Request-Id": {"trace-42"}}
+	if got := env.Anonymous().Request(http.MethodGet, "/healthz", nil, h).Header.Get("X-Request-ID"); got != "trace-42" {
+		t.Errorf("request ID = %q, want the client's", got)
+	}
+	h = http.Header{"X-Request-Id": {"<script>"}}
+	if got := env.Anonymous().Request(http.MethodGet, "/healthz", nil, h).Header.Get("X-Request-ID"); got == "<script>" || got == "" {
+		t.Errorf("an unsafe request ID was echoed or none made: %q", got)
+	}
+	// The problem document names the request ID too.
+	res := env.Anonymous().Do(http.MethodGet, "/api/v1/me", nil)
+	if p := res.Problem(); p.RequestID != res.Header.Get("X-Request-ID") || p.Status != 401 {
+		t.Errorf("problem %+v does not carry the request ID %q", p, res.Header.Get("X-Request-ID"))
+	}
+}
+
+func TestHealthReadinessAndMetrics(t *testing.T) {
+	t.Parallel()
+	env := apitest.New(t)
+	anon := env.Anonymous()
+	if res := anon.Do(http.MethodGet, "/healthz", nil); res.Status != 200 {
+		t.Fatalf("healthz %d", res.Status)
+	}
+	if res := anon.Do(http.MethodGet, "/readyz", nil); res.Status != 200 {
+		t.Fatalf("readyz %d", res.Status)
+	}
+	anon.Do(http.MethodGet, "/api/v1/custodians", nil)
+	res := anon.Do(http.MethodGet, "/metrics", nil)
+	body := string(res.Body)
+	for _, want := range []string{
+		`custos_http_requests_total{method="GET",route="/api/v1/custodians",status="401"} 1`,
+		`custos_http_request_duration_seconds_bucket{method="GET",route="/readyz"`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+	// Readiness follows the database.
+	env.Store.Close()
+	if res := anon.Do(http.MethodGet, "/readyz", nil); res.Status != http.StatusServiceUnavailable {
+		t.Fatalf("readyz without a database: %d, want 503", res.Status)
+	}
+}
+
+func TestUnknownPathsAndMethodsAnswerWithProblems(t *testing.T) {
+	t.Parallel()
+	env := apitest.New(t)
+	anon := env.Anonymous()
+	if res := anon.Do(http.MethodGet, "/api/v1/nothing-here", nil); res.Status != 404 || res.Header.Get("Content-Type") != "application/problem+json" {
+		t.Errorf("unknown API path: %d %s", res.Status, res.Header.Get("Content-Type"))
+	}
+	if res := anon.Do(http.MethodPut, "/api/v1/me", nil); res.Status != 405 {
+		t.Errorf("wrong method: %d, want 405", res.Status)
+	}
+	// The web app's client-side routes get its entry page.
+	if res := anon.Do(http.MethodGet, "/evaluations/12", nil); res.Status != 200 || !strings.Contains(string(res.Body), "<html") {
+		t.Errorf("client-side route: %d", res.Status)
+	}
+}
+
+func TestAuditTrailIsPagedNewestFirstAndVerifiable(t *testing.T) {
+	t.Parallel()
+	env := apitest.New(t)
+	teams := env.SeedDemo()
+	treasury := teams[demo.TreasuryTeam]
+	auditor := env.Login("auditor@example.com")
+
+	var page struct {
+		Items []struct {
+			Seq    int64  `json:"seq"`
+			Action string `json:"action"`
+			TeamID *int64 `json:"team_id"`
+		} `json:"items"`
+		NextBefore *int64 `json:"next_before"`
+	}
+	auditor.Do(http.MethodGet, fmt.Sprintf("/api/v1/audit?team=%d&limit=3", treasury), nil).JSON(&page)
+	if len(page.Items) != 3 || page.NextBefore == nil || page.Items[0].Seq <= page.Items[2].Seq {
+		t.Fatalf("first page: %+v", page)
+	}
+	seen := len(page.Items)
+	for page.NextBefore != nil {
+		next := *page.NextBefore
+		page.Items, page.NextBefore = nil, nil
+		auditor.Do(http.MethodGet, fmt.Sprintf("/api/v1/audit?team=%d&limit=3&before=%d", treasury, next), nil).JSON(&page)
+		for _, e := range page.Items {
+			if e.TeamID == nil || *e.TeamID != treasury || e.Seq >= next {
+				t.Fatalf("event %+v does not belong on this page", e)
+			}
+		}
+		seen += len(page.Items)
+	}
+	var want int
+	env.SQL.Get(&want, `SELECT count(*) FROM audit_events WHERE team_id = $1`, treasury)
+	if seen != want {
+		t.Fatalf("paged through %d events, the team has %d", seen, want)
+	}
+
+	var report struct {
+		Valid  bool `json:"valid"`
+		Broken *struct {
+			Seq int64 `json:"seq"`
+		} `json:"first_broken"`
+	}
+	auditor.Do(http.MethodGet, "/api/v1/audit/verify", nil).JSON(&report)
+	if !report.Valid {
+		t.Fatal("a clean chain does not verify")
+	}
+	su := apitest.Superuser(t, env.Conf)
+	su.MustExec(`SET session_replication_role = replica; UPDATE audit_events SET object_id = 'x' WHERE seq = 2`)
+	auditor.Do(http.MethodGet, "/api/v1/audit/verify", nil).JSON(&report)
+	if report.Valid || report.Broken == nil || report.Broken.Seq != 2 {
+		t.Fatalf("tampered chain: %+v", report)
+	}
+}
