@@ -41,7 +41,8 @@ if [ "$(id -u)" = 0 ]; then
         say "install the server package (sudo apt-get install postgresql) or run as a normal user."
         exit 1
     }
-    as_owner() { runuser -u postgres -- "$@"; }
+    # cd / first: the postgres user may not be allowed into the current folder.
+    as_owner() { (cd / && runuser -u postgres -- "$@"); }
 fi
 
 # Where the cluster lives: .local/NAME in the checkout, or /tmp when the

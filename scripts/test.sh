@@ -11,7 +11,7 @@ if [ -z "${DATABASE_URL:-}" ]; then
     DATABASE_URL=$(scripts/devdb.sh start test)
     export DATABASE_URL
     trap 'scripts/devdb.sh stop test' EXIT
-    echo "Testing against a throwaway PostgreSQL cluster in .local/test"
+    echo "Testing against a throwaway PostgreSQL cluster (scripts/devdb.sh; stopped when the tests end)"
 else
     echo "Testing against DATABASE_URL (its role needs CREATEDB and CREATEROLE to make test databases)"
 fi
