@@ -9,7 +9,7 @@ if [ -z "${DATABASE_URL:-}" ]; then
     DATABASE_URL=$(scripts/devdb.sh start run)
     export DATABASE_URL
     trap 'scripts/devdb.sh stop run' EXIT
-    echo "Using a local PostgreSQL cluster in .local/run; its data stays there between runs"
+    echo "Using a local PostgreSQL cluster (scripts/devdb.sh); its data is kept between runs"
 fi
 export CUSTOS_ADDR=${CUSTOS_ADDR:-127.0.0.1:8080}
 export CUSTOS_LOG_FORMAT=${CUSTOS_LOG_FORMAT:-text}

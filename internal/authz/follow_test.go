@@ -1,0 +1,68 @@
+package authz_test
+
+import (
+	"context"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/custos-dd/custos/internal/apitest"
+	"github.com/custos-dd/custos/internal/authz"
+	"github.com/custos-dd/custos/internal/custos"
+	"github.com/custos-dd/custos/internal/postgres"
+)
+
+// Another server's authorizer learns of a membership change through
+// PostgreSQL NOTIFY, without waiting for its periodic reload.
+func TestMembershipChangeReachesAnotherServer(t *testing.T) {
+	t.Parallel()
+	env := apitest.New(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	other, err := authz.New(ctx, env.Teams, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	go other.Follow(ctx, env.Conf.URL(), postgres.AuthzChannel, time.Hour)
+
+	cli := custos.WithActor(ctx, custos.Actor{Email: "cli:test"})
+	team, err := env.Teams.CreateTeam(cli, "Fund III")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := env.Users.CreateUser(cli, custos.NewUser{Email: "new@example.com", Name: "New", Password: apitest.Password})
+	if err != nil {
+		t.Fatal(err)
+	}
+	allowed := func() bool {
+		ok, err := other.Allowed(ctx, u.ID, custos.TeamDomain(team.ID), custos.ObjTeam, custos.ActRead)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	if allowed() {
+		t.Fatal("allowed before joining the team")
+	}
+	time.Sleep(100 * time.Millisecond) // let the listener connect
+	if _, err := env.Teams.AddMember(cli, team.ID, u.ID, custos.RoleOfficer); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for !allowed() {
+		if time.Now().After(deadline) {
+			t.Fatal("the other server never learned of the new membership")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := env.Teams.RemoveMember(cli, team.ID, u.ID, custos.RoleOfficer); err != nil {
+		t.Fatal(err)
+	}
+	deadline = time.Now().Add(5 * time.Second)
+	for allowed() {
+		if time.Now().After(deadline) {
+			t.Fatal("the other server never learned of the removed membership")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
