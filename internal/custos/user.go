@@ -106,7 +106,9 @@ func (u *NewUser) Validate() error {
 func (u *UserUpdate) Validate() error {
 	var p Problems
 	if u.Name != nil {
-		validName(&p, "name", *u.Name, 200)
+		name := strings.TrimSpace(*u.Name)
+		u.Name = &name
+		validName(&p, "name", name, 200)
 	}
 	if u.Password != nil {
 		validPassword(&p, "password", *u.Password)
@@ -114,18 +116,21 @@ func (u *UserUpdate) Validate() error {
 	return p.Err()
 }
 
-// ValidateTeamName checks the name of a team.
-func ValidateTeamName(name string) error {
+// NormalizeTeamName returns the checked, trimmed name of a team.
+func NormalizeTeamName(name string) (string, error) {
 	var p Problems
+	name = strings.TrimSpace(name)
 	validName(&p, "name", name, 200)
-	return p.Err()
+	return name, p.Err()
 }
 
 // Validate checks a team update.
 func (u *TeamUpdate) Validate() error {
 	var p Problems
 	if u.Name != nil {
-		validName(&p, "name", *u.Name, 200)
+		name := strings.TrimSpace(*u.Name)
+		u.Name = &name
+		validName(&p, "name", name, 200)
 	}
 	if u.ApprovalsRequired != nil && (*u.ApprovalsRequired < 1 || *u.ApprovalsRequired > 10) {
 		p.Add("approvals_required", "must be between 1 and 10")

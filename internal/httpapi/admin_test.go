@@ -114,8 +114,8 @@ func TestUsers_2xx(t *testing.T) {
 			t.Fatalf("got %+v, want %+v", u, nora)
 		}
 	})
-	t.Run("an admin renames a user", func(t *testing.T) {
-		res := admin.Do(http.MethodPatch, "/api/v1/users/"+fmtID(nora.ID), map[string]string{"name": "Nora Renamed"})
+	t.Run("an admin renames a user, trimming the name as on creation", func(t *testing.T) {
+		res := admin.Do(http.MethodPatch, "/api/v1/users/"+fmtID(nora.ID), map[string]string{"name": "  Nora Renamed "})
 		expectStatus(t, res, http.StatusOK)
 		var u userJSON
 		decodeInto(t, res, &u)
@@ -291,8 +291,8 @@ func TestTeams_2xx(t *testing.T) {
 			expectStatus(t, res, http.StatusOK)
 		}
 	})
-	t.Run("an admin renames a team, keeping its approvals", func(t *testing.T) {
-		res := admin.Do(http.MethodPatch, "/api/v1/teams/"+fmtID(ops.ID), map[string]string{"name": "Treasury Ops"})
+	t.Run("an admin renames a team, trimming the name and keeping its approvals", func(t *testing.T) {
+		res := admin.Do(http.MethodPatch, "/api/v1/teams/"+fmtID(ops.ID), map[string]string{"name": " Treasury Ops  "})
 		expectStatus(t, res, http.StatusOK)
 		var tm teamJSON
 		decodeInto(t, res, &tm)
@@ -315,6 +315,8 @@ func TestTeams_409(t *testing.T) {
 		{"a duplicate name", http.MethodPost, "/api/v1/teams", map[string]string{"name": "Demo Treasury"}},
 		{"a duplicate name in lower case", http.MethodPost, "/api/v1/teams", map[string]string{"name": "demo treasury"}},
 		{"a duplicate name in upper case", http.MethodPost, "/api/v1/teams", map[string]string{"name": "DEMO FAMILY OFFICE"}},
+		// Names are trimmed, so surrounding spaces do not make a second team.
+		{"a duplicate name with surrounding spaces", http.MethodPost, "/api/v1/teams", map[string]string{"name": "  Demo Treasury "}},
 		{"a rename to another team's name", http.MethodPatch, "/api/v1/teams/" + fmtID(teams["Demo Family Office"]),
 			map[string]string{"name": "Demo treasury"}},
 	}

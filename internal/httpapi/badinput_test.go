@@ -269,6 +269,8 @@ func TestJSONBody_400(t *testing.T) {
 			{"an array instead of an object names the body", `[{"name": "x"}]`, "body"},
 			{"a string instead of an object names the body", `"name"`, "body"},
 			{"two JSON values name the body", `{} {}`, "body"},
+			{"a stray closing bracket after the object names the body", `{}]`, "body"},
+			{"null instead of an object names the body", `null`, "body"},
 			{"an unknown field is named", r.unknown, r.unknownField},
 			{"a wrong type is named", r.wrongType, r.wrongTypeField},
 		}

@@ -34,13 +34,17 @@ func (s *Server) bindJSON(c *gin.Context, dst any) bool {
 		writeProblem(c, http.StatusBadRequest, "the body could not be read", nil)
 		return false
 	}
+	if trimmed := bytes.TrimSpace(body); len(trimmed) > 0 && trimmed[0] != '{' {
+		writeProblem(c, http.StatusBadRequest, "the request is not valid", []custos.FieldError{{Field: "body", Reason: "must be a JSON object"}})
+		return false
+	}
 	d := json.NewDecoder(bytes.NewReader(body))
 	d.DisallowUnknownFields()
 	if err := d.Decode(dst); err != nil {
 		writeProblem(c, http.StatusBadRequest, "the request is not valid", []custos.FieldError{decodeProblem(err)})
 		return false
 	}
-	if d.More() {
+	if _, err := d.Token(); err != io.EOF {
 		writeProblem(c, http.StatusBadRequest, "the request is not valid", []custos.FieldError{{Field: "body", Reason: "holds more than one JSON value"}})
 		return false
 	}

@@ -352,10 +352,6 @@ func (s *Server) addMember(c *gin.Context) {
 	if !s.bindJSON(c, &req) {
 		return
 	}
-	if req.UserID <= 0 {
-		s.writeError(c, custos.Invalid("user_id", "is required"))
-		return
-	}
 	m, err := s.Teams.AddMember(c.Request.Context(), id, req.UserID, custos.Role(req.Role))
 	if err != nil {
 		s.writeError(c, err)

@@ -158,18 +158,29 @@ func (s *CatalogueService) FindCustodian(ctx context.Context, id int64) (*custos
 	return r.custodian()
 }
 
-func factArgs(f custos.CustodianFacts) (licences, provenance []byte, err error) {
+// factValues are the values of the twelve fact columns, in the order
+// slug, name, legal_entity, licences, qualified_custodian, regions,
+// key_management, staking, settlement_network, fee_model, notes, provenance.
+func factValues(f custos.CustodianFacts) ([]any, error) {
 	if f.Licences == nil {
 		f.Licences = []custos.Licence{}
 	}
 	if f.Provenance == nil {
 		f.Provenance = map[string]custos.Provenance{}
 	}
-	if licences, err = json.Marshal(f.Licences); err != nil {
-		return nil, nil, err
+	if f.KeyManagement == nil {
+		f.KeyManagement = []string{}
 	}
-	provenance, err = json.Marshal(f.Provenance)
-	return licences, provenance, err
+	licences, err := json.Marshal(f.Licences)
+	if err != nil {
+		return nil, custos.Internal(err)
+	}
+	provenance, err := json.Marshal(f.Provenance)
+	if err != nil {
+		return nil, custos.Internal(err)
+	}
+	return []any{f.Slug, f.Name, f.LegalEntity, string(licences), f.QualifiedCustodian, pq.StringArray(f.Regions),
+		pq.StringArray(f.KeyManagement), f.Staking, f.SettlementNetwork, f.FeeModel, f.Notes, string(provenance)}, nil
 }
 
 // CreateCustodian adds an entry to the catalogue.
@@ -177,9 +188,9 @@ func (s *CatalogueService) CreateCustodian(ctx context.Context, f custos.Custodi
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
-	licences, provenance, err := factArgs(f)
+	values, err := factValues(f)
 	if err != nil {
-		return nil, custos.Internal(err)
+		return nil, err
 	}
 	var out *custos.Custodian
 	err = s.db.inTx(ctx, func(tx *Tx) error {
@@ -187,8 +198,7 @@ func (s *CatalogueService) CreateCustodian(ctx context.Context, f custos.Custodi
 		if err := tx.GetContext(ctx, &r, `INSERT INTO custodians (slug, name, legal_entity, licences, qualified_custodian,
 			regions, key_management, staking, settlement_network, fee_model, notes, provenance, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING `+custodianColumns,
-			f.Slug, f.Name, f.LegalEntity, string(licences), f.QualifiedCustodian, pq.StringArray(f.Regions),
-			pq.StringArray(nonNil(f.KeyManagement)), f.Staking, f.SettlementNetwork, f.FeeModel, f.Notes, string(provenance), tx.now); err != nil {
+			append(values, tx.now)...); err != nil {
 			return err
 		}
 		var err error
@@ -201,21 +211,14 @@ func (s *CatalogueService) CreateCustodian(ctx context.Context, f custos.Custodi
 	return out, err
 }
 
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
-}
-
 // UpdateCustodian replaces an entry's facts when version is the current one.
 func (s *CatalogueService) UpdateCustodian(ctx context.Context, id int64, version int, f custos.CustodianFacts) (*custos.Custodian, error) {
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
-	licences, provenance, err := factArgs(f)
+	values, err := factValues(f)
 	if err != nil {
-		return nil, custos.Internal(err)
+		return nil, err
 	}
 	var out *custos.Custodian
 	err = s.db.inTx(ctx, func(tx *Tx) error {
@@ -231,12 +234,11 @@ func (s *CatalogueService) UpdateCustodian(ctx context.Context, id int64, versio
 			return err
 		}
 		var r custodianRow
-		if err := tx.GetContext(ctx, &r, `UPDATE custodians SET slug = $2, name = $3, legal_entity = $4, licences = $5,
-			qualified_custodian = $6, regions = $7, key_management = $8, staking = $9, settlement_network = $10,
-			fee_model = $11, notes = $12, provenance = $13, version = version + 1, updated_at = $14
-			WHERE id = $1 RETURNING `+custodianColumns,
-			id, f.Slug, f.Name, f.LegalEntity, string(licences), f.QualifiedCustodian, pq.StringArray(f.Regions),
-			pq.StringArray(nonNil(f.KeyManagement)), f.Staking, f.SettlementNetwork, f.FeeModel, f.Notes, string(provenance), tx.now); err != nil {
+		if err := tx.GetContext(ctx, &r, `UPDATE custodians SET slug = $1, name = $2, legal_entity = $3, licences = $4,
+			qualified_custodian = $5, regions = $6, key_management = $7, staking = $8, settlement_network = $9,
+			fee_model = $10, notes = $11, provenance = $12, version = version + 1, updated_at = $13
+			WHERE id = $14 RETURNING `+custodianColumns,
+			append(values, tx.now, id)...); err != nil {
 			return err
 		}
 		if out, err = r.custodian(); err != nil {

@@ -38,11 +38,12 @@ func teamID(id int64) *int64 { return &id }
 
 // CreateTeam creates a team.
 func (s *TeamService) CreateTeam(ctx context.Context, name string) (*custos.Team, error) {
-	if err := custos.ValidateTeamName(name); err != nil {
+	name, err := custos.NormalizeTeamName(name)
+	if err != nil {
 		return nil, err
 	}
 	var t *custos.Team
-	err := s.db.inTx(ctx, func(tx *Tx) error {
+	err = s.db.inTx(ctx, func(tx *Tx) error {
 		var err error
 		t, err = tx.createTeam(ctx, name)
 		return err
@@ -158,8 +159,15 @@ func (s *TeamService) AllMemberships(ctx context.Context) ([]custos.Membership, 
 
 // AddMember gives a user a role in a team.
 func (s *TeamService) AddMember(ctx context.Context, teamID, userID int64, role custos.Role) (*custos.Membership, error) {
+	var p custos.Problems
+	if userID <= 0 {
+		p.Add("user_id", "is required")
+	}
 	if !role.Valid() {
-		return nil, custos.Invalid("role", fmt.Sprintf("must be one of %v", custos.Roles))
+		p.Add("role", fmt.Sprintf("must be one of %v", custos.Roles))
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
 	}
 	var m *custos.Membership
 	err := s.db.inTx(ctx, func(tx *Tx) error {
