@@ -322,14 +322,15 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 		collectors.NewDBStatsCollector(db.SQL(), "custos"))
 	catalogue := postgres.NewCatalogueService(db)
 	api := httpapi.New(httpapi.Services{
-		Auth:       postgres.NewAuthService(db),
-		Users:      postgres.NewUserService(db),
-		Teams:      teams,
-		Custodians: catalogue,
-		Templates:  catalogue,
-		Audit:      postgres.NewAuditService(db),
-		Authz:      authorizer,
-		Ready:      db.Ping,
+		Auth:        postgres.NewAuthService(db),
+		Users:       postgres.NewUserService(db),
+		Teams:       teams,
+		Custodians:  catalogue,
+		Templates:   catalogue,
+		Audit:       postgres.NewAuditService(db),
+		Evaluations: postgres.NewEvaluationService(db),
+		Authz:       authorizer,
+		Ready:       db.Ping,
 	}, httpapi.Config{MaxBodyBytes: cfg.MaxBodyBytes, SecureCookies: cfg.SecureCookies, Frontend: frontend.Dist(), Metrics: reg}, log)
 
 	srv := &http.Server{

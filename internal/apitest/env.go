@@ -59,6 +59,10 @@ type Env struct {
 	Users  *postgres.UserService
 	Teams  *postgres.TeamService
 	Audit  *postgres.AuditService
+	// Evaluations is the workflow service.
+	Evaluations *postgres.EvaluationService
+	// Queries counts the SQL statements sent to this test's database.
+	Queries *QueryCounter
 }
 
 // Option changes how New builds the stack.
@@ -82,12 +86,13 @@ func New(t *testing.T, opts ...Option) *Env {
 	for _, opt := range opts {
 		opt(&o)
 	}
-	sqlDB, conf := NewDB(t)
+	sqlDB, conf, counter := newCountedDB(t)
 	store := postgres.New(sqlDB)
 	clock := &Clock{t: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)}
 	store.Now = clock.Now
-	e := &Env{T: t, SQL: sqlDB, Conf: conf, Store: store, Clock: clock,
-		Users: postgres.NewUserService(store), Teams: postgres.NewTeamService(store), Audit: postgres.NewAuditService(store)}
+	e := &Env{T: t, SQL: sqlDB, Conf: conf, Store: store, Clock: clock, Queries: counter,
+		Evaluations: postgres.NewEvaluationService(store),
+		Users:       postgres.NewUserService(store), Teams: postgres.NewTeamService(store), Audit: postgres.NewAuditService(store)}
 	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	if o.logOut != nil {
 		log = slog.New(slog.NewJSONHandler(io.MultiWriter(o.logOut, testWriter{t}), &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -101,6 +106,7 @@ func New(t *testing.T, opts ...Option) *Env {
 	e.Server = httpapi.New(httpapi.Services{
 		Auth: postgres.NewAuthService(store), Users: e.Users, Teams: e.Teams,
 		Custodians: catalogue, Templates: catalogue, Audit: e.Audit, Authz: a, Ready: store.Ping,
+		Evaluations: e.Evaluations,
 	}, o.cfg, log)
 	return e
 }

@@ -55,12 +55,17 @@ const (
 	ObjCustodian  Object = "custodian"
 	ObjTemplate   Object = "template"
 	ObjAudit      Object = "audit"
+	ObjEvaluation Object = "evaluation"
+	ObjEvidence   Object = "evidence"
 
-	ActRead   Action = "read"
-	ActCreate Action = "create"
-	ActUpdate Action = "update"
-	ActDelete Action = "delete"
-	ActVerify Action = "verify"
+	ActRead    Action = "read"
+	ActCreate  Action = "create"
+	ActUpdate  Action = "update"
+	ActDelete  Action = "delete"
+	ActVerify  Action = "verify"
+	ActSubmit  Action = "submit"
+	ActApprove Action = "approve"
+	ActReturn  Action = "return"
 )
 
 // OrgDomain is the authorization domain of organisation-wide objects.

@@ -145,3 +145,5 @@ type CustodianService interface {
 	// UpdateCustodian replaces the facts; version must match the stored one.
 	UpdateCustodian(ctx context.Context, id int64, version int, f CustodianFacts) (*Custodian, error)
 }
+
+func itoa64(n int64) string { return strconv.FormatInt(n, 10) }

@@ -17,7 +17,9 @@ const (
 	EFORBIDDEN       = "forbidden"
 	EUNAUTHENTICATED = "unauthenticated"
 	ETHROTTLED       = "throttled"
-	EINTERNAL        = "internal"
+	// EPRECONDITION: the client's If-Match names a version that is no longer current.
+	EPRECONDITION = "precondition_failed"
+	EINTERNAL     = "internal"
 )
 
 // FieldError names one invalid input and why it is invalid.
@@ -35,7 +37,9 @@ type Error struct {
 	Fields  []FieldError
 	// RetryAfterSeconds is set with ETHROTTLED.
 	RetryAfterSeconds int
-	Err               error
+	// Blockers lists why a submission is refused.
+	Blockers []Blocker
+	Err      error
 }
 
 func (e *Error) Error() string {
@@ -94,4 +98,9 @@ func AsError(err error) *Error {
 		return e
 	}
 	return Internal(err)
+}
+
+// Stale is the error for a write based on an outdated version.
+func Stale(what string) *Error {
+	return Errorf(EPRECONDITION, "%s was changed by someone else since you loaded it; reload and try again", what)
 }

@@ -172,22 +172,58 @@ func (s *Server) guard(r Route) gin.HandlerFunc {
 			writeProblem(c, http.StatusForbidden, "this API token is read-only", nil)
 			return
 		}
-		domain, ok := r.domain(c)
-		if !ok {
-			return
-		}
-		allowed, err := s.Authz.Allowed(c.Request.Context(), actor.UserID, domain, r.Object, r.Action)
-		if err != nil {
-			s.writeError(c, custos.Internal(err))
-			return
-		}
-		if !allowed {
-			writeProblem(c, http.StatusForbidden, "your roles do not allow this", nil)
-			return
-		}
 		c.Request = c.Request.WithContext(custos.WithActor(c.Request.Context(), actor))
+		c.Set(ctxRoute, r)
+		var domain string
+		switch r.Team {
+		case TeamInBody:
+			c.Next() // the handler calls allowTeam after binding the body
+			return
+		case TeamOfEvaluation:
+			id, ok := pathID(c, "id")
+			if !ok {
+				return
+			}
+			team, err := s.Evaluations.EvaluationTeam(c.Request.Context(), id)
+			if err != nil {
+				s.writeError(c, err)
+				return
+			}
+			domain = custos.TeamDomain(team)
+		default:
+			var ok bool
+			if domain, ok = r.domain(c); !ok {
+				return
+			}
+		}
+		if !s.allowed(c, actor.UserID, domain, r) {
+			return
+		}
 		c.Next()
 	}
+}
+
+const ctxRoute = "route"
+
+// allowed enforces the route's permission in domain, answering 403 when the
+// policy does not allow it.
+func (s *Server) allowed(c *gin.Context, userID int64, domain string, r Route) bool {
+	ok, err := s.Authz.Allowed(c.Request.Context(), userID, domain, r.Object, r.Action)
+	if err != nil {
+		s.writeError(c, custos.Internal(err))
+		return false
+	}
+	if !ok {
+		writeProblem(c, http.StatusForbidden, "your roles do not allow this", nil)
+		return false
+	}
+	return true
+}
+
+// allowTeam authorizes a TeamInBody route once its handler knows the team.
+func (s *Server) allowTeam(c *gin.Context, teamID int64) bool {
+	r := c.MustGet(ctxRoute).(Route)
+	return s.allowed(c, custos.ActorFrom(c.Request.Context()).UserID, custos.TeamDomain(teamID), r)
 }
 
 func slogLevel(status int) slog.Level {

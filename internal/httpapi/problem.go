@@ -18,6 +18,7 @@ var statusOf = map[string]int{
 	custos.EUNAUTHENTICATED: http.StatusUnauthorized,
 	custos.ETHROTTLED:       http.StatusTooManyRequests,
 	custos.EINTERNAL:        http.StatusInternalServerError,
+	custos.EPRECONDITION:    http.StatusPreconditionFailed,
 }
 
 // Problem is an RFC 9457 problem document.
@@ -29,6 +30,10 @@ type Problem struct {
 	Instance  string              `json:"instance,omitempty"`
 	RequestID string              `json:"request_id,omitempty"`
 	Errors    []custos.FieldError `json:"errors,omitempty"`
+	// Blockers lists why a submission was refused.
+	Blockers []custos.Blocker `json:"blockers,omitempty"`
+	// Current is the current state, sent with 412 so a client can reconcile.
+	Current any `json:"current,omitempty"`
 }
 
 // problemType names each kind of problem with a stable URI.
@@ -38,17 +43,17 @@ func problemType(status int) string {
 
 // writeProblem answers with a problem document.
 func writeProblem(c *gin.Context, status int, detail string, fields []custos.FieldError) {
-	p := Problem{
-		Type:      problemType(status),
-		Title:     http.StatusText(status),
-		Status:    status,
-		Detail:    detail,
-		Instance:  c.Request.URL.Path,
-		RequestID: c.GetString(ctxRequestID),
-		Errors:    fields,
-	}
+	writeProblemDoc(c, Problem{Status: status, Detail: detail, Errors: fields})
+}
+
+// writeProblemDoc completes p (type, title, instance, request ID) and sends it.
+func writeProblemDoc(c *gin.Context, p Problem) {
+	p.Type = problemType(p.Status)
+	p.Title = http.StatusText(p.Status)
+	p.Instance = c.Request.URL.Path
+	p.RequestID = c.GetString(ctxRequestID)
 	c.Header("Content-Type", "application/problem+json")
-	c.AbortWithStatusJSON(status, p)
+	c.AbortWithStatusJSON(p.Status, p)
 }
 
 // writeError answers with the problem for a domain error. Internal errors are
@@ -67,5 +72,10 @@ func (s *Server) writeError(c *gin.Context, err error) {
 	if e.RetryAfterSeconds > 0 {
 		c.Header("Retry-After", strconv.Itoa(e.RetryAfterSeconds))
 	}
-	writeProblem(c, status, e.Message, e.Fields)
+	writeProblemDoc(c, Problem{Status: status, Detail: e.Message, Errors: e.Fields, Blockers: e.Blockers})
+}
+
+// writeStale answers 412 with the current state of what the client tried to change.
+func (s *Server) writeStale(c *gin.Context, err error, current any) {
+	writeProblemDoc(c, Problem{Status: http.StatusPreconditionFailed, Detail: custos.AsError(err).Message, Current: current})
 }

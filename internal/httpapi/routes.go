@@ -20,6 +20,12 @@ const (
 	TeamInPath
 	// TeamInQuery routes may name a team in ?team=; without it they are org-wide.
 	TeamInQuery
+	// TeamOfEvaluation routes are authorized in the team of the evaluation
+	// named by the :id path parameter.
+	TeamOfEvaluation
+	// TeamInBody routes name the team in their JSON body; the guard only
+	// authenticates and the handler calls allowTeam once it has bound the body.
+	TeamInBody
 )
 
 // Route is one entry of the route table: where it is, what permission it
@@ -39,6 +45,8 @@ type Route struct {
 func (r Route) domain(c *gin.Context) (string, bool) {
 	var raw string
 	switch r.Team {
+	case TeamOfEvaluation:
+		return "", false // resolved by the guard, which can ask the store
 	case TeamInPath:
 		raw = c.Param("teamID")
 	case TeamInQuery:
@@ -71,6 +79,9 @@ func (s *Server) routeTable() []Route {
 	}
 	team := func(method, path string, obj custos.Object, act custos.Action, h gin.HandlerFunc) Route {
 		return Route{Method: method, Path: path, Object: obj, Action: act, Team: TeamInPath, handle: h}
+	}
+	eval := func(method, path string, obj custos.Object, act custos.Action, h gin.HandlerFunc) Route {
+		return Route{Method: method, Path: path, Object: obj, Action: act, Team: TeamOfEvaluation, handle: h}
 	}
 	const (
 		GET, POST, PUT, PATCH, DELETE = http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete
@@ -110,6 +121,23 @@ func (s *Server) routeTable() []Route {
 
 		org(GET, "/api/v1/templates", custos.ObjTemplate, custos.ActRead, s.listTemplates),
 		org(GET, "/api/v1/templates/:id", custos.ObjTemplate, custos.ActRead, s.getTemplate),
+
+		{Method: POST, Path: "/api/v1/evaluations", Object: custos.ObjEvaluation, Action: custos.ActCreate, Team: TeamInBody, handle: s.createEvaluation},
+		{Method: GET, Path: "/api/v1/evaluations", Object: custos.ObjEvaluation, Action: custos.ActRead, Team: TeamInQuery, handle: s.listEvaluations},
+		eval(GET, "/api/v1/evaluations/:id", custos.ObjEvaluation, custos.ActRead, s.getWorkspace),
+		eval(PATCH, "/api/v1/evaluations/:id", custos.ObjEvaluation, custos.ActUpdate, s.updateEvaluation),
+		eval(POST, "/api/v1/evaluations/:id/candidates", custos.ObjEvaluation, custos.ActUpdate, s.addCandidate),
+		eval(DELETE, "/api/v1/evaluations/:id/candidates/:custodianID", custos.ObjEvaluation, custos.ActUpdate, s.removeCandidate),
+		eval(PUT, "/api/v1/evaluations/:id/custodians/:custodianID/answers/:itemID", custos.ObjEvaluation, custos.ActUpdate, s.putAnswer),
+		eval(POST, "/api/v1/evaluations/:id/custodians/:custodianID/answers/:itemID/evidence", custos.ObjEvidence, custos.ActCreate, s.addEvidence),
+		eval(GET, "/api/v1/evaluations/:id/evidence/:evidenceID", custos.ObjEvidence, custos.ActRead, s.downloadEvidence),
+		eval(PUT, "/api/v1/evaluations/:id/custodians/:custodianID/scores/:criterion", custos.ObjEvaluation, custos.ActUpdate, s.putScore),
+		eval(POST, "/api/v1/evaluations/:id/custodians/:custodianID/red-flags", custos.ObjEvaluation, custos.ActUpdate, s.raiseRedFlag),
+		eval(PATCH, "/api/v1/evaluations/:id/red-flags/:flagID", custos.ObjEvaluation, custos.ActUpdate, s.moveRedFlag),
+		eval(PUT, "/api/v1/evaluations/:id/shortlist", custos.ObjEvaluation, custos.ActUpdate, s.putShortlist),
+		eval(POST, "/api/v1/evaluations/:id/submit", custos.ObjEvaluation, custos.ActSubmit, s.submit),
+		eval(POST, "/api/v1/evaluations/:id/approve", custos.ObjEvaluation, custos.ActApprove, s.approve),
+		eval(POST, "/api/v1/evaluations/:id/return", custos.ObjEvaluation, custos.ActReturn, s.returnEvaluation),
 
 		{Method: GET, Path: "/api/v1/audit", Object: custos.ObjAudit, Action: custos.ActRead, Team: TeamInQuery, handle: s.listAudit},
 		org(GET, "/api/v1/audit/verify", custos.ObjAudit, custos.ActVerify, s.verifyAudit),

@@ -20,15 +20,23 @@ type Authorizer interface {
 	Reload(ctx context.Context) error
 }
 
+// EvaluationService is the workflow plus reading one answer back, which a
+// stale write's 412 shows.
+type EvaluationService interface {
+	custos.EvaluationService
+	Answer(ctx context.Context, id, custodianID, itemID int64) (*custos.Answer, error)
+}
+
 // Services are the domain services the handlers call.
 type Services struct {
-	Auth       custos.AuthService
-	Users      custos.UserService
-	Teams      custos.TeamService
-	Custodians custos.CustodianService
-	Templates  custos.TemplateService
-	Audit      custos.AuditService
-	Authz      Authorizer
+	Auth        custos.AuthService
+	Users       custos.UserService
+	Teams       custos.TeamService
+	Custodians  custos.CustodianService
+	Templates   custos.TemplateService
+	Audit       custos.AuditService
+	Evaluations EvaluationService
+	Authz       Authorizer
 	// Ready reports whether the database answers.
 	Ready func(ctx context.Context) error
 }

@@ -207,3 +207,5 @@ func snakeCase(name string) string {
 	}
 	return b.String()
 }
+
+func trimmed(s string) string { return strings.TrimSpace(s) }

@@ -1,0 +1,467 @@
+package httpapi
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"path"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/custos-dd/custos/internal/custos"
+)
+
+// ETags are the quoted version numbers of the workspace and of an answer.
+func etag(version int) string { return `"` + strconv.Itoa(version) + `"` }
+
+// ifMatch reads If-Match: 0 when absent or "*", the version it names, or -1
+// for a value no version matches.
+func ifMatch(c *gin.Context) int {
+	h := strings.TrimSpace(c.GetHeader("If-Match"))
+	if h == "" || h == "*" {
+		return 0
+	}
+	h = strings.TrimPrefix(h, "W/")
+	n, err := strconv.Atoi(strings.Trim(h, `"`))
+	if err != nil || n <= 0 {
+		return -1
+	}
+	return n
+}
+
+func (s *Server) renderWorkspace(c *gin.Context, status int, ws *custos.Workspace) {
+	c.Header("ETag", etag(ws.Evaluation.Version))
+	c.JSON(status, ws)
+}
+
+// workspaceError answers a failed workspace write; a stale If-Match gets 412
+// with the current workspace.
+func (s *Server) workspaceError(c *gin.Context, id int64, err error) {
+	if custos.ErrorCode(err) != custos.EPRECONDITION {
+		s.writeError(c, err)
+		return
+	}
+	ws, werr := s.Evaluations.Workspace(c.Request.Context(), id)
+	if werr != nil {
+		s.writeError(c, werr)
+		return
+	}
+	c.Header("ETag", etag(ws.Evaluation.Version))
+	s.writeStale(c, err, ws)
+}
+
+type mandateBody struct {
+	Regions                    []string `json:"regions"`
+	QualifiedCustodianRequired bool     `json:"qualified_custodian_required"`
+	Assets                     []string `json:"assets"`
+	StakingRequired            bool     `json:"staking_required"`
+	ExpectedAUCUSD             int64    `json:"expected_assets_under_custody_usd"`
+}
+
+func (m *mandateBody) mandate() *custos.Mandate {
+	if m == nil {
+		return nil
+	}
+	return &custos.Mandate{Regions: m.Regions, QualifiedCustodianRequired: m.QualifiedCustodianRequired, Assets: m.Assets,
+		StakingRequired: m.StakingRequired, ExpectedAUCUSD: m.ExpectedAUCUSD}
+}
+
+type createEvaluationRequest struct {
+	TeamID       int64       `json:"team_id"`
+	Title        string      `json:"title"`
+	TemplateID   int64       `json:"template_id"`
+	Mandate      mandateBody `json:"mandate"`
+	CustodianIDs []int64     `json:"custodian_ids"`
+	DueDate      *string     `json:"due_date"`
+}
+
+func (s *Server) createEvaluation(c *gin.Context) {
+	var req createEvaluationRequest
+	if !s.bindJSON(c, &req) {
+		return
+	}
+	if req.TeamID <= 0 {
+		s.writeError(c, custos.Invalid("team_id", "is required"))
+		return
+	}
+	if !s.allowTeam(c, req.TeamID) {
+		return
+	}
+	ws, err := s.Evaluations.CreateEvaluation(c.Request.Context(), custos.NewEvaluation{TeamID: req.TeamID, Title: req.Title,
+		TemplateID: req.TemplateID, Mandate: *req.Mandate.mandate(), CustodianIDs: req.CustodianIDs, DueDate: req.DueDate})
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.Header("Location", fmt.Sprintf("/api/v1/evaluations/%d", ws.Evaluation.ID))
+	s.renderWorkspace(c, http.StatusCreated, ws)
+}
+
+func (s *Server) listEvaluations(c *gin.Context) {
+	raw := c.Query("team")
+	if raw == "" {
+		s.writeError(c, custos.Invalid("team", "name the team whose evaluations to list"))
+		return
+	}
+	team, _ := strconv.ParseInt(raw, 10, 64) // the guard has checked it
+	limit, ok := queryInt(c, "limit")
+	if !ok {
+		return
+	}
+	before, ok := queryInt(c, "before")
+	if !ok {
+		return
+	}
+	page, err := s.Evaluations.ListEvaluations(c.Request.Context(), custos.EvaluationFilter{TeamID: team,
+		Status: custos.EvaluationStatus(c.Query("status")), Before: int64(before), Limit: limit})
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, page)
+}
+
+func (s *Server) getWorkspace(c *gin.Context) {
+	id, _ := pathID(c, "id") // the guard has checked it
+	ws, err := s.Evaluations.Workspace(c.Request.Context(), id)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	if inm := c.GetHeader("If-None-Match"); inm != "" && strings.TrimPrefix(inm, "W/") == etag(ws.Evaluation.Version) {
+		c.Header("ETag", etag(ws.Evaluation.Version))
+		c.Status(http.StatusNotModified)
+		return
+	}
+	s.renderWorkspace(c, http.StatusOK, ws)
+}
+
+type updateEvaluationRequest struct {
+	Title   *string      `json:"title"`
+	Mandate *mandateBody `json:"mandate"`
+	DueDate *string      `json:"due_date"`
+	// ClearDueDate removes the due date.
+	ClearDueDate bool `json:"clear_due_date"`
+}
+
+func (s *Server) updateEvaluation(c *gin.Context) {
+	id, _ := pathID(c, "id")
+	var req updateEvaluationRequest
+	if !s.bindJSON(c, &req) {
+		return
+	}
+	ws, err := s.Evaluations.UpdateEvaluation(c.Request.Context(), id, ifMatch(c), custos.EvaluationUpdate{
+		Title: req.Title, Mandate: req.Mandate.mandate(), DueDate: req.DueDate, ClearDueDate: req.ClearDueDate})
+	if err != nil {
+		s.workspaceError(c, id, err)
+		return
+	}
+	s.renderWorkspace(c, http.StatusOK, ws)
+}
+
+type addCandidateRequest struct {
+	CustodianID int64 `json:"custodian_id"`
+}
+
+func (s *Server) addCandidate(c *gin.Context) {
+	id, _ := pathID(c, "id")
+	var req addCandidateRequest
+	if !s.bindJSON(c, &req) {
+		return
+	}
+	if req.CustodianID <= 0 {
+		s.writeError(c, custos.Invalid("custodian_id", "is required"))
+		return
+	}
+	ws, err := s.Evaluations.AddCandidate(c.Request.Context(), id, req.CustodianID, ifMatch(c))
+	if err != nil {
+		s.workspaceError(c, id, err)
+		return
+	}
+	s.renderWorkspace(c, http.StatusOK, ws)
+}
+
+func (s *Server) removeCandidate(c *gin.Context) {
+	id, _ := pathID(c, "id")
+	custodianID, ok := pathID(c, "custodianID")
+	if !ok {
+		return
+	}
+	ws, err := s.Evaluations.RemoveCandidate(c.Request.Context(), id, custodianID, ifMatch(c))
+	if err != nil {
+		s.workspaceError(c, id, err)
+		return
+	}
+	s.renderWorkspace(c, http.StatusOK, ws)
+}
+
+type answerRequest struct {
+	Status string `json:"status"`
+	Note   string `json:"note"`
+}
+
+func (s *Server) putAnswer(c *gin.Context) {
+	id, _ := pathID(c, "id")
+	custodianID, ok := pathID(c, "custodianID")
+	if !ok {
+		return
+	}
+	itemID, ok := pathID(c, "itemID")
+	if !ok {
+		return
+	}
+	var req answerRequest
+	if !s.bindJSON(c, &req) {
+		return
+	}
+	a, err := s.Evaluations.PutAnswer(c.Request.Context(), id, custodianID, itemID, ifMatch(c),
+		custos.AnswerInput{Status: custos.AnswerStatus(req.Status), Note: req.Note})
+	if custos.ErrorCode(err) == custos.EPRECONDITION {
+		cur, cerr := s.Evaluations.Answer(c.Request.Context(), id, custodianID, itemID)
+		if cerr != nil {
+			s.writeError(c, cerr)
+			return
+		}
+		c.Header("ETag", etag(cur.Version))
+		s.writeStale(c, err, cur)
+		return
+	} else if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.Header("ETag", etag(a.Version))
+	c.JSON(http.StatusOK, a)
+}
+
+// addEvidence takes one file in the multipart field "file".
+func (s *Server) addEvidence(c *gin.Context) {
+	id, _ := pathID(c, "id")
+	custodianID, ok := pathID(c, "custodianID")
+	if !ok {
+		return
+	}
+	itemID, ok := pathID(c, "itemID")
+	if !ok {
+		return
+	}
+	mt, _, err := mime.ParseMediaType(c.GetHeader("Content-Type"))
+	if err != nil || mt != "multipart/form-data" {
+		writeProblem(c, http.StatusUnsupportedMediaType, "upload the file as multipart/form-data in the field \"file\"", nil)
+		return
+	}
+	// The form's overhead besides the file is small: allow 64 KiB of it.
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, custos.MaxEvidenceBytes+64<<10)
+	mr, err := c.Request.MultipartReader()
+	if err != nil {
+		writeProblem(c, http.StatusBadRequest, "the request is not valid", []custos.FieldError{{Field: "file", Reason: "the multipart body cannot be read"}})
+		return
+	}
+	for {
+		part, err := mr.NextPart()
+		if err == io.EOF {
+			s.writeError(c, custos.Invalid("file", "is required"))
+			return
+		} else if err != nil {
+			s.uploadError(c, err)
+			return
+		}
+		if part.FormName() != "file" {
+			continue
+		}
+		content, err := io.ReadAll(io.LimitReader(part, custos.MaxEvidenceBytes+1))
+		if err != nil {
+			s.uploadError(c, err)
+			return
+		}
+		if len(content) > custos.MaxEvidenceBytes {
+			writeProblem(c, http.StatusRequestEntityTooLarge, "evidence files are at most 10 MiB", nil)
+			return
+		}
+		// Only the base name is kept, and only as a label.
+		label := path.Base(strings.ReplaceAll(part.FileName(), `\`, "/"))
+		if label == "." || label == "/" {
+			label = ""
+		}
+		ev, err := s.Evaluations.AddEvidence(c.Request.Context(), id, custodianID, itemID, label, content)
+		if err != nil {
+			s.writeError(c, err)
+			return
+		}
+		c.JSON(http.StatusCreated, ev)
+		return
+	}
+}
+
+func (s *Server) uploadError(c *gin.Context, err error) {
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		writeProblem(c, http.StatusRequestEntityTooLarge, "evidence files are at most 10 MiB", nil)
+		return
+	}
+	writeProblem(c, http.StatusBadRequest, "the request is not valid", []custos.FieldError{{Field: "file", Reason: "the upload was cut short or malformed"}})
+}
+
+// downloadEvidence sends a file as an attachment that browsers never render
+// in place.
+func (s *Server) downloadEvidence(c *gin.Context) {
+	id, _ := pathID(c, "id")
+	evidenceID, ok := pathID(c, "evidenceID")
+	if !ok {
+		return
+	}
+	f, err := s.Evaluations.EvidenceFile(c.Request.Context(), id, evidenceID)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	name := fmt.Sprintf("evidence-%d%s", f.ID, custos.EvidenceTypes[f.ContentType])
+	c.Header("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	c.Header("Content-Security-Policy", "sandbox; default-src 'none'")
+	c.Header("X-Evidence-Label", mime.QEncoding.Encode("utf-8", f.Label))
+	c.Header("Digest", "sha-256="+fmt.Sprintf("%x", []byte(f.SHA256)))
+	c.Data(http.StatusOK, f.ContentType, f.Content)
+}
+
+type scoreRequest struct {
+	Score     *int   `json:"score"`
+	Rationale string `json:"rationale"`
+}
+
+func (s *Server) putScore(c *gin.Context) {
+	id, _ := pathID(c, "id")
+	custodianID, ok := pathID(c, "custodianID")
+	if !ok {
+		return
+	}
+	var req scoreRequest
+	if !s.bindJSON(c, &req) {
+		return
+	}
+	if req.Score == nil {
+		var p custos.Problems
+		p.Add("score", "is required")
+		if strings.TrimSpace(req.Rationale) == "" {
+			p.Add("rationale", "say why the custodian earns this score")
+		}
+		s.writeError(c, p.Err())
+		return
+	}
+	sc, err := s.Evaluations.PutScore(c.Request.Context(), id, custodianID, c.Param("criterion"),
+		custos.ScoreInput{Score: *req.Score, Rationale: req.Rationale})
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, sc)
+}
+
+type raiseRedFlagRequest struct {
+	DefinitionID *int64 `json:"definition_id"`
+	Title        string `json:"title"`
+	Description  string `json:"description"`
+	Severity     string `json:"severity"`
+}
+
+func (s *Server) raiseRedFlag(c *gin.Context) {
+	id, _ := pathID(c, "id")
+	custodianID, ok := pathID(c, "custodianID")
+	if !ok {
+		return
+	}
+	var req raiseRedFlagRequest
+	if !s.bindJSON(c, &req) {
+		return
+	}
+	f, err := s.Evaluations.RaiseRedFlag(c.Request.Context(), id, custodianID, custos.NewRedFlag{DefinitionID: req.DefinitionID,
+		Title: req.Title, Description: req.Description, Severity: custos.Severity(req.Severity)})
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, f)
+}
+
+type moveRedFlagRequest struct {
+	Status     string `json:"status"`
+	Resolution string `json:"resolution"`
+}
+
+func (s *Server) moveRedFlag(c *gin.Context) {
+	id, _ := pathID(c, "id")
+	flagID, ok := pathID(c, "flagID")
+	if !ok {
+		return
+	}
+	var req moveRedFlagRequest
+	if !s.bindJSON(c, &req) {
+		return
+	}
+	f, err := s.Evaluations.MoveRedFlag(c.Request.Context(), id, flagID, custos.RedFlagMove{Status: custos.RedFlagStatus(req.Status), Resolution: req.Resolution})
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, f)
+}
+
+type shortlistRequest struct {
+	Entries []struct {
+		CustodianID int64  `json:"custodian_id"`
+		Rank        int    `json:"rank"`
+		Rationale   string `json:"rationale"`
+	} `json:"entries"`
+}
+
+func (s *Server) putShortlist(c *gin.Context) {
+	id, _ := pathID(c, "id")
+	var req shortlistRequest
+	if !s.bindJSON(c, &req) {
+		return
+	}
+	entries := make([]custos.ShortlistEntry, len(req.Entries))
+	for i, e := range req.Entries {
+		entries[i] = custos.ShortlistEntry{CustodianID: e.CustodianID, Rank: e.Rank, Rationale: e.Rationale}
+	}
+	ws, err := s.Evaluations.PutShortlist(c.Request.Context(), id, ifMatch(c), entries)
+	if err != nil {
+		s.workspaceError(c, id, err)
+		return
+	}
+	s.renderWorkspace(c, http.StatusOK, ws)
+}
+
+func (s *Server) submit(c *gin.Context) {
+	id, _ := pathID(c, "id")
+	ws, err := s.Evaluations.Submit(c.Request.Context(), id, ifMatch(c))
+	if err != nil {
+		s.workspaceError(c, id, err)
+		return
+	}
+	s.renderWorkspace(c, http.StatusOK, ws)
+}
+
+type decisionRequest struct {
+	Comment string `json:"comment"`
+}
+
+func (s *Server) decide(c *gin.Context, d custos.Decision) {
+	id, _ := pathID(c, "id")
+	var req decisionRequest
+	// A decision may come without a body (an approval needs no comment).
+	if c.Request.ContentLength != 0 && !s.bindJSON(c, &req) {
+		return
+	}
+	ws, err := s.Evaluations.Decide(c.Request.Context(), id, d, req.Comment)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	s.renderWorkspace(c, http.StatusOK, ws)
+}
+
+func (s *Server) approve(c *gin.Context)          { s.decide(c, custos.DecisionApprove) }
+func (s *Server) returnEvaluation(c *gin.Context) { s.decide(c, custos.DecisionReturn) }
