@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -45,6 +46,23 @@ func (f *fixture) ctx() context.Context {
 	return custos.WithActor(context.Background(), custos.Actor{Email: "cli:test"})
 }
 
+func (f *fixture) asOfficer() context.Context { return f.env.As("officer@example.com") }
+
+// draft opens a draft evaluation in Demo Treasury of custodians 1 and 2.
+func (f *fixture) draft() *custos.Workspace {
+	return f.env.OpenEvaluation(f.asOfficer(), f.treasury, 1, 2)
+}
+
+func (f *fixture) evalPath(ws *custos.Workspace, rest string) string {
+	return fmt.Sprintf("/api/v1/evaluations/%d%s", ws.Evaluation.ID, rest)
+}
+
+// upload is a multipart body for a matrix cell.
+type upload struct {
+	r io.Reader
+	h http.Header
+}
+
 // freshUser makes an account that is in no team.
 func (f *fixture) freshUser() *custos.User {
 	u, err := f.env.Users.CreateUser(f.ctx(), custos.NewUser{Email: f.unique("user") + "@example.com", Name: "Fresh User", Password: apitest.Password})
@@ -64,6 +82,9 @@ type cell struct {
 }
 
 var (
+	officers    = []string{"officer"}
+	managers    = []string{"manager"}
+	readers     = []string{"officer", "manager", "auditor"}
 	everyone    = []string{"officer", "manager", "auditor", "admin", "outsider"}
 	orgAdmin    = []string{"admin"}
 	teamMembers = []string{"officer", "manager", "auditor", "admin"}
@@ -150,6 +171,71 @@ var matrix = map[string]cell{
 	}},
 	"GET /api/v1/templates":     {everyone, 200, static("/api/v1/templates")},
 	"GET /api/v1/templates/:id": {everyone, 200, static("/api/v1/templates/1")},
+	"POST /api/v1/evaluations": {officers, 201, func(f *fixture, c *apitest.Client) (string, any) {
+		return "/api/v1/evaluations", map[string]any{"team_id": f.treasury, "title": f.unique("RFP"), "template_id": 1,
+			"mandate": map[string]any{"regions": []string{"US"}}, "custodian_ids": []int{1, 2}}
+	}},
+	"GET /api/v1/evaluations": {readers, 200, func(f *fixture, c *apitest.Client) (string, any) {
+		return fmt.Sprintf("/api/v1/evaluations?team=%d", f.treasury), nil
+	}},
+	"GET /api/v1/evaluations/:id": {readers, 200, func(f *fixture, c *apitest.Client) (string, any) {
+		return f.evalPath(f.draft(), ""), nil
+	}},
+	"PATCH /api/v1/evaluations/:id": {officers, 200, func(f *fixture, c *apitest.Client) (string, any) {
+		return f.evalPath(f.draft(), ""), map[string]any{"title": f.unique("renamed")}
+	}},
+	"POST /api/v1/evaluations/:id/candidates": {officers, 200, func(f *fixture, c *apitest.Client) (string, any) {
+		return f.evalPath(f.draft(), "/candidates"), map[string]any{"custodian_id": 3}
+	}},
+	"DELETE /api/v1/evaluations/:id/candidates/:custodianID": {officers, 200, func(f *fixture, c *apitest.Client) (string, any) {
+		ws := f.env.OpenEvaluation(f.asOfficer(), f.treasury, 1, 2, 3)
+		return f.evalPath(ws, "/candidates/3"), nil
+	}},
+	"PUT /api/v1/evaluations/:id/custodians/:custodianID/answers/:itemID": {officers, 200, func(f *fixture, c *apitest.Client) (string, any) {
+		ws := f.draft()
+		return f.evalPath(ws, fmt.Sprintf("/custodians/1/answers/%d", ws.Template.Items()[0].ID)), map[string]any{"status": "met"}
+	}},
+	"POST /api/v1/evaluations/:id/custodians/:custodianID/answers/:itemID/evidence": {officers, 201, func(f *fixture, c *apitest.Client) (string, any) {
+		ws := f.draft()
+		r, h := apitest.Multipart("file", "licence.pdf", apitest.TinyPDF)
+		return f.evalPath(ws, fmt.Sprintf("/custodians/1/answers/%d/evidence", ws.Template.Items()[0].ID)), upload{r, h}
+	}},
+	"GET /api/v1/evaluations/:id/evidence/:evidenceID": {readers, 200, func(f *fixture, c *apitest.Client) (string, any) {
+		ws := f.draft()
+		ev, err := f.env.Evaluations.AddEvidence(f.asOfficer(), ws.Evaluation.ID, 1, ws.Template.Items()[0].ID, "soc2.pdf", apitest.TinyPDF)
+		if err != nil {
+			f.env.T.Fatal(err)
+		}
+		return f.evalPath(ws, fmt.Sprintf("/evidence/%d", ev.ID)), nil
+	}},
+	"PUT /api/v1/evaluations/:id/custodians/:custodianID/scores/:criterion": {officers, 200, func(f *fixture, c *apitest.Client) (string, any) {
+		return f.evalPath(f.draft(), "/custodians/1/scores/liquidity"), map[string]any{"score": 4, "rationale": "Deep venues."}
+	}},
+	"POST /api/v1/evaluations/:id/custodians/:custodianID/red-flags": {officers, 201, func(f *fixture, c *apitest.Client) (string, any) {
+		return f.evalPath(f.draft(), "/custodians/1/red-flags"), map[string]any{"title": "Late SOC report", "severity": "high"}
+	}},
+	"PATCH /api/v1/evaluations/:id/red-flags/:flagID": {officers, 200, func(f *fixture, c *apitest.Client) (string, any) {
+		ws := f.draft()
+		flag, err := f.env.Evaluations.RaiseRedFlag(f.asOfficer(), ws.Evaluation.ID, 1, custos.NewRedFlag{Title: "Thin disclosures", Severity: custos.SeverityMedium})
+		if err != nil {
+			f.env.T.Fatal(err)
+		}
+		return f.evalPath(ws, fmt.Sprintf("/red-flags/%d", flag.ID)), map[string]any{"status": "mitigated", "resolution": "Disclosed on request."}
+	}},
+	"PUT /api/v1/evaluations/:id/shortlist": {officers, 200, func(f *fixture, c *apitest.Client) (string, any) {
+		return f.evalPath(f.draft(), "/shortlist"), map[string]any{"entries": []map[string]any{{"custodian_id": 1, "rank": 1, "rationale": "Best fit."}}}
+	}},
+	"POST /api/v1/evaluations/:id/submit": {officers, 200, func(f *fixture, c *apitest.Client) (string, any) {
+		ws := f.draft()
+		f.env.CompleteAndShortlist(f.asOfficer(), ws, 1)
+		return f.evalPath(ws, "/submit"), nil
+	}},
+	"POST /api/v1/evaluations/:id/approve": {managers, 200, func(f *fixture, c *apitest.Client) (string, any) {
+		return f.evalPath(f.env.SubmittedEvaluation(f.asOfficer(), f.treasury), "/approve"), map[string]any{"comment": "Agreed."}
+	}},
+	"POST /api/v1/evaluations/:id/return": {managers, 200, func(f *fixture, c *apitest.Client) (string, any) {
+		return f.evalPath(f.env.SubmittedEvaluation(f.asOfficer(), f.treasury), "/return"), map[string]any{"comment": "Score support again."}
+	}},
 	"GET /api/v1/audit": {[]string{"auditor", "admin"}, 200, func(f *fixture, c *apitest.Client) (string, any) {
 		return fmt.Sprintf("/api/v1/audit?team=%d", f.treasury), nil
 	}},
@@ -201,7 +287,12 @@ func TestRouteRoleMatrix(t *testing.T) {
 				}
 				method, _, _ := strings.Cut(key, " ")
 				path, body := cl.call(f, c)
-				res := c.Do(method, path, body)
+				var res *apitest.Response
+				if up, ok := body.(upload); ok {
+					res = c.Request(method, path, up.r, up.h)
+				} else {
+					res = c.Do(method, path, body)
+				}
 				if res.Status != want {
 					t.Errorf("%s as %s: got %d, want %d (%s)", key, p.name, res.Status, want, truncate(res.Body))
 				}

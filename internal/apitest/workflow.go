@@ -1,0 +1,93 @@
+package apitest
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"mime/multipart"
+	"net/http"
+
+	"github.com/custos-dd/custos/internal/custos"
+)
+
+// As returns a context acting as the user with that address.
+func (e *Env) As(email string) context.Context {
+	e.T.Helper()
+	u, err := e.Users.FindUserByEmail(context.Background(), email)
+	if err != nil {
+		e.T.Fatal(err)
+	}
+	return custos.WithActor(context.Background(), custos.Actor{UserID: u.ID, Email: u.Email})
+}
+
+// TinyPDF is a minimal file that sniffs as application/pdf.
+var TinyPDF = []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+
+// Multipart builds a multipart/form-data body with one file.
+func Multipart(field, filename string, content []byte) (io.Reader, http.Header) {
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	part, _ := w.CreateFormFile(field, filename)
+	part.Write(content)
+	w.Close()
+	return &buf, http.Header{"Content-Type": {w.FormDataContentType()}}
+}
+
+// OpenEvaluation opens a draft in the team, as the officer, of the given
+// catalogue custodians, for a US mandate that every US custodian fits.
+func (e *Env) OpenEvaluation(as context.Context, teamID int64, custodianIDs ...int64) *custos.Workspace {
+	e.T.Helper()
+	ws, err := e.Evaluations.CreateEvaluation(as, custos.NewEvaluation{TeamID: teamID, Title: "Custody RFP", TemplateID: 1,
+		Mandate: custos.Mandate{Regions: []string{"US"}, Assets: []string{"BTC", "ETH"}}, CustodianIDs: custodianIDs})
+	if err != nil {
+		e.T.Fatal(err)
+	}
+	return ws
+}
+
+// CompleteAndShortlist answers every item of one candidate, attaches the
+// required evidence, scores every criterion, settles its open critical flags
+// and shortlists it alone: ready to submit.
+func (e *Env) CompleteAndShortlist(as context.Context, ws *custos.Workspace, custodianID int64) {
+	e.T.Helper()
+	id := ws.Evaluation.ID
+	for _, it := range ws.Template.Items() {
+		if _, err := e.Evaluations.PutAnswer(as, id, custodianID, it.ID, 0, custos.AnswerInput{Status: custos.AnswerMet, Note: "Confirmed."}); err != nil {
+			e.T.Fatal(err)
+		}
+		if it.EvidenceRequired {
+			if _, err := e.Evaluations.AddEvidence(as, id, custodianID, it.ID, "proof.pdf", TinyPDF); err != nil {
+				e.T.Fatal(err)
+			}
+		}
+	}
+	for _, c := range ws.Template.Criteria {
+		if _, err := e.Evaluations.PutScore(as, id, custodianID, c.Key, custos.ScoreInput{Score: 4, Rationale: "Strong."}); err != nil {
+			e.T.Fatal(err)
+		}
+	}
+	for _, a := range ws.Assessments {
+		for _, f := range a.RedFlags {
+			if a.Custodian.ID == custodianID && f.Status == custos.FlagOpen && f.Severity == custos.SeverityCritical {
+				if _, err := e.Evaluations.MoveRedFlag(as, id, f.ID, custos.RedFlagMove{Status: custos.FlagAccepted, Resolution: "Accepted by committee."}); err != nil {
+					e.T.Fatal(err)
+				}
+			}
+		}
+	}
+	if _, err := e.Evaluations.PutShortlist(as, id, 0, []custos.ShortlistEntry{{CustodianID: custodianID, Rank: 1, Rationale: "Best fit."}}); err != nil {
+		e.T.Fatal(err)
+	}
+}
+
+// SubmittedEvaluation opens, completes and submits an evaluation as the officer.
+func (e *Env) SubmittedEvaluation(as context.Context, teamID int64) *custos.Workspace {
+	e.T.Helper()
+	ws := e.OpenEvaluation(as, teamID, 1, 2)
+	e.CompleteAndShortlist(as, ws, 1)
+	ws, err := e.Evaluations.Submit(as, ws.Evaluation.ID, 0)
+	if err != nil {
+		e.T.Fatal(err)
+	}
+	return ws
+}
