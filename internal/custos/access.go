@@ -57,15 +57,17 @@ const (
 	ObjAudit      Object = "audit"
 	ObjEvaluation Object = "evaluation"
 	ObjEvidence   Object = "evidence"
+	ObjMemo       Object = "memo"
 
-	ActRead    Action = "read"
-	ActCreate  Action = "create"
-	ActUpdate  Action = "update"
-	ActDelete  Action = "delete"
-	ActVerify  Action = "verify"
-	ActSubmit  Action = "submit"
-	ActApprove Action = "approve"
-	ActReturn  Action = "return"
+	ActRead     Action = "read"
+	ActCreate   Action = "create"
+	ActUpdate   Action = "update"
+	ActDelete   Action = "delete"
+	ActVerify   Action = "verify"
+	ActSubmit   Action = "submit"
+	ActApprove  Action = "approve"
+	ActReturn   Action = "return"
+	ActDownload Action = "download"
 )
 
 // OrgDomain is the authorization domain of organisation-wide objects.

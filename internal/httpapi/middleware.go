@@ -179,12 +179,16 @@ func (s *Server) guard(r Route) gin.HandlerFunc {
 		case TeamInBody:
 			c.Next() // the handler calls allowTeam after binding the body
 			return
-		case TeamOfEvaluation:
+		case TeamOfEvaluation, TeamOfMemo:
 			id, ok := pathID(c, "id")
 			if !ok {
 				return
 			}
-			team, err := s.Evaluations.EvaluationTeam(c.Request.Context(), id)
+			teamOf := s.Evaluations.EvaluationTeam
+			if r.Team == TeamOfMemo {
+				teamOf = s.Memos.MemoTeam
+			}
+			team, err := teamOf(c.Request.Context(), id)
 			if err != nil {
 				s.writeError(c, err)
 				return

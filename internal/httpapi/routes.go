@@ -23,6 +23,8 @@ const (
 	// TeamOfEvaluation routes are authorized in the team of the evaluation
 	// named by the :id path parameter.
 	TeamOfEvaluation
+	// TeamOfMemo routes are authorized in the team of the memo named by :id.
+	TeamOfMemo
 	// TeamInBody routes name the team in their JSON body; the guard only
 	// authenticates and the handler calls allowTeam once it has bound the body.
 	TeamInBody
@@ -45,8 +47,8 @@ type Route struct {
 func (r Route) domain(c *gin.Context) (string, bool) {
 	var raw string
 	switch r.Team {
-	case TeamOfEvaluation:
-		return "", false // resolved by the guard, which can ask the store
+	case TeamOfEvaluation, TeamOfMemo:
+		return "", false // resolved by the guard, which asks the store
 	case TeamInPath:
 		raw = c.Param("teamID")
 	case TeamInQuery:
@@ -79,6 +81,9 @@ func (s *Server) routeTable() []Route {
 	}
 	team := func(method, path string, obj custos.Object, act custos.Action, h gin.HandlerFunc) Route {
 		return Route{Method: method, Path: path, Object: obj, Action: act, Team: TeamInPath, handle: h}
+	}
+	memo := func(method, path string, obj custos.Object, act custos.Action, h gin.HandlerFunc) Route {
+		return Route{Method: method, Path: path, Object: obj, Action: act, Team: TeamOfMemo, handle: h}
 	}
 	eval := func(method, path string, obj custos.Object, act custos.Action, h gin.HandlerFunc) Route {
 		return Route{Method: method, Path: path, Object: obj, Action: act, Team: TeamOfEvaluation, handle: h}
@@ -138,6 +143,12 @@ func (s *Server) routeTable() []Route {
 		eval(POST, "/api/v1/evaluations/:id/submit", custos.ObjEvaluation, custos.ActSubmit, s.submit),
 		eval(POST, "/api/v1/evaluations/:id/approve", custos.ObjEvaluation, custos.ActApprove, s.approve),
 		eval(POST, "/api/v1/evaluations/:id/return", custos.ObjEvaluation, custos.ActReturn, s.returnEvaluation),
+
+		eval(POST, "/api/v1/evaluations/:id/memos", custos.ObjMemo, custos.ActCreate, s.issueMemo),
+		{Method: GET, Path: "/api/v1/memos", Object: custos.ObjMemo, Action: custos.ActRead, Team: TeamInQuery, handle: s.listMemos},
+		org(POST, "/api/v1/memos/verify", custos.ObjMemo, custos.ActVerify, s.verifyMemo),
+		memo(GET, "/api/v1/memos/:id", custos.ObjMemo, custos.ActRead, s.getMemo),
+		memo(GET, "/api/v1/memos/:id/pdf", custos.ObjMemo, custos.ActDownload, s.downloadMemo),
 
 		{Method: GET, Path: "/api/v1/audit", Object: custos.ObjAudit, Action: custos.ActRead, Team: TeamInQuery, handle: s.listAudit},
 		org(GET, "/api/v1/audit/verify", custos.ObjAudit, custos.ActVerify, s.verifyAudit),

@@ -36,6 +36,7 @@ type Services struct {
 	Templates   custos.TemplateService
 	Audit       custos.AuditService
 	Evaluations EvaluationService
+	Memos       custos.MemoService
 	Authz       Authorizer
 	// Ready reports whether the database answers.
 	Ready func(ctx context.Context) error

@@ -1,0 +1,98 @@
+package httpapi
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/custos-dd/custos/internal/custos"
+)
+
+// MaxMemoBytes bounds a file sent for verification.
+const MaxMemoBytes = 32 << 20
+
+func (s *Server) issueMemo(c *gin.Context) {
+	id, _ := pathID(c, "id")
+	m, err := s.Memos.IssueMemo(c.Request.Context(), id)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.Header("Location", fmt.Sprintf("/api/v1/memos/%d", m.ID))
+	c.JSON(http.StatusCreated, m)
+}
+
+func (s *Server) listMemos(c *gin.Context) {
+	raw := c.Query("team")
+	if raw == "" {
+		s.writeError(c, custos.Invalid("team", "name the team whose memos to list"))
+		return
+	}
+	team, _ := strconv.ParseInt(raw, 10, 64) // the guard has checked it
+	limit, ok := queryInt(c, "limit")
+	if !ok {
+		return
+	}
+	before, ok := queryInt(c, "before")
+	if !ok {
+		return
+	}
+	page, err := s.Memos.ListMemos(c.Request.Context(), custos.MemoFilter{TeamID: team, Before: int64(before), Limit: limit})
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, page)
+}
+
+func (s *Server) getMemo(c *gin.Context) {
+	id, _ := pathID(c, "id")
+	m, err := s.Memos.FindMemo(c.Request.Context(), id)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, m)
+}
+
+func (s *Server) downloadMemo(c *gin.Context) {
+	id, _ := pathID(c, "id")
+	m, pdf, err := s.Memos.DownloadMemo(c.Request.Context(), id)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.Header("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": fmt.Sprintf("custos-memo-%d.pdf", m.ID)}))
+	c.Header("Digest", "sha-256="+fmt.Sprintf("%x", []byte(m.SHA256)))
+	c.Data(http.StatusOK, "application/pdf", pdf)
+}
+
+// verifyMemo takes the PDF as the raw request body.
+func (s *Server) verifyMemo(c *gin.Context) {
+	mt, _, err := mime.ParseMediaType(c.GetHeader("Content-Type"))
+	if err != nil || (mt != "application/pdf" && mt != "application/octet-stream") {
+		writeProblem(c, http.StatusUnsupportedMediaType, "send the PDF itself as the body, with Content-Type: application/pdf", nil)
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, MaxMemoBytes))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			writeProblem(c, http.StatusRequestEntityTooLarge, "memos are smaller than 32 MiB", nil)
+			return
+		}
+		writeProblem(c, http.StatusBadRequest, "the body could not be read", nil)
+		return
+	}
+	v, err := s.Memos.VerifyMemo(c.Request.Context(), body)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, v)
+}

@@ -1,0 +1,216 @@
+package postgres
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/custos-dd/custos/internal/custos"
+)
+
+// MemoService issues signed memos, keeps their registry and verifies files.
+type MemoService struct {
+	db       *DB
+	evals    *EvaluationService
+	renderer custos.MemoRenderer
+	signer   custos.Signer
+	verifier custos.SignatureVerifier
+}
+
+// NewMemoService returns the memo service.
+func NewMemoService(db *DB, evals *EvaluationService, r custos.MemoRenderer, s custos.Signer, v custos.SignatureVerifier) *MemoService {
+	return &MemoService{db: db, evals: evals, renderer: r, signer: s, verifier: v}
+}
+
+const memoColumns = `id, evaluation_id, team_id, title, sha256, size, signer_fingerprint, snapshot_hash,
+	audit_head_seq, audit_head_hash, issued_by, issued_at`
+
+func (s *MemoService) findMemo(ctx context.Context, q interface {
+	GetContext(context.Context, any, string, ...any) error
+}, where string, arg any) (*custos.Memo, error) {
+	var m custos.Memo
+	if err := q.GetContext(ctx, &m, `SELECT `+memoColumns+` FROM memos WHERE `+where, arg); err != nil {
+		return nil, orNotFound(err, "memo")
+	}
+	m.IssuedAt = m.IssuedAt.UTC()
+	return &m, nil
+}
+
+// IssueMemo renders, signs and registers the memo of an approved evaluation.
+func (s *MemoService) IssueMemo(ctx context.Context, evaluationID int64) (*custos.Memo, error) {
+	ws, err := s.evals.Workspace(ctx, evaluationID)
+	if err != nil {
+		return nil, err
+	}
+	e := ws.Evaluation
+	if e.Status != custos.StatusApproved {
+		return nil, custos.Errorf(custos.ECONFLICT, "the evaluation is %s: only an approved evaluation has a memo", e.Status)
+	}
+	content := &custos.MemoContent{Workspace: ws, IssuedAt: s.db.Now().UTC().Truncate(time.Second)}
+	actor := custos.ActorFrom(ctx)
+	var names struct {
+		Team       string `db:"team"`
+		PreparedBy string `db:"prepared_by"`
+		IssuedBy   string `db:"issued_by"`
+	}
+	if err := s.db.db.GetContext(ctx, &names, `SELECT t.name AS team,
+		COALESCE((SELECT name FROM users WHERE id = $2), '') AS prepared_by,
+		(SELECT name FROM users WHERE id = $3) AS issued_by
+		FROM teams t WHERE t.id = $1`, e.TeamID, e.SubmittedBy, actor.UserID); err != nil {
+		return nil, mapErr(err)
+	}
+	content.TeamName, content.PreparedBy, content.IssuedBy = names.Team, names.PreparedBy, names.IssuedBy
+	for _, a := range ws.Approvals {
+		if a.Round == e.Round && a.Decision == custos.DecisionApprove {
+			content.Approvers = append(content.Approvers, custos.MemoApprover{Name: a.ManagerName, Role: string(custos.RoleManager),
+				At: a.CreatedAt, Comment: a.Comment, SnapshotHash: a.SnapshotHash})
+		}
+	}
+	if err := s.db.db.QueryRowxContext(ctx, `SELECT seq, hash FROM audit_events
+		WHERE action = 'evaluation.approve' AND object_type = 'evaluation' AND object_id = $1
+		ORDER BY seq DESC LIMIT 1`, evalID(evaluationID)).Scan(&content.AuditHeadSeq, &content.AuditHeadHash); err != nil {
+		return nil, mapErr(err)
+	}
+	if err := s.db.db.GetContext(ctx, &content.MemoID, `SELECT nextval(pg_get_serial_sequence('memos', 'id'))`); err != nil {
+		return nil, mapErr(err)
+	}
+	unsigned, err := s.renderer.Render(content)
+	if err != nil {
+		return nil, custos.Internal(fmt.Errorf("render memo: %w", err))
+	}
+	signed, err := s.signer.Sign(unsigned, content.IssuedAt)
+	if err != nil {
+		return nil, custos.Internal(fmt.Errorf("sign memo: %w", err))
+	}
+	sum := sha256.Sum256(signed)
+	m := custos.Memo{ID: content.MemoID, EvaluationID: e.ID, TeamID: e.TeamID, Title: e.Title, SHA256: sum[:],
+		Size: int64(len(signed)), SignerFingerprint: s.signer.Fingerprint(), SnapshotHash: e.SnapshotHash,
+		AuditHeadSeq: content.AuditHeadSeq, AuditHeadHash: content.AuditHeadHash, IssuedBy: actor.UserID, IssuedAt: content.IssuedAt}
+	err = s.db.inTx(ctx, func(tx *Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO memos (id, evaluation_id, team_id, title, sha256, size, signer_fingerprint,
+			snapshot_hash, audit_head_seq, audit_head_hash, pdf, issued_by, issued_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+			m.ID, m.EvaluationID, m.TeamID, m.Title, []byte(m.SHA256), m.Size, m.SignerFingerprint, []byte(m.SnapshotHash),
+			m.AuditHeadSeq, []byte(m.AuditHeadHash), signed, m.IssuedBy, m.IssuedAt); err != nil {
+			return err
+		}
+		return tx.audit(ctx, custos.NewAuditEvent{TeamID: &m.TeamID, Action: "memo.issue", ObjectType: "memo",
+			ObjectID: strconv.FormatInt(m.ID, 10), After: map[string]any{"evaluation_id": m.EvaluationID,
+				"sha256": fmt.Sprintf("%x", sum), "size": m.Size, "signer_fingerprint": m.SignerFingerprint,
+				"snapshot_sha256": fmt.Sprintf("%x", []byte(m.SnapshotHash))}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &m, nil
+}
+
+// ListMemos returns a team's memos, newest first.
+func (s *MemoService) ListMemos(ctx context.Context, f custos.MemoFilter) (*custos.MemoPage, error) {
+	if f.Limit < 0 || f.Limit > 100 {
+		return nil, custos.Invalid("limit", "must be between 1 and 100")
+	}
+	if f.Limit == 0 {
+		f.Limit = 25
+	}
+	before := f.Before
+	if before <= 0 {
+		before = 1<<63 - 1
+	}
+	var rows []custos.Memo
+	if err := s.db.db.SelectContext(ctx, &rows, `SELECT `+memoColumns+` FROM memos
+		WHERE team_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3`, f.TeamID, before, f.Limit+1); err != nil {
+		return nil, mapErr(err)
+	}
+	page := &custos.MemoPage{Items: []custos.Memo{}}
+	for i := range rows {
+		if i == f.Limit {
+			next := rows[i-1].ID
+			page.NextBefore = &next
+			break
+		}
+		rows[i].IssuedAt = rows[i].IssuedAt.UTC()
+		page.Items = append(page.Items, rows[i])
+	}
+	return page, nil
+}
+
+// FindMemo returns a memo's registry entry.
+func (s *MemoService) FindMemo(ctx context.Context, id int64) (*custos.Memo, error) {
+	m, err := s.findMemo(ctx, s.db.db, "id = $1", id)
+	return m, mapErr(err)
+}
+
+// MemoTeam returns the team a memo belongs to.
+func (s *MemoService) MemoTeam(ctx context.Context, id int64) (int64, error) {
+	var team int64
+	if err := s.db.db.GetContext(ctx, &team, `SELECT team_id FROM memos WHERE id = $1`, id); err != nil {
+		return 0, mapErr(orNotFound(err, "memo"))
+	}
+	return team, nil
+}
+
+// DownloadMemo returns the signed PDF; the download is an audit event in
+// the same transaction, so no file leaves without a record of who took it.
+func (s *MemoService) DownloadMemo(ctx context.Context, id int64) (*custos.Memo, []byte, error) {
+	var m *custos.Memo
+	var pdf []byte
+	err := s.db.inTx(ctx, func(tx *Tx) error {
+		var err error
+		if m, err = s.findMemo(ctx, tx, "id = $1", id); err != nil {
+			return err
+		}
+		if err := tx.GetContext(ctx, &pdf, `SELECT pdf FROM memos WHERE id = $1`, id); err != nil {
+			return err
+		}
+		return tx.audit(ctx, custos.NewAuditEvent{TeamID: &m.TeamID, Action: "memo.download", ObjectType: "memo",
+			ObjectID: strconv.FormatInt(id, 10), After: map[string]any{"evaluation_id": m.EvaluationID, "sha256": fmt.Sprintf("%x", []byte(m.SHA256))}})
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return m, pdf, nil
+}
+
+// VerifyMemo says whether a file is an unaltered memo that Custos issued:
+// a valid signature by our certificate over the whole file, and a digest
+// that the registry knows.
+func (s *MemoService) VerifyMemo(ctx context.Context, pdf []byte) (*custos.MemoVerdict, error) {
+	if len(pdf) == 0 {
+		return nil, custos.Invalid("body", "send the PDF file as the request body")
+	}
+	sum := sha256.Sum256(pdf)
+	v := &custos.MemoVerdict{SHA256: sum[:], Signature: s.verifier.Verify(pdf), Approvals: []custos.Approval{}}
+	v.Reasons = append(v.Reasons, v.Signature.Problems...)
+	m, err := s.findMemo(ctx, s.db.db, "sha256 = $1", sum[:])
+	switch {
+	case err == nil:
+		v.Memo = m
+		var round int
+		if err := s.db.db.GetContext(ctx, &round, `SELECT round FROM evaluations WHERE id = $1`, m.EvaluationID); err != nil {
+			return nil, mapErr(err)
+		}
+		if err := s.db.db.SelectContext(ctx, &v.Approvals, `SELECT a.id, a.round, a.manager_id, u.name AS manager_name,
+			a.decision, a.comment, a.snapshot_hash, a.created_at
+			FROM approvals a JOIN users u ON u.id = a.manager_id
+			WHERE a.evaluation_id = $1 AND a.round = $2 AND a.decision = 'approve' ORDER BY a.id`, m.EvaluationID, round); err != nil {
+			return nil, mapErr(err)
+		}
+		for i := range v.Approvals {
+			v.Approvals[i].CreatedAt = v.Approvals[i].CreatedAt.UTC()
+		}
+	case custos.ErrorCode(mapErr(err)) == custos.ENOTFOUND || err == sql.ErrNoRows:
+		v.Reasons = append(v.Reasons, "no memo with this SHA-256 was issued by Custos")
+	default:
+		return nil, mapErr(err)
+	}
+	sig := v.Signature
+	v.Genuine = sig.Signed && sig.Valid && sig.CoversWholeFile && sig.OurCertificate && v.Memo != nil
+	if v.Reasons == nil {
+		v.Reasons = []string{}
+	}
+	return v, nil
+}
