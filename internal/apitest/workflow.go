@@ -52,7 +52,7 @@ func (e *Env) CompleteAndShortlist(as context.Context, ws *custos.Workspace, cus
 	e.T.Helper()
 	id := ws.Evaluation.ID
 	for _, it := range ws.Template.Items() {
-		if _, err := e.Evaluations.PutAnswer(as, id, custodianID, it.ID, 0, custos.AnswerInput{Status: custos.AnswerMet, Note: "Confirmed."}); err != nil {
+		if _, err := e.Evaluations.PutAnswer(as, id, custodianID, it.ID, nil, custos.AnswerInput{Status: custos.AnswerMet, Note: "Confirmed."}); err != nil {
 			e.T.Fatal(err)
 		}
 		if it.EvidenceRequired {

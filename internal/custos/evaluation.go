@@ -432,8 +432,9 @@ type EvaluationService interface {
 	UpdateEvaluation(ctx context.Context, id int64, ifVersion int, u EvaluationUpdate) (*Workspace, error)
 	AddCandidate(ctx context.Context, id, custodianID int64, ifVersion int) (*Workspace, error)
 	RemoveCandidate(ctx context.Context, id, custodianID int64, ifVersion int) (*Workspace, error)
-	// PutAnswer writes one answer; ifVersion, when not 0, must be the answer's version.
-	PutAnswer(ctx context.Context, id, custodianID, itemID int64, ifVersion int, a AnswerInput) (*Answer, error)
+	// PutAnswer writes one answer; ifVersion, when not nil, must be the
+	// answer's version (0 for an item never answered).
+	PutAnswer(ctx context.Context, id, custodianID, itemID int64, ifVersion *int, a AnswerInput) (*Answer, error)
 	AddEvidence(ctx context.Context, id, custodianID, itemID int64, label string, content []byte) (*Evidence, error)
 	EvidenceFile(ctx context.Context, id, evidenceID int64) (*EvidenceFile, error)
 	PutScore(ctx context.Context, id, custodianID int64, criterion string, s ScoreInput) (*Score, error)

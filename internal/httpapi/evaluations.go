@@ -18,19 +18,37 @@ import (
 // ETags are the quoted version numbers of the workspace and of an answer.
 func etag(version int) string { return `"` + strconv.Itoa(version) + `"` }
 
-// ifMatch reads If-Match: 0 when absent or "*", the version it names, or -1
-// for a value no version matches.
-func ifMatch(c *gin.Context) int {
+// ifMatchHeader reads If-Match: present is false when it is absent or "*";
+// a value that is no version number gives -1, which nothing matches.
+func ifMatchHeader(c *gin.Context) (version int, present bool) {
 	h := strings.TrimSpace(c.GetHeader("If-Match"))
 	if h == "" || h == "*" {
-		return 0
+		return 0, false
 	}
-	h = strings.TrimPrefix(h, "W/")
-	n, err := strconv.Atoi(strings.Trim(h, `"`))
-	if err != nil || n <= 0 {
+	n, err := strconv.Atoi(strings.Trim(strings.TrimPrefix(h, "W/"), `"`))
+	if err != nil || n < 0 {
+		return -1, true
+	}
+	return n, true
+}
+
+// ifMatch is the workspace version If-Match names, 0 for none. Workspace
+// versions start at 1, so "0" matches nothing.
+func ifMatch(c *gin.Context) int {
+	v, present := ifMatchHeader(c)
+	if present && v == 0 {
 		return -1
 	}
-	return n
+	return v
+}
+
+// ifMatchAnswer is the answer version If-Match names, nil for none; an item
+// never answered has version 0.
+func ifMatchAnswer(c *gin.Context) *int {
+	if v, present := ifMatchHeader(c); present {
+		return &v
+	}
+	return nil
 }
 
 func (s *Server) renderWorkspace(c *gin.Context, status int, ws *custos.Workspace) {
@@ -102,12 +120,7 @@ func (s *Server) createEvaluation(c *gin.Context) {
 }
 
 func (s *Server) listEvaluations(c *gin.Context) {
-	raw := c.Query("team")
-	if raw == "" {
-		s.writeError(c, custos.Invalid("team", "name the team whose evaluations to list"))
-		return
-	}
-	team, _ := strconv.ParseInt(raw, 10, 64) // the guard has checked it
+	team, _ := strconv.ParseInt(c.Query("team"), 10, 64) // the guard has checked it
 	limit, ok := queryInt(c, "limit")
 	if !ok {
 		return
@@ -218,7 +231,7 @@ func (s *Server) putAnswer(c *gin.Context) {
 	if !s.bindJSON(c, &req) {
 		return
 	}
-	a, err := s.Evaluations.PutAnswer(c.Request.Context(), id, custodianID, itemID, ifMatch(c),
+	a, err := s.Evaluations.PutAnswer(c.Request.Context(), id, custodianID, itemID, ifMatchAnswer(c),
 		custos.AnswerInput{Status: custos.AnswerStatus(req.Status), Note: req.Note})
 	if custos.ErrorCode(err) == custos.EPRECONDITION {
 		cur, cerr := s.Evaluations.Answer(c.Request.Context(), id, custodianID, itemID)
@@ -322,7 +335,7 @@ func (s *Server) downloadEvidence(c *gin.Context) {
 	c.Header("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
 	c.Header("Content-Security-Policy", "sandbox; default-src 'none'")
 	c.Header("X-Evidence-Label", mime.QEncoding.Encode("utf-8", f.Label))
-	c.Header("Digest", "sha-256="+fmt.Sprintf("%x", []byte(f.SHA256)))
+	c.Header("X-Content-SHA256", fmt.Sprintf("%x", []byte(f.SHA256)))
 	c.Data(http.StatusOK, f.ContentType, f.Content)
 }
 

@@ -28,12 +28,7 @@ func (s *Server) issueMemo(c *gin.Context) {
 }
 
 func (s *Server) listMemos(c *gin.Context) {
-	raw := c.Query("team")
-	if raw == "" {
-		s.writeError(c, custos.Invalid("team", "name the team whose memos to list"))
-		return
-	}
-	team, _ := strconv.ParseInt(raw, 10, 64) // the guard has checked it
+	team, _ := strconv.ParseInt(c.Query("team"), 10, 64) // the guard has checked it
 	limit, ok := queryInt(c, "limit")
 	if !ok {
 		return
@@ -68,7 +63,7 @@ func (s *Server) downloadMemo(c *gin.Context) {
 		return
 	}
 	c.Header("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": fmt.Sprintf("custos-memo-%d.pdf", m.ID)}))
-	c.Header("Digest", "sha-256="+fmt.Sprintf("%x", []byte(m.SHA256)))
+	c.Header("X-Content-SHA256", fmt.Sprintf("%x", []byte(m.SHA256)))
 	c.Data(http.StatusOK, "application/pdf", pdf)
 }
 

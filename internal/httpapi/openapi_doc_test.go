@@ -167,10 +167,63 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 	teamEvent := &custos.AuditEvent{Seq: 2, OccurredAt: now, ActorID: &one, Actor: "ada@example.org", TeamID: &seven, Action: "team.update",
 		ObjectType: "team", ObjectID: "7", Before: json.RawMessage(`{"name":"a"}`), After: json.RawMessage(`[1,"x",null]`), PrevHash: hash, Hash: hash}
 
+	// An evaluation workspace, assembled as the store does: a submitted one
+	// with every kind of part, and a fresh draft.
+	two, flagID := int64(2), int64(11)
+	due := "2025-12-31"
+	mandate := custos.Mandate{Regions: []string{"EU", "US"}, QualifiedCustodianRequired: true, Assets: []string{"BTC"}, StakingRequired: true, ExpectedAUCUSD: 5000000}
+	evaluation := custos.Evaluation{ID: 12, TeamID: 2, Title: "Treasury custody 2025", TemplateID: 1, Mandate: mandate, OwnerID: 1,
+		DueDate: &due, Status: custos.StatusSubmitted, Version: 9, Round: 1, SubmittedBy: &one, SubmittedAt: &later, SnapshotHash: hash,
+		CreatedAt: now, UpdatedAt: later}
+	draft := custos.Evaluation{ID: 13, TeamID: 2, Title: "Draft", TemplateID: 1, Mandate: custos.Mandate{Regions: []string{"EU"}, Assets: []string{}},
+		OwnerID: 1, Status: custos.StatusDraft, Version: 1, CreatedAt: now, UpdatedAt: now}
+	candidates := []custos.CandidateSummary{
+		{ID: 5, Slug: "acme-custody", Name: "Acme Custody", QualifiedCustodian: true, Regions: []string{"US", "EU"}, Staking: true},
+		{ID: 6, Slug: "b", Name: "B", Regions: []string{"GLOBAL"}},
+	}
+	answer := custos.Answer{ItemID: 9, Status: custos.AnswerPartlyMet, Note: "only in the EU", Version: 3, UpdatedBy: &one, UpdatedAt: &later}
+	score := custos.Score{Criterion: "security", Score: 4, Rationale: "SOC 2 type II", UpdatedBy: 1, UpdatedAt: now}
+	evidence := custos.Evidence{ID: 3, CustodianID: 5, ItemID: 9, Label: "soc2.pdf", ContentType: "application/pdf", Size: 1234, SHA256: hash, UploadedBy: 1, UploadedAt: now}
+	manualFlag := custos.RedFlag{ID: 10, CustodianID: 5, DefinitionID: &two, Title: "B", Description: "d", Severity: custos.SeverityLow,
+		Status: custos.FlagAccepted, Resolution: "insured", RaisedBy: &one, CreatedAt: now, UpdatedAt: later}
+	mandateFlag := custos.RedFlag{ID: flagID, CustodianID: 6, Title: "Not a qualified custodian", Severity: custos.SeverityCritical,
+		Status: custos.FlagOpen, MandateRule: &rule, Reason: "The mandate requires a qualified custodian.", CreatedAt: now, UpdatedAt: now}
+	submitted := custos.Assemble(custos.WorkspaceParts{Evaluation: evaluation, Template: tpl, Candidates: candidates,
+		Answers:   map[int64][]custos.Answer{5: {answer}},
+		Scores:    map[int64][]custos.Score{5: {score}},
+		RedFlags:  map[int64][]custos.RedFlag{5: {manualFlag}, 6: {mandateFlag}},
+		Evidence:  map[int64][]custos.Evidence{5: {evidence}},
+		Shortlist: []custos.ShortlistEntry{{CustodianID: 5, Rank: 1, Rationale: "best fit"}, {CustodianID: 6, Rank: 2, Rationale: "cheaper"}},
+		Approvals: []custos.Approval{{ID: 1, Round: 1, ManagerID: 2, ManagerName: "Grace", Decision: custos.DecisionApprove, SnapshotHash: hash, CreatedAt: later},
+			{ID: 2, Round: 1, ManagerID: 3, ManagerName: "Linus", Decision: custos.DecisionReturn, Comment: "more evidence", SnapshotHash: hash, CreatedAt: later}},
+		ApprovalsRequired: 2})
+	fresh := custos.Assemble(custos.WorkspaceParts{Evaluation: draft, Template: tpl, Candidates: candidates, ApprovalsRequired: 1})
+	if len(submitted.SubmitBlockers) == 0 || len(fresh.SubmitBlockers) == 0 {
+		t.Fatalf("the test workspaces should have submit blockers: %+v %+v", submitted.SubmitBlockers, fresh.SubmitBlockers)
+	}
+	pending := fresh.Assessments[0].Answers[0]
+
 	valid := []struct {
 		schema string
 		value  any
 	}{
+		{"Workspace", submitted},
+		{"Workspace", fresh},
+		{"Workspace", custos.Assemble(custos.WorkspaceParts{Evaluation: draft, Template: &custos.Template{ID: 2, Family: "f", Version: 1, Name: "Empty",
+			CreatedAt: now, Criteria: []custos.Criterion{}, Sections: []custos.ChecklistSection{}, RedFlags: []custos.RedFlagDefinition{}}, ApprovalsRequired: 1})},
+		{"Evaluation", evaluation},
+		{"Evaluation", draft},
+		{"EvaluationPage", &custos.EvaluationPage{Items: []custos.EvaluationSummary{{Evaluation: evaluation, Candidates: 2}, {Evaluation: draft, Candidates: 20}}, NextBefore: &seven}},
+		{"EvaluationPage", &custos.EvaluationPage{Items: []custos.EvaluationSummary{}}},
+		{"Answer", answer},
+		{"Answer", pending},
+		{"Score", score},
+		{"Evidence", evidence},
+		{"RedFlag", manualFlag},
+		{"RedFlag", mandateFlag},
+		{"Problem", Problem{Type: problemType(409), Title: "Conflict", Status: 409, Detail: "the shortlist cannot be submitted yet", Blockers: fresh.SubmitBlockers}},
+		{"Problem", Problem{Type: problemType(412), Title: "Precondition Failed", Status: 412, Current: submitted}},
+		{"Problem", Problem{Type: problemType(412), Title: "Precondition Failed", Status: 412, Current: &answer}},
 		{"Health", gin.H{"status": "ok"}},
 		{"Ready", gin.H{"status": "ready"}},
 		{"Problem", Problem{Type: problemType(404), Title: "Not Found", Status: 404, Detail: "user not found", Instance: "/api/v1/users/9", RequestID: "abc"}},
@@ -204,6 +257,32 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 		}
 	}
 
+	// A stale write's 412 carries the current state in the shape the
+	// operation names.
+	for _, c := range []struct {
+		response string
+		value    any
+		ok       bool
+	}{
+		{"StaleWorkspace", Problem{Type: problemType(412), Title: "Precondition Failed", Status: 412, Current: submitted}, true},
+		{"StaleWorkspace", Problem{Type: problemType(412), Title: "Precondition Failed", Status: 412, Current: &answer}, false},
+		{"StaleWorkspace", Problem{Type: problemType(412), Title: "Precondition Failed", Status: 412}, false},
+		{"StaleAnswer", Problem{Type: problemType(412), Title: "Precondition Failed", Status: 412, Current: &pending}, true},
+		{"StaleAnswer", Problem{Type: problemType(412), Title: "Precondition Failed", Status: 412, Current: fresh}, false},
+	} {
+		resp := doc.Components.Responses[c.response]
+		if resp == nil || resp.Value == nil || resp.Value.Content.Get("application/problem+json") == nil {
+			t.Fatalf("components/responses/%s is not documented as a problem", c.response)
+		}
+		b, _ := json.Marshal(c.value)
+		var generic any
+		_ = json.Unmarshal(b, &generic)
+		err := resp.Value.Content.Get("application/problem+json").Schema.Value.VisitJSON(generic, openapi3.EnableJSONSchema2020())
+		if (err == nil) != c.ok {
+			t.Errorf("%s with %s: got error %v, want ok=%v", c.response, b, err, c.ok)
+		}
+	}
+
 	invalid := []struct {
 		schema string
 		value  any
@@ -213,6 +292,9 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 		{"APIToken", map[string]any{"id": 1, "name": "x", "read_only": false, "created_at": "2025-09-30T12:00:00Z", "expires_at": "2025-09-30T12:00:00Z"}},
 		{"Membership", map[string]any{"team_id": 1, "team_name": "t", "user_id": 1, "user_email": "e", "user_name": "n", "role": "owner", "created_at": "2025-09-30T12:00:00Z"}},
 		{"AuditPage", map[string]any{"items": nil, "next_before": nil}},
+		{"Problem", map[string]any{"type": "about:blank", "title": "x", "status": 412, "current": map[string]any{"anything": 1}}},
+		{"Blocker", map[string]any{"code": "unanswered", "custodian_id": 1, "item_id": 2, "message": "m"}},
+		{"Evaluation", map[string]any{"id": 1}},
 	}
 	for _, c := range invalid {
 		if err := validateAgainst(t, doc, c.schema, c.value); err == nil {
@@ -239,6 +321,28 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 		{"CustodianUpdateRequest", `{"slug":"acme","name":"Acme","legal_entity":"Acme Ltd","regions":["EU"],"version":2}`, true},
 		{"CustodianUpdateRequest", `{"slug":"acme","name":"Acme","legal_entity":"Acme Ltd","regions":["EU"]}`, false},
 		{"CustodianUpdateRequest", `{"slug":"acme","name":"Acme","legal_entity":"Acme Ltd","regions":["EU"],"version":2,"id":5}`, false},
+		{"CreateEvaluationRequest", `{"team_id":2,"title":"T","template_id":1,"mandate":{"regions":["EU"]},"custodian_ids":[5,6],"due_date":null}`, true},
+		{"CreateEvaluationRequest", `{"team_id":2,"title":"T","template_id":1,"mandate":{"regions":["EU"],"qualified_custodian_required":true,"assets":["BTC"],"staking_required":false,"expected_assets_under_custody_usd":1},"custodian_ids":[5,6],"due_date":"2025-12-31"}`, true},
+		{"CreateEvaluationRequest", `{"team_id":2,"title":"T","template_id":1,"mandate":{"regions":["EU"]},"custodian_ids":[5]}`, false},
+		{"CreateEvaluationRequest", `{"team_id":2,"title":"T","template_id":1,"mandate":{"regions":["EU"],"colour":"red"},"custodian_ids":[5,6]}`, false},
+		{"UpdateEvaluationRequest", `{"title":null,"mandate":null,"due_date":null,"clear_due_date":true}`, true},
+		{"UpdateEvaluationRequest", `{"mandate":{"regions":[]}}`, false},
+		{"AddCandidateRequest", `{"custodian_id":5}`, true},
+		{"AnswerRequest", `{"status":"not_met","note":"no licence"}`, true},
+		{"AnswerRequest", `{"status":"done"}`, false},
+		{"ScoreRequest", `{"score":5,"rationale":"r"}`, true},
+		{"ScoreRequest", `{"score":6,"rationale":"r"}`, false},
+		{"RaiseRedFlagRequest", `{"definition_id":2}`, true},
+		{"RaiseRedFlagRequest", `{"definition_id":null,"title":"T","description":"d","severity":"high"}`, true},
+		{"RaiseRedFlagRequest", `{"title":"T","severity":"urgent"}`, false},
+		{"MoveRedFlagRequest", `{"status":"accepted","resolution":"insured"}`, true},
+		{"MoveRedFlagRequest", `{"resolution":"insured"}`, false},
+		{"ShortlistRequest", `{"entries":[{"custodian_id":5,"rank":1,"rationale":"r"}]}`, true},
+		{"ShortlistRequest", `{"entries":[{"custodian_id":5,"rank":0,"rationale":"r"}]}`, false},
+		{"ApproveRequest", `{}`, true},
+		{"ApproveRequest", `{"comment":"fine"}`, true},
+		{"ReturnRequest", `{"comment":"more evidence"}`, true},
+		{"ReturnRequest", `{}`, false},
 	}
 	for _, c := range requests {
 		err := validateAgainst(t, doc, c.schema, json.RawMessage(c.body))

@@ -39,7 +39,9 @@ type Route struct {
 	Object custos.Object
 	Action custos.Action
 	Team   TeamFrom
-	handle gin.HandlerFunc
+	// TeamRequired makes ?team= mandatory on a TeamInQuery route.
+	TeamRequired bool
+	handle       gin.HandlerFunc
 }
 
 // domain resolves the authorization domain of a request, answering 400 for
@@ -53,7 +55,10 @@ func (r Route) domain(c *gin.Context) (string, bool) {
 		raw = c.Param("teamID")
 	case TeamInQuery:
 		raw = c.Query("team")
-		if raw == "" {
+		if raw == "" && r.TeamRequired {
+			writeProblem(c, http.StatusBadRequest, "the request is not valid", []custos.FieldError{{Field: "team", Reason: "is required: name the team"}})
+			return "", false
+		} else if raw == "" {
 			return custos.OrgDomain, true
 		}
 	default:
@@ -128,7 +133,7 @@ func (s *Server) routeTable() []Route {
 		org(GET, "/api/v1/templates/:id", custos.ObjTemplate, custos.ActRead, s.getTemplate),
 
 		{Method: POST, Path: "/api/v1/evaluations", Object: custos.ObjEvaluation, Action: custos.ActCreate, Team: TeamInBody, handle: s.createEvaluation},
-		{Method: GET, Path: "/api/v1/evaluations", Object: custos.ObjEvaluation, Action: custos.ActRead, Team: TeamInQuery, handle: s.listEvaluations},
+		{Method: GET, Path: "/api/v1/evaluations", Object: custos.ObjEvaluation, Action: custos.ActRead, Team: TeamInQuery, TeamRequired: true, handle: s.listEvaluations},
 		eval(GET, "/api/v1/evaluations/:id", custos.ObjEvaluation, custos.ActRead, s.getWorkspace),
 		eval(PATCH, "/api/v1/evaluations/:id", custos.ObjEvaluation, custos.ActUpdate, s.updateEvaluation),
 		eval(POST, "/api/v1/evaluations/:id/candidates", custos.ObjEvaluation, custos.ActUpdate, s.addCandidate),
@@ -145,7 +150,7 @@ func (s *Server) routeTable() []Route {
 		eval(POST, "/api/v1/evaluations/:id/return", custos.ObjEvaluation, custos.ActReturn, s.returnEvaluation),
 
 		eval(POST, "/api/v1/evaluations/:id/memos", custos.ObjMemo, custos.ActCreate, s.issueMemo),
-		{Method: GET, Path: "/api/v1/memos", Object: custos.ObjMemo, Action: custos.ActRead, Team: TeamInQuery, handle: s.listMemos},
+		{Method: GET, Path: "/api/v1/memos", Object: custos.ObjMemo, Action: custos.ActRead, Team: TeamInQuery, TeamRequired: true, handle: s.listMemos},
 		org(POST, "/api/v1/memos/verify", custos.ObjMemo, custos.ActVerify, s.verifyMemo),
 		memo(GET, "/api/v1/memos/:id", custos.ObjMemo, custos.ActRead, s.getMemo),
 		memo(GET, "/api/v1/memos/:id/pdf", custos.ObjMemo, custos.ActDownload, s.downloadMemo),

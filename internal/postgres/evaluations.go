@@ -6,9 +6,11 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strconv"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -565,6 +567,15 @@ func (s *EvaluationService) RemoveCandidate(ctx context.Context, id, custodianID
 			id, custodianID); err != nil {
 			return err
 		}
+		// The candidate's shortlist entry went with it: close the gap in the ranks.
+		var rest []custos.ShortlistEntry
+		if err := tx.SelectContext(ctx, &rest, `SELECT custodian_id, rank, rationale FROM shortlist_entries
+			WHERE evaluation_id = $1 ORDER BY rank`, id); err != nil {
+			return err
+		}
+		if err := tx.replaceShortlist(ctx, id, rest); err != nil {
+			return err
+		}
 		if err := tx.touch(ctx, id); err != nil {
 			return err
 		}
@@ -590,7 +601,7 @@ func (tx *Tx) requireItem(ctx context.Context, templateID, itemID int64) (eviden
 
 // PutAnswer records one answer. Two officers answering different items at
 // once both succeed; ifVersion guards one answer against a stale overwrite.
-func (s *EvaluationService) PutAnswer(ctx context.Context, id, custodianID, itemID int64, ifVersion int, in custos.AnswerInput) (*custos.Answer, error) {
+func (s *EvaluationService) PutAnswer(ctx context.Context, id, custodianID, itemID int64, ifVersion *int, in custos.AnswerInput) (*custos.Answer, error) {
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
@@ -612,7 +623,7 @@ func (s *EvaluationService) PutAnswer(ctx context.Context, id, custodianID, item
 		if err != nil && err != sql.ErrNoRows {
 			return err
 		}
-		if ifVersion != 0 && ifVersion != before.Version {
+		if ifVersion != nil && *ifVersion != before.Version {
 			return custos.Stale("the answer")
 		}
 		if err := tx.GetContext(ctx, &out, `INSERT INTO answers (evaluation_id, custodian_id, item_id, status, note, updated_by, updated_at)
@@ -865,14 +876,8 @@ func (s *EvaluationService) PutShortlist(ctx context.Context, id int64, ifVersio
 			WHERE evaluation_id = $1 ORDER BY rank`, id); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM shortlist_entries WHERE evaluation_id = $1`, id); err != nil {
+		if err := tx.replaceShortlist(ctx, id, entries); err != nil {
 			return err
-		}
-		for _, e := range entries {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO shortlist_entries (evaluation_id, custodian_id, rank, rationale)
-				VALUES ($1, $2, $3, $4)`, id, e.CustodianID, e.Rank, e.Rationale); err != nil {
-				return err
-			}
 		}
 		if err := tx.touch(ctx, id); err != nil {
 			return err
@@ -884,6 +889,22 @@ func (s *EvaluationService) PutShortlist(ctx context.Context, id int64, ifVersio
 		return nil, err
 	}
 	return s.Workspace(ctx, id)
+}
+
+// replaceShortlist writes the shortlist anew, ranked in the given order.
+func (tx *Tx) replaceShortlist(ctx context.Context, id int64, entries []custos.ShortlistEntry) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM shortlist_entries WHERE evaluation_id = $1`, id); err != nil {
+		return err
+	}
+	sorted := append([]custos.ShortlistEntry(nil), entries...)
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Rank < sorted[j].Rank })
+	for i, e := range sorted {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO shortlist_entries (evaluation_id, custodian_id, rank, rationale)
+			VALUES ($1, $2, $3, $4)`, id, e.CustodianID, i+1, e.Rationale); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // --- the maker-checker workflow ---------------------------------------------
@@ -936,7 +957,7 @@ func (s *EvaluationService) Decide(ctx context.Context, id int64, d custos.Decis
 	if d == custos.DecisionReturn && comment == "" {
 		return nil, custos.Invalid("comment", "say what must change before the shortlist comes back")
 	}
-	if len(comment) > 4000 {
+	if utf8.RuneCountInString(comment) > 4000 {
 		return nil, custos.Invalid("comment", "is too long (4000 characters at most)")
 	}
 	actor := custos.ActorFrom(ctx)
