@@ -25,6 +25,9 @@ type Config struct {
 	SessionIdle     time.Duration
 	SessionMax      time.Duration
 	ShutdownTimeout time.Duration
+	SigningCert     string
+	SigningKey      string
+	SigningGenerate bool
 }
 
 // Var documents one environment variable.
@@ -46,6 +49,9 @@ var Vars = []Var{
 	{"CUSTOS_SESSION_IDLE", "30m", "a session unused this long ends"},
 	{"CUSTOS_SESSION_MAX", "12h", "a session ends this long after login"},
 	{"CUSTOS_SHUTDOWN_TIMEOUT", "15s", "how long to let requests finish on shutdown"},
+	{"CUSTOS_SIGNING_CERT", "signing/memo-signing.crt", "PEM X.509 certificate that signs memos"},
+	{"CUSTOS_SIGNING_KEY", "signing/memo-signing.key", "PEM private key (PKCS#8, EC or RSA) of CUSTOS_SIGNING_CERT"},
+	{"CUSTOS_SIGNING_GENERATE", "false", "development only: create a self-signed key and certificate at those paths when both are missing"},
 }
 
 // Load reads the configuration through getenv. It returns every problem
@@ -126,6 +132,15 @@ func Load(getenv func(string) string) (Config, []string) {
 	c.SessionIdle = duration("CUSTOS_SESSION_IDLE", "30m")
 	c.SessionMax = duration("CUSTOS_SESSION_MAX", "12h")
 	c.ShutdownTimeout = duration("CUSTOS_SHUTDOWN_TIMEOUT", "15s")
+	c.SigningCert = get("CUSTOS_SIGNING_CERT", "signing/memo-signing.crt")
+	c.SigningKey = get("CUSTOS_SIGNING_KEY", "signing/memo-signing.key")
+	switch v := get("CUSTOS_SIGNING_GENERATE", "false"); v {
+	case "true", "1", "yes":
+		c.SigningGenerate = true
+	case "false", "0", "no":
+	default:
+		bad("CUSTOS_SIGNING_GENERATE", "%q is not true or false", v)
+	}
 	if c.SessionIdle > 0 && c.SessionMax > 0 && c.SessionIdle > c.SessionMax {
 		bad("CUSTOS_SESSION_IDLE", "must not be longer than CUSTOS_SESSION_MAX")
 	}

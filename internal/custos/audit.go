@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"time"
 )
 
@@ -75,6 +76,9 @@ func CanonicalJSON(raw []byte) (json.RawMessage, error) {
 	var v any
 	if err := d.Decode(&v); err != nil {
 		return nil, fmt.Errorf("canonical json: %w", err)
+	}
+	if _, err := d.Token(); err != io.EOF {
+		return nil, fmt.Errorf("canonical json: trailing data after the value")
 	}
 	out, err := json.Marshal(v)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -453,8 +454,10 @@ const MaxEvidenceBytes = 10 << 20
 // claimed type is ignored.
 func CheckEvidence(label string, content []byte) (string, string, error) {
 	var p Problems
+	// Control and format characters (such as a right-to-left override that
+	// disguises a file's type) have no place in a label.
 	label = strings.TrimSpace(strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
 			return -1
 		}
 		return r

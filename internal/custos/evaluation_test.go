@@ -411,3 +411,10 @@ func TestCheckEvidence_TidiesTheLabel(t *testing.T) {
 		})
 	}
 }
+
+func TestCheckEvidence_StripsC1ControlCharactersFromTheLabel(t *testing.T) {
+	label, _, err := CheckEvidence("soc\u00852\u009b.pdf", []byte("text"))
+	if err != nil || label != "soc2.pdf" {
+		t.Fatalf("label = %q, err %v; want %q", label, err, "soc2.pdf")
+	}
+}

@@ -441,14 +441,17 @@ func TestSubmitBlockers_MessagesNameTheCustodianAndItemOrFlag(t *testing.T) {
 		RedFlags:   map[int64][]RedFlag{1: {{ID: 9, Title: "Sanctioned owner", Severity: SeverityCritical, Status: FlagOpen}}},
 		Shortlist:  []ShortlistEntry{{CustodianID: 1, Rank: 1, Rationale: "x"}},
 	})
-	want := map[string]string{
-		"unanswered":         "Licence held",
-		"evidence_missing":   "SOC 2 report",
-		"open_critical_flag": "Sanctioned owner",
+	prompts := map[int64]string{11: "Licence held", 12: "SOC 2 report", 13: "Insurance"}
+	if len(ws.SubmitBlockers) != 4 {
+		t.Fatalf("blockers = %+v, want 4", ws.SubmitBlockers)
 	}
 	for _, b := range ws.SubmitBlockers {
-		if !strings.Contains(b.Message, "Alpha Custody") || !strings.Contains(b.Message, want[b.Code]) {
-			t.Errorf("%s message %q should name the custodian and %q", b.Code, b.Message, want[b.Code])
+		want := "Sanctioned owner"
+		if b.ItemID != nil {
+			want = prompts[*b.ItemID]
+		}
+		if !strings.Contains(b.Message, "Alpha Custody") || !strings.Contains(b.Message, want) {
+			t.Errorf("%s message %q should name the custodian and %q", b.Code, b.Message, want)
 		}
 	}
 }
