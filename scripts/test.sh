@@ -7,6 +7,18 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 scripts/need.sh go
 
+# The memo tests read signed PDFs as a reader would, with poppler's pdfsig
+# and pdftotext.
+if ! command -v pdfsig >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "Installing poppler-utils (pdfsig, pdftotext) for the memo tests"
+        apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null
+    else
+        echo "need: poppler-utils (pdfsig, pdftotext) for the memo tests: sudo apt-get install poppler-utils" >&2
+        exit 1
+    fi
+fi
+
 if [ -z "${DATABASE_URL:-}" ]; then
     DATABASE_URL=$(scripts/devdb.sh start test)
     export DATABASE_URL

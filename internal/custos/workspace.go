@@ -141,8 +141,9 @@ func Assemble(p WorkspaceParts) *Workspace {
 		ws.Assessments = []Assessment{}
 	}
 	ws.Ranking = rank(ws.Assessments)
+	// A return sends the evaluation back to draft and voids its round's approvals.
 	for _, ap := range ws.Approvals {
-		if ap.Round == p.Evaluation.Round && ap.Decision == DecisionApprove {
+		if p.Evaluation.Status != StatusDraft && ap.Round == p.Evaluation.Round && ap.Decision == DecisionApprove {
 			ws.ApprovalsReceived++
 		}
 	}
