@@ -27,7 +27,9 @@ import (
 	"github.com/custos-dd/custos/internal/custos"
 	"github.com/custos-dd/custos/internal/demo"
 	"github.com/custos-dd/custos/internal/httpapi"
+	"github.com/custos-dd/custos/internal/memo"
 	"github.com/custos-dd/custos/internal/postgres"
+	"github.com/custos-dd/custos/internal/signing"
 )
 
 const usage = `custos: due-diligence workflow for choosing a crypto custodian
@@ -40,6 +42,7 @@ usage:
   custos team add --name N      create a team
   custos member add --team T --email E --role R   give a user a role (officer, manager, auditor, admin) in a team
   custos audit verify           walk the audit chain and name the first broken event
+  custos memo verify FILE       is FILE an unaltered memo that Custos issued? (reads CUSTOS_SIGNING_CERT)
 
 Every command reads DATABASE_URL.
 `
@@ -65,7 +68,7 @@ func run(ctx context.Context, args []string, out io.Writer, getenv func(string) 
 		return exitError(2)
 	}
 	cmd := args[0]
-	if len(args) > 1 && (cmd == "user" || cmd == "team" || cmd == "member" || cmd == "audit") {
+	if len(args) > 1 && (cmd == "user" || cmd == "team" || cmd == "member" || cmd == "audit" || cmd == "memo") {
 		cmd += " " + args[1]
 		args = args[1:]
 	}
@@ -84,6 +87,8 @@ func run(ctx context.Context, args []string, out io.Writer, getenv func(string) 
 		return memberAdd(ctx, args[1:], out, getenv)
 	case "audit verify":
 		return auditVerify(ctx, out, getenv)
+	case "memo verify":
+		return memoVerify(ctx, args[1:], out, getenv)
 	case "help", "-h", "--help":
 		fmt.Fprint(out, usage)
 		return nil
@@ -320,7 +325,17 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		collectors.NewDBStatsCollector(db.SQL(), "custos"))
+	signer, err := signing.LoadOrCreate(cfg.SigningCert, cfg.SigningKey, cfg.SigningGenerate, time.Now())
+	if err != nil {
+		return fmt.Errorf("memo signing key: %w (set CUSTOS_SIGNING_CERT and CUSTOS_SIGNING_KEY, or CUSTOS_SIGNING_GENERATE=true in development)", err)
+	}
+	log.Info("memos are signed", "certificate", cfg.SigningCert, "subject", signer.Certificate().Subject.String(), "fingerprint", signer.Fingerprint())
+	renderer, err := memo.NewRenderer()
+	if err != nil {
+		return err
+	}
 	catalogue := postgres.NewCatalogueService(db)
+	evaluations := postgres.NewEvaluationService(db)
 	api := httpapi.New(httpapi.Services{
 		Auth:        postgres.NewAuthService(db),
 		Users:       postgres.NewUserService(db),
@@ -328,7 +343,8 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 		Custodians:  catalogue,
 		Templates:   catalogue,
 		Audit:       postgres.NewAuditService(db),
-		Evaluations: postgres.NewEvaluationService(db),
+		Evaluations: evaluations,
+		Memos:       postgres.NewMemoService(db, evaluations, renderer, signer, signer.Verifier()),
 		Authz:       authorizer,
 		Ready:       db.Ping,
 	}, httpapi.Config{MaxBodyBytes: cfg.MaxBodyBytes, SecureCookies: cfg.SecureCookies, Frontend: frontend.Dist(), Metrics: reg}, log)
@@ -369,4 +385,63 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// memoVerify checks a PDF file: signature, byte range, signer and registry.
+func memoVerify(ctx context.Context, args []string, out io.Writer, getenv func(string) string) error {
+	if len(args) != 1 {
+		return errors.New("usage: custos memo verify FILE")
+	}
+	pdf, err := os.ReadFile(args[0])
+	if err != nil {
+		return err
+	}
+	certPath := getenv("CUSTOS_SIGNING_CERT")
+	if certPath == "" {
+		certPath = "signing/memo-signing.crt"
+	}
+	pem, err := os.ReadFile(certPath)
+	if err != nil {
+		return fmt.Errorf("the organisation's signing certificate (CUSTOS_SIGNING_CERT): %w", err)
+	}
+	certs, err := signing.ParseCertificatesPEM(pem)
+	if err != nil {
+		return fmt.Errorf("%s: %w", certPath, err)
+	}
+	db, err := openDB(ctx, getenv)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	svc := postgres.NewMemoService(db, nil, nil, nil, signing.Verifier{Trusted: certs[0]})
+	v, err := svc.VerifyMemo(ctx, pdf)
+	if err != nil {
+		return describe(err)
+	}
+	yes := func(b bool) string {
+		if b {
+			return "yes"
+		}
+		return "NO"
+	}
+	fmt.Fprintf(out, "file:                      %s (%d bytes, SHA-256 %x)\n", args[0], len(pdf), []byte(v.SHA256))
+	fmt.Fprintf(out, "signature valid:           %s\n", yes(v.Signature.Valid))
+	fmt.Fprintf(out, "covers the whole file:     %s\n", yes(v.Signature.CoversWholeFile))
+	fmt.Fprintf(out, "signed by our certificate: %s\n", yes(v.Signature.OurCertificate))
+	fmt.Fprintf(out, "issued by Custos:          %s\n", yes(v.Memo != nil))
+	if v.Memo != nil {
+		fmt.Fprintf(out, "memo %d of evaluation %d %q, issued %s\n", v.Memo.ID, v.Memo.EvaluationID, v.Memo.Title, v.Memo.IssuedAt.Format(time.RFC3339))
+		for _, a := range v.Approvals {
+			fmt.Fprintf(out, "  approved by %s at %s (snapshot %x)\n", a.ManagerName, a.CreatedAt.Format(time.RFC3339), []byte(a.SnapshotHash))
+		}
+	}
+	if v.Genuine {
+		fmt.Fprintln(out, "GENUINE: an unaltered memo issued by Custos")
+		return nil
+	}
+	fmt.Fprintln(out, "NOT GENUINE:")
+	for _, r := range v.Reasons {
+		fmt.Fprintln(out, "  - "+r)
+	}
+	return exitError(1)
 }

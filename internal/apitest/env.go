@@ -21,7 +21,9 @@ import (
 	"github.com/custos-dd/custos/internal/custos"
 	"github.com/custos-dd/custos/internal/demo"
 	"github.com/custos-dd/custos/internal/httpapi"
+	"github.com/custos-dd/custos/internal/memo"
 	"github.com/custos-dd/custos/internal/postgres"
+	"github.com/custos-dd/custos/internal/signing"
 )
 
 // Password is every test account's password.
@@ -61,6 +63,9 @@ type Env struct {
 	Audit  *postgres.AuditService
 	// Evaluations is the workflow service.
 	Evaluations *postgres.EvaluationService
+	// Memos issues and verifies memos, signed by Signer.
+	Memos  *postgres.MemoService
+	Signer *signing.Signer
 	// Queries counts the SQL statements sent to this test's database.
 	Queries *QueryCounter
 }
@@ -102,11 +107,21 @@ func New(t *testing.T, opts ...Option) *Env {
 		t.Fatal(err)
 	}
 	e.Authz = a
+	signer, err := signing.NewDevelopment(clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	renderer, err := memo.NewRenderer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Signer = signer
+	e.Memos = postgres.NewMemoService(store, e.Evaluations, renderer, signer, signer.Verifier())
 	catalogue := postgres.NewCatalogueService(store)
 	e.Server = httpapi.New(httpapi.Services{
 		Auth: postgres.NewAuthService(store), Users: e.Users, Teams: e.Teams,
 		Custodians: catalogue, Templates: catalogue, Audit: e.Audit, Authz: a, Ready: store.Ping,
-		Evaluations: e.Evaluations,
+		Evaluations: e.Evaluations, Memos: e.Memos,
 	}, o.cfg, log)
 	return e
 }

@@ -3,6 +3,7 @@ package apitest
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -86,6 +87,69 @@ func (e *Env) SubmittedEvaluation(as context.Context, teamID int64) *custos.Work
 	ws := e.OpenEvaluation(as, teamID, 1, 2)
 	e.CompleteAndShortlist(as, ws, 1)
 	ws, err := e.Evaluations.Submit(as, ws.Evaluation.ID, 0)
+	if err != nil {
+		e.T.Fatal(err)
+	}
+	return ws
+}
+
+// ApprovedEvaluation opens an evaluation of n catalogue custodians (1..n),
+// answers every item of every candidate with the required evidence, scores
+// them all, shortlists the first two, submits it as the officer and has the
+// manager approve it.
+func (e *Env) ApprovedEvaluation(officer, manager context.Context, teamID int64, n int) *custos.Workspace {
+	e.T.Helper()
+	ids := make([]int64, n)
+	for i := range ids {
+		ids[i] = int64(i + 1)
+	}
+	ws := e.OpenEvaluation(officer, teamID, ids...)
+	id := ws.Evaluation.ID
+	for i, cid := range ids {
+		for j, it := range ws.Template.Items() {
+			in := custos.AnswerInput{Status: custos.AnswerMet, Note: "Confirmed in the due-diligence call."}
+			if (i+j)%7 == 3 {
+				in = custos.AnswerInput{Status: custos.AnswerPartlyMet, Note: "Only for the main entity; affiliates pending."}
+			}
+			if _, err := e.Evaluations.PutAnswer(officer, id, cid, it.ID, nil, in); err != nil {
+				e.T.Fatal(err)
+			}
+			if it.EvidenceRequired {
+				if _, err := e.Evaluations.AddEvidence(officer, id, cid, it.ID, fmt.Sprintf("%s-%d.pdf", it.Key, cid), TinyPDF); err != nil {
+					e.T.Fatal(err)
+				}
+			}
+		}
+		for k, c := range ws.Template.Criteria {
+			score := 5 - (i+k)%4
+			if _, err := e.Evaluations.PutScore(officer, id, cid, c.Key, custos.ScoreInput{Score: score, Rationale: "Assessed against the " + c.Name + " criterion."}); err != nil {
+				e.T.Fatal(err)
+			}
+		}
+	}
+	ws, err := e.Evaluations.Workspace(officer, id)
+	if err != nil {
+		e.T.Fatal(err)
+	}
+	for _, a := range ws.Assessments {
+		for _, f := range a.RedFlags {
+			if f.Status == custos.FlagOpen {
+				if _, err := e.Evaluations.MoveRedFlag(officer, id, f.ID, custos.RedFlagMove{Status: custos.FlagMitigated, Resolution: "Confirmed with the custodian's compliance team."}); err != nil {
+					e.T.Fatal(err)
+				}
+			}
+		}
+	}
+	if _, err := e.Evaluations.PutShortlist(officer, id, 0, []custos.ShortlistEntry{
+		{CustodianID: ws.Ranking[0].CustodianID, Rank: 1, Rationale: "Highest weighted total and a clean review."},
+		{CustodianID: ws.Ranking[1].CustodianID, Rank: 2, Rationale: "A strong second with complementary coverage."},
+	}); err != nil {
+		e.T.Fatal(err)
+	}
+	if _, err := e.Evaluations.Submit(officer, id, 0); err != nil {
+		e.T.Fatal(err)
+	}
+	ws, err = e.Evaluations.Decide(manager, id, custos.DecisionApprove, "Approved by the investment committee.")
 	if err != nil {
 		e.T.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -51,6 +52,24 @@ func (f *fixture) asOfficer() context.Context { return f.env.As("officer@example
 // draft opens a draft evaluation in Demo Treasury of custodians 1 and 2.
 func (f *fixture) draft() *custos.Workspace {
 	return f.env.OpenEvaluation(f.asOfficer(), f.treasury, 1, 2)
+}
+
+// approved is an evaluation of two custodians that the manager approved.
+func (f *fixture) approved() *custos.Workspace {
+	return f.env.ApprovedEvaluation(f.asOfficer(), f.env.As("manager@example.com"), f.treasury, 2)
+}
+
+// memo issues the memo of a fresh approved evaluation and returns it with its PDF.
+func (f *fixture) memo() (*custos.Memo, []byte) {
+	m, err := f.env.Memos.IssueMemo(f.asOfficer(), f.approved().Evaluation.ID)
+	if err != nil {
+		f.env.T.Fatal(err)
+	}
+	_, pdf, err := f.env.Memos.DownloadMemo(f.asOfficer(), m.ID)
+	if err != nil {
+		f.env.T.Fatal(err)
+	}
+	return m, pdf
 }
 
 func (f *fixture) evalPath(ws *custos.Workspace, rest string) string {
@@ -140,7 +159,7 @@ var matrix = map[string]cell{
 		return fmt.Sprintf("/api/v1/teams/%d", f.treasury), nil
 	}},
 	"PATCH /api/v1/teams/:teamID": {orgAdmin, 200, func(f *fixture, c *apitest.Client) (string, any) {
-		return fmt.Sprintf("/api/v1/teams/%d", f.treasury), map[string]int{"approvals_required": 2}
+		return fmt.Sprintf("/api/v1/teams/%d", f.treasury), map[string]int{"approvals_required": 1}
 	}},
 	"GET /api/v1/teams/:teamID/members": {teamMembers, 200, func(f *fixture, c *apitest.Client) (string, any) {
 		return fmt.Sprintf("/api/v1/teams/%d/members", f.treasury), nil
@@ -235,6 +254,24 @@ var matrix = map[string]cell{
 	}},
 	"POST /api/v1/evaluations/:id/return": {managers, 200, func(f *fixture, c *apitest.Client) (string, any) {
 		return f.evalPath(f.env.SubmittedEvaluation(f.asOfficer(), f.treasury), "/return"), map[string]any{"comment": "Score support again."}
+	}},
+	"POST /api/v1/evaluations/:id/memos": {[]string{"officer", "manager"}, 201, func(f *fixture, c *apitest.Client) (string, any) {
+		return f.evalPath(f.approved(), "/memos"), nil
+	}},
+	"GET /api/v1/memos": {readers, 200, func(f *fixture, c *apitest.Client) (string, any) {
+		return fmt.Sprintf("/api/v1/memos?team=%d", f.treasury), nil
+	}},
+	"POST /api/v1/memos/verify": {everyone, 200, func(f *fixture, c *apitest.Client) (string, any) {
+		_, pdf := f.memo()
+		return "/api/v1/memos/verify", upload{bytes.NewReader(pdf), http.Header{"Content-Type": {"application/pdf"}}}
+	}},
+	"GET /api/v1/memos/:id": {readers, 200, func(f *fixture, c *apitest.Client) (string, any) {
+		m, _ := f.memo()
+		return fmt.Sprintf("/api/v1/memos/%d", m.ID), nil
+	}},
+	"GET /api/v1/memos/:id/pdf": {readers, 200, func(f *fixture, c *apitest.Client) (string, any) {
+		m, _ := f.memo()
+		return fmt.Sprintf("/api/v1/memos/%d/pdf", m.ID), nil
 	}},
 	"GET /api/v1/audit": {[]string{"auditor", "admin"}, 200, func(f *fixture, c *apitest.Client) (string, any) {
 		return fmt.Sprintf("/api/v1/audit?team=%d", f.treasury), nil
