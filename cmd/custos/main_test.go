@@ -3,11 +3,16 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/pem"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/custos-dd/custos/internal/apitest"
+	"github.com/custos-dd/custos/internal/demo"
+	"github.com/custos-dd/custos/internal/signing"
 )
 
 // cli runs the custos command against the test's own database.
@@ -101,5 +106,63 @@ func TestUnknownCommandPrintsUsage(t *testing.T) {
 	out, err := cli(t, "", nil, "frobnicate")
 	if err == nil || !strings.Contains(out, "custos serve") {
 		t.Fatalf("unknown command: %q, %v", out, err)
+	}
+}
+
+func TestMemoVerifyAcceptsAnIssuedMemoAndRejectsAlteredFiles(t *testing.T) {
+	t.Parallel()
+	env := apitest.New(t)
+	teams := env.SeedDemo()
+	ws := env.ApprovedEvaluation(env.As("officer@example.com"), env.As("manager@example.com"), teams[demo.TreasuryTeam], 2)
+	m, err := env.Memos.IssueMemo(env.As("officer@example.com"), ws.Evaluation.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, pdf, err := env.Memos.DownloadMemo(env.As("auditor@example.com"), m.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	certPath := filepath.Join(dir, "memo-signing.crt")
+	if err := os.WriteFile(certPath, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: env.Signer.Certificate().Raw}), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	write := func(name string, b []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	vars := map[string]string{"CUSTOS_SIGNING_CERT": certPath}
+
+	out, err := cli(t, env.Conf.URL(), vars, "memo", "verify", write("memo.pdf", pdf))
+	if err != nil || !strings.Contains(out, "GENUINE: an unaltered memo issued by Custos") || !strings.Contains(out, "approved by Maya Manager") {
+		t.Fatalf("memo verify of the issued memo: %q, %v", out, err)
+	}
+
+	flipped := bytes.Clone(pdf)
+	flipped[len(flipped)/3] ^= 0x20
+	other, err := signing.NewDevelopment(env.Clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	foreign, err := other.Sign(pdf, env.Clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, c := range map[string]struct {
+		file   []byte
+		reason string
+	}{
+		"flipped.pdf":  {flipped, "changed after signing"},
+		"appended.pdf": {apitest.AppendUpdate(t, pdf), "appended after the signature"},
+		"foreign.pdf":  {foreign, "another certificate"},
+	} {
+		out, err := cli(t, env.Conf.URL(), vars, "memo", "verify", write(name, c.file))
+		var code exitError
+		if !errors.As(err, &code) || code != 1 || !strings.Contains(out, "NOT GENUINE") || !strings.Contains(out, c.reason) {
+			t.Errorf("memo verify %s: %q, %v; want exit 1 naming %q", name, out, err, c.reason)
+		}
 	}
 }
