@@ -7,7 +7,7 @@ COPY . .
 RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/custos ./cmd/custos
 
 FROM debian:bookworm-slim
-RUN useradd --system --uid 10001 custos
+RUN useradd --system --uid 10001 custos && mkdir -p /var/lib/custos/signing && chown -R custos /var/lib/custos
 COPY --from=build /out/custos /usr/local/bin/custos
 USER custos
 ENV CUSTOS_ADDR=0.0.0.0:8080

@@ -13,6 +13,11 @@ if [ -z "${DATABASE_URL:-}" ]; then
 fi
 export CUSTOS_ADDR=${CUSTOS_ADDR:-127.0.0.1:8080}
 export CUSTOS_LOG_FORMAT=${CUSTOS_LOG_FORMAT:-text}
+# Memos are signed with a development key and certificate made on first run
+# and kept in .local/signing; the README says how to use a real one.
+export CUSTOS_SIGNING_CERT=${CUSTOS_SIGNING_CERT:-$root/.local/signing/memo-signing.crt}
+export CUSTOS_SIGNING_KEY=${CUSTOS_SIGNING_KEY:-$root/.local/signing/memo-signing.key}
+export CUSTOS_SIGNING_GENERATE=${CUSTOS_SIGNING_GENERATE:-true}
 
 "$bin" migrate
 echo

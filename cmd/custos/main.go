@@ -148,7 +148,11 @@ func seed(ctx context.Context, out io.Writer, getenv func(string) string) error 
 	} else if len(password) < custos.MinPasswordLength {
 		return fmt.Errorf("CUSTOS_DEMO_PASSWORD must be at least %d characters", custos.MinPasswordLength)
 	}
-	if err := demo.Seed(cliContext(ctx), postgres.NewUserService(db), postgres.NewTeamService(db), password); err != nil {
+	users, teams := postgres.NewUserService(db), postgres.NewTeamService(db)
+	if err := demo.Seed(cliContext(ctx), users, teams, password); err != nil {
+		return err
+	}
+	if err := demo.SeedEvaluations(cliContext(ctx), users, teams, postgres.NewCatalogueService(db), postgres.NewEvaluationService(db)); err != nil {
 		return err
 	}
 	fmt.Fprintln(out, "Demo logins (every one with the password below):")
@@ -156,6 +160,8 @@ func seed(ctx context.Context, out io.Writer, getenv func(string) string) error 
 		fmt.Fprintf(out, "  %-28s %-8s in %s\n", l.Email, l.Role, l.Team)
 	}
 	fmt.Fprintf(out, "Password: %s\n", password)
+	fmt.Fprintf(out, "Demo evaluations in %s: %q (submitted, awaiting a manager's approval) and %q (a fresh draft).\n",
+		demo.TreasuryTeam, demo.SubmittedTitle, demo.DraftTitle)
 	return nil
 }
 

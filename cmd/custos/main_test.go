@@ -31,7 +31,7 @@ func cli(t *testing.T, url string, env map[string]string, args ...string) (strin
 
 func TestCommandsMigrateSeedAndAdministerAFreshDatabase(t *testing.T) {
 	t.Parallel()
-	_, conf := apitest.NewDB(t)
+	db, conf := apitest.NewDB(t)
 	url := conf.URL()
 
 	out, err := cli(t, url, nil, "migrate")
@@ -45,6 +45,13 @@ func TestCommandsMigrateSeedAndAdministerAFreshDatabase(t *testing.T) {
 	// Seeding again changes nothing but the passwords.
 	if _, err := cli(t, url, map[string]string{"CUSTOS_DEMO_PASSWORD": "demo-password-for-tests"}, "seed"); err != nil {
 		t.Fatalf("second seed: %v", err)
+	}
+	var statuses []string
+	if err := db.Select(&statuses, `SELECT status FROM evaluations ORDER BY id`); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(statuses, ",") != "submitted,draft" {
+		t.Fatalf("demo evaluations %v, want one submitted (awaiting approval) and one draft", statuses)
 	}
 	out, err = cli(t, url, nil, "user", "add", "--email", "Carol@Example.com", "--name", "Carol")
 	if err != nil || !strings.Contains(out, "<carol@example.com>") || !strings.Contains(out, "password: ") {
