@@ -49,11 +49,11 @@ Every command reads DATABASE_URL.
 
 func main() {
 	if err := run(context.Background(), os.Args[1:], os.Stdout, os.Getenv); err != nil {
-		fmt.Fprintln(os.Stderr, "custos:", err)
 		var ee exitError
 		if errors.As(err, &ee) {
-			os.Exit(int(ee))
+			os.Exit(int(ee)) // the command has said why
 		}
+		fmt.Fprintln(os.Stderr, "custos:", err)
 		os.Exit(1)
 	}
 }
