@@ -1,19 +1,31 @@
 # Custos: the two commands a newcomer needs are `make run` and `make test`.
 # Both bring up a throwaway PostgreSQL cluster (scripts/devdb.sh) unless
-# DATABASE_URL is set.
+# DATABASE_URL is set, and build the web app with npm.
 
 BIN := bin/custos
+WEB_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/null) \
+	frontend/index.html frontend/package.json frontend/vite.config.ts \
+	frontend/tsconfig.json frontend/tsconfig.app.json frontend/tsconfig.node.json
 
-.PHONY: build run test vet clean db-stop
+.PHONY: build web run test vet clean db-stop
 
-build:
+build: web
 	@scripts/need.sh go
 	go build -o $(BIN) ./cmd/custos
+
+web: frontend/dist/index.html
+
+frontend/node_modules/.package-lock.json: frontend/package-lock.json
+	@scripts/need.sh node npm
+	cd frontend && npm ci --no-audit --no-fund
+
+frontend/dist/index.html: frontend/node_modules/.package-lock.json $(WEB_SOURCES)
+	cd frontend && npm run build
 
 run: build
 	@scripts/run.sh $(BIN)
 
-test:
+test: build
 	@scripts/test.sh
 
 vet:
@@ -25,4 +37,4 @@ db-stop:
 	@scripts/devdb.sh stop test
 
 clean: db-stop
-	rm -rf bin .local
+	rm -rf bin .local frontend/node_modules frontend/dist/assets frontend/dist/index.html

@@ -8,6 +8,7 @@ for tool in "$@"; do
     missing=1
     case "$tool" in
     go) echo "need: Go 1.26 or newer is not on PATH; install it from your package manager or the Go distribution, then add it to PATH" >&2 ;;
+    node|npm) echo "need: Node.js 20+ with npm builds the web app: sudo apt-get install nodejs npm" >&2 ;;
     *) echo "need: $tool is not installed" >&2 ;;
     esac
 done

@@ -30,3 +30,6 @@ fi
 
 go vet ./...
 go test -count=1 -timeout 20m ./...
+
+echo "Web app component tests (Vitest)"
+(cd frontend && npx vitest run)

@@ -11,12 +11,12 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/peterldowns/pgtestdb"
 
-	"github.com/custos-dd/custos/frontend"
 	"github.com/custos-dd/custos/internal/authz"
 	"github.com/custos-dd/custos/internal/custos"
 	"github.com/custos-dd/custos/internal/demo"
@@ -70,6 +70,14 @@ type Env struct {
 	Queries *QueryCounter
 }
 
+// webApp stands in for the built web app, so the Go tests do not depend on
+// the npm build.
+var webApp = fstest.MapFS{
+	"index.html":            {Data: []byte("<!doctype html><html><head><script type=\"module\" src=\"/assets/app-1a2b.js\"></script></head><body><div id=\"root\"></div></body></html>")},
+	"assets/app-1a2b.js":    {Data: []byte("console.log('custos')")},
+	"assets/style-1a2b.css": {Data: []byte("body{}")},
+}
+
 // Option changes how New builds the stack.
 type Option func(*options)
 
@@ -87,7 +95,7 @@ func LogTo(w io.Writer) Option { return func(o *options) { o.logOut = w } }
 // New builds the stack on a fresh database.
 func New(t *testing.T, opts ...Option) *Env {
 	t.Helper()
-	o := options{cfg: httpapi.Config{MaxBodyBytes: 64 << 10, Frontend: frontend.Dist()}}
+	o := options{cfg: httpapi.Config{MaxBodyBytes: 64 << 10, Frontend: webApp}}
 	for _, opt := range opts {
 		opt(&o)
 	}

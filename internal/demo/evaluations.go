@@ -83,7 +83,7 @@ func SeedEvaluations(ctx context.Context, users Store, teams TeamStore, cat Cata
 		return err
 	}
 	_, err = evals.CreateEvaluation(as, custos.NewEvaluation{TeamID: team.ID, Title: DraftTitle, TemplateID: 1,
-		Mandate: custos.Mandate{Regions: []string{"SG", "HK"}, Assets: []string{"BTC", "ETH"}, StakingRequired: true, ExpectedAUCUSD: 80_000_000},
+		Mandate:      custos.Mandate{Regions: []string{"SG", "HK"}, Assets: []string{"BTC", "ETH"}, StakingRequired: true, ExpectedAUCUSD: 80_000_000},
 		CustodianIDs: ids})
 	return err
 }

@@ -152,3 +152,20 @@ func TestAuditTrailIsPagedNewestFirstAndVerifiable(t *testing.T) {
 		t.Fatalf("tampered chain: %+v", report)
 	}
 }
+
+func TestWebAppIsServedWithCachingThatFitsEachFile(t *testing.T) {
+	t.Parallel()
+	env := apitest.New(t)
+	anon := env.Anonymous()
+	index := anon.Do(http.MethodGet, "/", nil)
+	if index.Status != 200 || index.Header.Get("Cache-Control") != "no-cache" || !strings.HasPrefix(index.Header.Get("Content-Type"), "text/html") {
+		t.Fatalf("index: %d %v", index.Status, index.Header)
+	}
+	asset := anon.Do(http.MethodGet, "/assets/app-1a2b.js", nil)
+	if asset.Status != 200 || !strings.Contains(asset.Header.Get("Cache-Control"), "immutable") || !strings.Contains(asset.Header.Get("Content-Type"), "javascript") {
+		t.Fatalf("hashed asset: %d %v", asset.Status, asset.Header)
+	}
+	if csp := asset.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self'") {
+		t.Fatalf("CSP %q", csp)
+	}
+}

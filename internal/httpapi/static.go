@@ -68,7 +68,10 @@ func (s *Server) serveFrontend(c *gin.Context, name string) {
 		c.Header("Cache-Control", "public, max-age=31536000, immutable")
 	}
 	b, err := fs.ReadFile(s.cfg.Frontend, name)
-	if err != nil {
+	if err != nil && name == "index.html" {
+		writeProblem(c, http.StatusNotFound, "the web app is not built into this server: run make build", nil)
+		return
+	} else if err != nil {
 		writeProblem(c, http.StatusNotFound, "no such file", nil)
 		return
 	}

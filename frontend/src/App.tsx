@@ -1,0 +1,98 @@
+import type { ReactNode } from 'react'
+import { Link, match, navigate, RouterProvider, useLocation } from './router.tsx'
+import { hasRole, SessionProvider, useSession } from './session.tsx'
+import { Loading } from './components/ui.tsx'
+import { LoginPage } from './pages/Login.tsx'
+import { DashboardPage } from './pages/Dashboard.tsx'
+import { CataloguePage, CustodianPage } from './pages/Catalogue.tsx'
+import { NewEvaluationPage } from './pages/NewEvaluation.tsx'
+import { WorkspacePage } from './pages/Workspace.tsx'
+import { MemosPage } from './pages/Memos.tsx'
+import { AuditPage } from './pages/Audit.tsx'
+import { AdminPage } from './pages/Admin.tsx'
+
+/** The route table: the first pattern that matches the path wins. */
+const routes: { pattern: string; page: (p: Record<string, string>) => ReactNode }[] = [
+  { pattern: '/', page: () => <DashboardPage /> },
+  { pattern: '/custodians', page: () => <CataloguePage /> },
+  { pattern: '/custodians/:id', page: (p) => <CustodianPage id={Number(p.id)} /> },
+  { pattern: '/evaluations/new', page: () => <NewEvaluationPage /> },
+  { pattern: '/evaluations/:id', page: (p) => <WorkspacePage id={Number(p.id)} /> },
+  { pattern: '/memos', page: () => <MemosPage /> },
+  { pattern: '/audit', page: () => <AuditPage /> },
+  { pattern: '/admin', page: () => <AdminPage /> },
+]
+
+function Pages() {
+  const { path } = useLocation()
+  const { me, loading } = useSession()
+  if (path === '/login') return <LoginPage />
+  if (loading) return <Loading />
+  if (!me) {
+    navigate('/login?next=' + encodeURIComponent(path + window.location.search), true)
+    return null
+  }
+  for (const r of routes) {
+    const params = match(r.pattern, path)
+    if (params) return <>{r.page(params)}</>
+  }
+  return (
+    <div>
+      <h1>Not found</h1>
+      <p>
+        There is no page at <code>{path}</code>. <Link to="/">Back to the dashboard</Link>.
+      </p>
+    </div>
+  )
+}
+
+function Nav() {
+  const { me, logout } = useSession()
+  const { path } = useLocation()
+  if (!me) return null
+  const item = (to: string, label: string) => {
+    const active = to === '/' ? path === '/' : path.startsWith(to)
+    return (
+      <li>
+        <Link to={to} aria-current={active ? 'page' : undefined}>
+          {label}
+        </Link>
+      </li>
+    )
+  }
+  return (
+    <header className="topbar">
+      <Link to="/" className="brand">
+        Custos
+      </Link>
+      <nav aria-label="Main">
+        <ul>
+          {item('/', 'Dashboard')}
+          {item('/custodians', 'Catalogue')}
+          {(hasRole(me, 'auditor') || hasRole(me, 'manager') || hasRole(me, 'officer')) && item('/memos', 'Memos')}
+          {(hasRole(me, 'auditor') || hasRole(me, 'admin')) && item('/audit', 'Audit trail')}
+          {hasRole(me, 'admin') && item('/admin', 'Admin')}
+        </ul>
+      </nav>
+      <div className="who">
+        <span title={me.user.email}>{me.user.name}</span>
+        <button type="button" className="link" onClick={() => logout()}>
+          Sign out
+        </button>
+      </div>
+    </header>
+  )
+}
+
+export function App() {
+  return (
+    <RouterProvider>
+      <SessionProvider>
+        <Nav />
+        <main className="container">
+          <Pages />
+        </main>
+      </SessionProvider>
+    </RouterProvider>
+  )
+}

@@ -1,0 +1,89 @@
+// Small building blocks every screen uses: states, fields that show the
+// server's reason next to them, badges.
+import { useId, type ReactNode } from 'react'
+import { ApiError } from '../api.ts'
+
+export function Loading({ what = 'Loading' }: { what?: string }) {
+  return (
+    <p className="muted" role="status" aria-live="polite">
+      {what}…
+    </p>
+  )
+}
+
+export function Empty({ children }: { children: ReactNode }) {
+  return <div className="empty">{children}</div>
+}
+
+/** ErrorBox shows an error; a stale write (412) gets a way to reload. */
+export function ErrorBox({ error, onReload }: { error: unknown; onReload?: () => void }) {
+  if (!error) return null
+  const e = error instanceof ApiError ? error : null
+  const stale = e?.status === 412
+  return (
+    <div className="alert alert-error" role="alert">
+      <strong>{stale ? 'Someone else changed this in the meantime.' : e?.problem.title || 'Something went wrong'}</strong>
+      <div>{stale ? 'Reload to see their changes, then make yours again.' : e?.problem.detail || String(error)}</div>
+      {e?.problem.errors && e.problem.errors.length > 0 && (
+        <ul>
+          {e.problem.errors.map((f, i) => (
+            <li key={i}>
+              <code>{f.field}</code>: {f.reason}
+            </li>
+          ))}
+        </ul>
+      )}
+      {stale && onReload && (
+        <button type="button" onClick={onReload}>
+          Reload
+        </button>
+      )}
+      {e?.problem.request_id && <div className="muted small">Request ID {e.problem.request_id}</div>}
+    </div>
+  )
+}
+
+interface FieldProps {
+  label: string
+  /** The API field name, to show the server's reason next to it. */
+  name?: string
+  error?: unknown
+  hint?: string
+  children: (id: string, describedBy: string | undefined) => ReactNode
+}
+
+/** Field labels a control and shows the server's reason for its field. */
+export function Field({ label, name, error, hint, children }: FieldProps) {
+  const id = useId()
+  const reason = name && error instanceof ApiError ? error.field(name) : undefined
+  const describedBy = reason ? id + '-err' : hint ? id + '-hint' : undefined
+  return (
+    <div className={'field' + (reason ? ' field-invalid' : '')}>
+      <label htmlFor={id}>{label}</label>
+      {children(id, describedBy)}
+      {hint && !reason && (
+        <div id={id + '-hint'} className="hint">
+          {hint}
+        </div>
+      )}
+      {reason && (
+        <div id={id + '-err'} className="field-error" role="alert">
+          {reason}
+        </div>
+      )}
+    </div>
+  )
+}
+
+export function Badge({ kind, children }: { kind: string; children: ReactNode }) {
+  return <span className={'badge badge-' + kind}>{children}</span>
+}
+
+export function PageTitle({ children, actions }: { children: ReactNode; actions?: ReactNode }) {
+  return (
+    <div className="page-title">
+      <h1>{children}</h1>
+      {actions && <div className="actions">{actions}</div>}
+    </div>
+  )
+}

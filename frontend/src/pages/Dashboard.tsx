@@ -1,0 +1,5 @@
+import { PageTitle } from '../components/ui.tsx'
+
+export function DashboardPage() {
+  return <PageTitle>Dashboard</PageTitle>
+}

@@ -1,0 +1,88 @@
+// The signed-in user, their memberships and what the session can do.
+import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react'
+import { api, onSessionEnded, setCSRFToken, type Me, type Role } from './api.ts'
+import { navigate } from './router.tsx'
+
+interface Session {
+  me: Me | null
+  loading: boolean
+  /** Set when the server ended the session (idle timeout, logout elsewhere). */
+  expired: boolean
+  login(email: string, password: string): Promise<void>
+  logout(): Promise<void>
+  refresh(): Promise<void>
+}
+
+const SessionContext = createContext<Session | null>(null)
+
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const [me, setMe] = useState<Me | null>(null)
+  const [loading, setLoading] = useState(true)
+  const [expired, setExpired] = useState(false)
+
+  const refresh = useCallback(async () => {
+    try {
+      const m = await api.get<Me>('/me')
+      setCSRFToken(m.csrf_token ?? '')
+      setMe(m)
+    } catch {
+      setMe(null)
+    } finally {
+      setLoading(false)
+    }
+  }, [])
+
+  useEffect(() => {
+    onSessionEnded(() => {
+      setMe((was) => {
+        if (was) setExpired(true)
+        return null
+      })
+      const here = window.location.pathname + window.location.search
+      if (!here.startsWith('/login')) navigate('/login?next=' + encodeURIComponent(here), true)
+    })
+    refresh()
+  }, [refresh])
+
+  const login = useCallback(async (email: string, password: string) => {
+    const m = await api.post<Me>('/session', { email, password })
+    setCSRFToken(m.csrf_token ?? '')
+    setExpired(false)
+    setMe(m)
+  }, [])
+
+  const logout = useCallback(async () => {
+    try {
+      await api.del('/session')
+    } finally {
+      setCSRFToken('')
+      setMe(null)
+      navigate('/login', true)
+    }
+  }, [])
+
+  return <SessionContext.Provider value={{ me, loading, expired, login, logout, refresh }}>{children}</SessionContext.Provider>
+}
+
+export function useSession(): Session {
+  const s = useContext(SessionContext)
+  if (!s) throw new Error('useSession outside SessionProvider')
+  return s
+}
+
+/** rolesIn lists the user's roles in a team. */
+export function rolesIn(me: Me | null, teamId: number): Role[] {
+  return me?.memberships.filter((m) => m.team_id === teamId).map((m) => m.role) ?? []
+}
+
+/** hasRole says whether the user holds a role in any team. */
+export function hasRole(me: Me | null, role: Role): boolean {
+  return !!me?.memberships.some((m) => m.role === role)
+}
+
+/** teamsWith lists the teams in which the user holds one of the roles. */
+export function teamsWith(me: Me | null, ...roles: Role[]): { id: number; name: string }[] {
+  const seen = new Map<number, string>()
+  for (const m of me?.memberships ?? []) if (roles.includes(m.role)) seen.set(m.team_id, m.team_name)
+  return [...seen].map(([id, name]) => ({ id, name }))
+}
