@@ -13,7 +13,7 @@ export default defineConfig({
     emptyOutDir: false,
     assetsDir: 'assets',
   },
-  server: { proxy: { '/api': 'http://127.0.0.1:8080' } },
+  server: { proxy: { '/api': process.env.CUSTOS_API ?? 'http://127.0.0.1:8080' } },
   test: {
     environment: 'jsdom',
     include: ['src/**/*.test.ts', 'src/**/*.test.tsx'],
