@@ -33,3 +33,5 @@ go test -count=1 -timeout 20m ./...
 
 echo "Web app component tests (Vitest)"
 (cd frontend && npx vitest run)
+
+scripts/e2e.sh
