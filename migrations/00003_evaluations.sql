@@ -31,6 +31,9 @@ CREATE TABLE evaluation_candidates (
     evaluation_id bigint      NOT NULL REFERENCES evaluations (id),
     custodian_id  bigint      NOT NULL REFERENCES custodians (id),
     added_at      timestamptz NOT NULL,
+    -- The candidate's catalogue facts as submitted: a submitted or approved
+    -- evaluation shows these, whatever the catalogue says later.
+    frozen        jsonb,
     PRIMARY KEY (evaluation_id, custodian_id)
 );
 
@@ -117,6 +120,8 @@ CREATE TABLE approvals (
     evaluation_id bigint      NOT NULL REFERENCES evaluations (id),
     round         integer     NOT NULL,
     manager_id    bigint      NOT NULL REFERENCES users (id),
+    -- The name as it was when the manager decided.
+    manager_name  text        NOT NULL,
     decision      text        NOT NULL CHECK (decision IN ('approve', 'return')),
     comment       text        NOT NULL DEFAULT '',
     snapshot_hash bytea       NOT NULL,
@@ -139,7 +144,9 @@ BEGIN
     ELSE
         eval_id := NEW.evaluation_id;
     END IF;
-    SELECT status INTO st FROM evaluations WHERE id = eval_id;
+    -- FOR SHARE: a submission or approval that has not committed yet makes
+    -- this write wait for it, then see its status.
+    SELECT status INTO st FROM evaluations WHERE id = eval_id FOR SHARE;
     IF st IS DISTINCT FROM 'draft' THEN
         RAISE EXCEPTION 'evaluation % is %: its % cannot change', eval_id, st, TG_TABLE_NAME
             USING ERRCODE = 'restrict_violation';
@@ -155,6 +162,16 @@ CREATE FUNCTION refuse_approved_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF OLD.status = 'approved' THEN
         RAISE EXCEPTION 'evaluation % is approved and locked', OLD.id USING ERRCODE = 'restrict_violation';
+    END IF;
+    -- A submitted evaluation only moves on (to approved, or back to draft);
+    -- what was submitted stays as it was.
+    IF TG_OP = 'UPDATE' AND OLD.status = 'submitted' AND (
+        NEW.title IS DISTINCT FROM OLD.title OR NEW.mandate IS DISTINCT FROM OLD.mandate
+        OR NEW.template_id IS DISTINCT FROM OLD.template_id OR NEW.due_date IS DISTINCT FROM OLD.due_date
+        OR NEW.team_id IS DISTINCT FROM OLD.team_id OR NEW.round IS DISTINCT FROM OLD.round
+        OR NEW.submitted_by IS DISTINCT FROM OLD.submitted_by OR NEW.snapshot_hash IS DISTINCT FROM OLD.snapshot_hash) THEN
+        RAISE EXCEPTION 'evaluation % is submitted: what was submitted cannot change', OLD.id
+            USING ERRCODE = 'restrict_violation';
     END IF;
     IF TG_OP = 'DELETE' THEN
         RAISE EXCEPTION 'evaluations are never deleted' USING ERRCODE = 'restrict_violation';

@@ -57,20 +57,20 @@ func (e *Env) CompleteAndShortlist(as context.Context, ws *custos.Workspace, cus
 			e.T.Fatal(err)
 		}
 		if it.EvidenceRequired {
-			if _, err := e.Evaluations.AddEvidence(as, id, custodianID, it.ID, "proof.pdf", TinyPDF); err != nil {
+			if _, err := e.Evaluations.AddEvidence(as, id, custodianID, it.ID, 0, "proof.pdf", TinyPDF); err != nil {
 				e.T.Fatal(err)
 			}
 		}
 	}
 	for _, c := range ws.Template.Criteria {
-		if _, err := e.Evaluations.PutScore(as, id, custodianID, c.Key, custos.ScoreInput{Score: 4, Rationale: "Strong."}); err != nil {
+		if _, err := e.Evaluations.PutScore(as, id, custodianID, c.Key, 0, custos.ScoreInput{Score: 4, Rationale: "Strong."}); err != nil {
 			e.T.Fatal(err)
 		}
 	}
 	for _, a := range ws.Assessments {
 		for _, f := range a.RedFlags {
 			if a.Custodian.ID == custodianID && f.Status == custos.FlagOpen && f.Severity == custos.SeverityCritical {
-				if _, err := e.Evaluations.MoveRedFlag(as, id, f.ID, custos.RedFlagMove{Status: custos.FlagAccepted, Resolution: "Accepted by committee."}); err != nil {
+				if _, err := e.Evaluations.MoveRedFlag(as, id, f.ID, 0, custos.RedFlagMove{Status: custos.FlagAccepted, Resolution: "Accepted by committee."}); err != nil {
 					e.T.Fatal(err)
 				}
 			}
@@ -115,14 +115,14 @@ func (e *Env) ApprovedEvaluation(officer, manager context.Context, teamID int64,
 				e.T.Fatal(err)
 			}
 			if it.EvidenceRequired {
-				if _, err := e.Evaluations.AddEvidence(officer, id, cid, it.ID, fmt.Sprintf("%s-%d.pdf", it.Key, cid), TinyPDF); err != nil {
+				if _, err := e.Evaluations.AddEvidence(officer, id, cid, it.ID, 0, fmt.Sprintf("%s-%d.pdf", it.Key, cid), TinyPDF); err != nil {
 					e.T.Fatal(err)
 				}
 			}
 		}
 		for k, c := range ws.Template.Criteria {
 			score := 5 - (i+k)%4
-			if _, err := e.Evaluations.PutScore(officer, id, cid, c.Key, custos.ScoreInput{Score: score, Rationale: "Assessed against the " + c.Name + " criterion."}); err != nil {
+			if _, err := e.Evaluations.PutScore(officer, id, cid, c.Key, 0, custos.ScoreInput{Score: score, Rationale: "Assessed against the " + c.Name + " criterion."}); err != nil {
 				e.T.Fatal(err)
 			}
 		}
@@ -134,7 +134,7 @@ func (e *Env) ApprovedEvaluation(officer, manager context.Context, teamID int64,
 	for _, a := range ws.Assessments {
 		for _, f := range a.RedFlags {
 			if f.Status == custos.FlagOpen {
-				if _, err := e.Evaluations.MoveRedFlag(officer, id, f.ID, custos.RedFlagMove{Status: custos.FlagMitigated, Resolution: "Confirmed with the custodian's compliance team."}); err != nil {
+				if _, err := e.Evaluations.MoveRedFlag(officer, id, f.ID, 0, custos.RedFlagMove{Status: custos.FlagMitigated, Resolution: "Confirmed with the custodian's compliance team."}); err != nil {
 					e.T.Fatal(err)
 				}
 			}
@@ -149,7 +149,7 @@ func (e *Env) ApprovedEvaluation(officer, manager context.Context, teamID int64,
 	if _, err := e.Evaluations.Submit(officer, id, 0); err != nil {
 		e.T.Fatal(err)
 	}
-	ws, err = e.Evaluations.Decide(manager, id, custos.DecisionApprove, "Approved by the investment committee.")
+	ws, err = e.Evaluations.Decide(manager, id, 0, custos.DecisionApprove, "Approved by the investment committee.")
 	if err != nil {
 		e.T.Fatal(err)
 	}

@@ -436,14 +436,16 @@ type EvaluationService interface {
 	// PutAnswer writes one answer; ifVersion, when not nil, must be the
 	// answer's version (0 for an item never answered).
 	PutAnswer(ctx context.Context, id, custodianID, itemID int64, ifVersion *int, a AnswerInput) (*Answer, error)
-	AddEvidence(ctx context.Context, id, custodianID, itemID int64, label string, content []byte) (*Evidence, error)
+	AddEvidence(ctx context.Context, id, custodianID, itemID int64, ifVersion int, label string, content []byte) (*Evidence, error)
 	EvidenceFile(ctx context.Context, id, evidenceID int64) (*EvidenceFile, error)
-	PutScore(ctx context.Context, id, custodianID int64, criterion string, s ScoreInput) (*Score, error)
-	RaiseRedFlag(ctx context.Context, id, custodianID int64, f NewRedFlag) (*RedFlag, error)
-	MoveRedFlag(ctx context.Context, id, flagID int64, m RedFlagMove) (*RedFlag, error)
+	PutScore(ctx context.Context, id, custodianID int64, criterion string, ifVersion int, s ScoreInput) (*Score, error)
+	RaiseRedFlag(ctx context.Context, id, custodianID int64, ifVersion int, f NewRedFlag) (*RedFlag, error)
+	MoveRedFlag(ctx context.Context, id, flagID int64, ifVersion int, m RedFlagMove) (*RedFlag, error)
 	PutShortlist(ctx context.Context, id int64, ifVersion int, entries []ShortlistEntry) (*Workspace, error)
 	Submit(ctx context.Context, id int64, ifVersion int) (*Workspace, error)
-	Decide(ctx context.Context, id int64, d Decision, comment string) (*Workspace, error)
+	// Decide records a manager's decision; ifVersion, when not 0, must be the
+	// version the manager reviewed.
+	Decide(ctx context.Context, id int64, ifVersion int, d Decision, comment string) (*Workspace, error)
 }
 
 // MaxEvidenceBytes bounds one evidence file.

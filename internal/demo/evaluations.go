@@ -107,19 +107,19 @@ func completeDemo(as context.Context, evals custos.EvaluationService, ws *custos
 				return err
 			}
 			if it.EvidenceRequired {
-				if _, err := evals.AddEvidence(as, id, cid, it.ID, it.Key+".txt", demoEvidence); err != nil {
+				if _, err := evals.AddEvidence(as, id, cid, it.ID, 0, it.Key+".txt", demoEvidence); err != nil {
 					return err
 				}
 			}
 		}
 		for k, c := range ws.Template.Criteria {
-			if _, err := evals.PutScore(as, id, cid, c.Key, custos.ScoreInput{Score: demoScores[i%len(demoScores)][k],
+			if _, err := evals.PutScore(as, id, cid, c.Key, 0, custos.ScoreInput{Score: demoScores[i%len(demoScores)][k],
 				Rationale: fmt.Sprintf("%s: %s, as reviewed.", c.Name, a.Custodian.Name)}); err != nil {
 				return err
 			}
 		}
 		for _, f := range a.RedFlags {
-			if _, err := evals.MoveRedFlag(as, id, f.ID, custos.RedFlagMove{Status: custos.FlagAccepted,
+			if _, err := evals.MoveRedFlag(as, id, f.ID, 0, custos.RedFlagMove{Status: custos.FlagAccepted,
 				Resolution: "Staking will be arranged with a separate provider; custody needs are fully met."}); err != nil {
 				return err
 			}

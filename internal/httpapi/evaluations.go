@@ -299,9 +299,9 @@ func (s *Server) addEvidence(c *gin.Context) {
 		if label == "." || label == "/" {
 			label = ""
 		}
-		ev, err := s.Evaluations.AddEvidence(c.Request.Context(), id, custodianID, itemID, label, content)
+		ev, err := s.Evaluations.AddEvidence(c.Request.Context(), id, custodianID, itemID, ifMatch(c), label, content)
 		if err != nil {
-			s.writeError(c, err)
+			s.workspaceError(c, id, err)
 			return
 		}
 		c.JSON(http.StatusCreated, ev)
@@ -363,10 +363,10 @@ func (s *Server) putScore(c *gin.Context) {
 		s.writeError(c, p.Err())
 		return
 	}
-	sc, err := s.Evaluations.PutScore(c.Request.Context(), id, custodianID, c.Param("criterion"),
+	sc, err := s.Evaluations.PutScore(c.Request.Context(), id, custodianID, c.Param("criterion"), ifMatch(c),
 		custos.ScoreInput{Score: *req.Score, Rationale: req.Rationale})
 	if err != nil {
-		s.writeError(c, err)
+		s.workspaceError(c, id, err)
 		return
 	}
 	c.JSON(http.StatusOK, sc)
@@ -389,10 +389,10 @@ func (s *Server) raiseRedFlag(c *gin.Context) {
 	if !s.bindJSON(c, &req) {
 		return
 	}
-	f, err := s.Evaluations.RaiseRedFlag(c.Request.Context(), id, custodianID, custos.NewRedFlag{DefinitionID: req.DefinitionID,
+	f, err := s.Evaluations.RaiseRedFlag(c.Request.Context(), id, custodianID, ifMatch(c), custos.NewRedFlag{DefinitionID: req.DefinitionID,
 		Title: req.Title, Description: req.Description, Severity: custos.Severity(req.Severity)})
 	if err != nil {
-		s.writeError(c, err)
+		s.workspaceError(c, id, err)
 		return
 	}
 	c.JSON(http.StatusCreated, f)
@@ -413,9 +413,9 @@ func (s *Server) moveRedFlag(c *gin.Context) {
 	if !s.bindJSON(c, &req) {
 		return
 	}
-	f, err := s.Evaluations.MoveRedFlag(c.Request.Context(), id, flagID, custos.RedFlagMove{Status: custos.RedFlagStatus(req.Status), Resolution: req.Resolution})
+	f, err := s.Evaluations.MoveRedFlag(c.Request.Context(), id, flagID, ifMatch(c), custos.RedFlagMove{Status: custos.RedFlagStatus(req.Status), Resolution: req.Resolution})
 	if err != nil {
-		s.writeError(c, err)
+		s.workspaceError(c, id, err)
 		return
 	}
 	c.JSON(http.StatusOK, f)
@@ -468,9 +468,9 @@ func (s *Server) decide(c *gin.Context, d custos.Decision) {
 	if c.Request.ContentLength != 0 && !s.bindJSON(c, &req) {
 		return
 	}
-	ws, err := s.Evaluations.Decide(c.Request.Context(), id, d, req.Comment)
+	ws, err := s.Evaluations.Decide(c.Request.Context(), id, ifMatch(c), d, req.Comment)
 	if err != nil {
-		s.writeError(c, err)
+		s.workspaceError(c, id, err)
 		return
 	}
 	s.renderWorkspace(c, http.StatusOK, ws)

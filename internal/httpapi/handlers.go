@@ -86,7 +86,7 @@ func (s *Server) login(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	c.SetSameSite(http.SameSiteLaxMode)
+	c.SetSameSite(http.SameSiteStrictMode)
 	c.SetCookie(s.cookieName(), token, int(time.Until(sess.ExpiresAt).Seconds()), "/", "", s.cfg.SecureCookies, true)
 	res, err := s.meFor(c.Request.Context(), sess.UserID)
 	if err != nil {
@@ -120,7 +120,7 @@ func (s *Server) logout(c *gin.Context) {
 			return
 		}
 	}
-	c.SetSameSite(http.SameSiteLaxMode)
+	c.SetSameSite(http.SameSiteStrictMode)
 	c.SetCookie(s.cookieName(), "", -1, "/", "", s.cfg.SecureCookies, true)
 	c.Status(http.StatusNoContent)
 }

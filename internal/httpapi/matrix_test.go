@@ -221,7 +221,7 @@ var matrix = map[string]cell{
 	}},
 	"GET /api/v1/evaluations/:id/evidence/:evidenceID": {readers, 200, func(f *fixture, c *apitest.Client) (string, any) {
 		ws := f.draft()
-		ev, err := f.env.Evaluations.AddEvidence(f.asOfficer(), ws.Evaluation.ID, 1, ws.Template.Items()[0].ID, "soc2.pdf", apitest.TinyPDF)
+		ev, err := f.env.Evaluations.AddEvidence(f.asOfficer(), ws.Evaluation.ID, 1, ws.Template.Items()[0].ID, 0, "soc2.pdf", apitest.TinyPDF)
 		if err != nil {
 			f.env.T.Fatal(err)
 		}
@@ -235,7 +235,7 @@ var matrix = map[string]cell{
 	}},
 	"PATCH /api/v1/evaluations/:id/red-flags/:flagID": {officers, 200, func(f *fixture, c *apitest.Client) (string, any) {
 		ws := f.draft()
-		flag, err := f.env.Evaluations.RaiseRedFlag(f.asOfficer(), ws.Evaluation.ID, 1, custos.NewRedFlag{Title: "Thin disclosures", Severity: custos.SeverityMedium})
+		flag, err := f.env.Evaluations.RaiseRedFlag(f.asOfficer(), ws.Evaluation.ID, 1, 0, custos.NewRedFlag{Title: "Thin disclosures", Severity: custos.SeverityMedium})
 		if err != nil {
 			f.env.T.Fatal(err)
 		}

@@ -12,13 +12,13 @@ import (
 
 func me(c *apitest.Client) int { return c.Do(http.MethodGet, "/api/v1/me", nil).Status }
 
-func TestLoginSetsAnHttpOnlySameSiteCookie(t *testing.T) {
+func TestLoginSetsAnHttpOnlySameSiteStrictCookie(t *testing.T) {
 	t.Parallel()
 	env := apitest.New(t)
 	env.SeedDemo()
 	c := env.Login("officer@example.com")
 	ck := c.Cookie
-	if ck.Name != "custos_session" || !ck.HttpOnly || ck.SameSite != http.SameSiteLaxMode || ck.Path != "/" || ck.Secure {
+	if ck.Name != "custos_session" || !ck.HttpOnly || ck.SameSite != http.SameSiteStrictMode || ck.Path != "/" || ck.Secure {
 		t.Fatalf("cookie over plain HTTP = %+v", ck)
 	}
 	if !strings.HasPrefix(ck.Value, "cs_") || len(ck.Value) < 40 {

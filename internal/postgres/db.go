@@ -144,6 +144,8 @@ func mapErr(err error) error {
 			return custos.Errorf(custos.ECONFLICT, "%s already exists", conflictSubject(pe.Constraint))
 		case "23503": // foreign_key_violation
 			return custos.Errorf(custos.EINVALID, "a referenced record does not exist")
+		case "22021", "22P05": // character_not_in_repertoire, untranslatable_character (NUL)
+			return custos.Errorf(custos.EINVALID, "the text contains a character that cannot be stored (such as NUL)")
 		case "23001": // restrict_violation, raised by refuse_change()
 			return custos.Errorf(custos.ECONFLICT, "%s", pe.Message)
 		}

@@ -229,19 +229,23 @@ func (s *EvaluationService) workspace(ctx context.Context, q sqlx.QueryerContext
 		Answers: map[int64][]custos.Answer{}, Scores: map[int64][]custos.Score{},
 		RedFlags: map[int64][]custos.RedFlag{}, Evidence: map[int64][]custos.Evidence{}}
 
-	var cands []struct {
-		custos.CandidateSummary
-		Regions pq.StringArray `db:"regions"`
-	}
-	if err := sqlx.SelectContext(ctx, q, &cands, `SELECT c.id, c.slug, c.name, c.qualified_custodian, c.regions, c.staking
+	var cands []string
+	if err := sqlx.SelectContext(ctx, q, &cands, `SELECT `+candidateSummary+`
 		FROM evaluation_candidates ec JOIN custodians c ON c.id = ec.custodian_id
-		WHERE ec.evaluation_id = $1 ORDER BY c.name, c.id`, id); err != nil {
+		WHERE ec.evaluation_id = $1 ORDER BY 1`, id); err != nil {
 		return nil, err
 	}
-	for _, c := range cands {
-		c.CandidateSummary.Regions = []string(c.Regions)
-		parts.Candidates = append(parts.Candidates, c.CandidateSummary)
+	for _, raw := range cands {
+		var c custos.CandidateSummary
+		if err := json.Unmarshal([]byte(raw), &c); err != nil {
+			return nil, custos.Internal(err)
+		}
+		parts.Candidates = append(parts.Candidates, c)
 	}
+	sort.SliceStable(parts.Candidates, func(i, j int) bool {
+		a, b := parts.Candidates[i], parts.Candidates[j]
+		return a.Name < b.Name || a.Name == b.Name && a.ID < b.ID
+	})
 
 	var answers []struct {
 		CustodianID int64 `db:"custodian_id"`
@@ -293,9 +297,9 @@ func (s *EvaluationService) workspace(ctx context.Context, q sqlx.QueryerContext
 		WHERE evaluation_id = $1 ORDER BY rank`, id); err != nil {
 		return nil, err
 	}
-	if err := sqlx.SelectContext(ctx, q, &parts.Approvals, `SELECT a.id, a.round, a.manager_id, u.name AS manager_name,
-		a.decision, a.comment, a.snapshot_hash, a.created_at
-		FROM approvals a JOIN users u ON u.id = a.manager_id WHERE a.evaluation_id = $1 ORDER BY a.id`, id); err != nil {
+	if err := sqlx.SelectContext(ctx, q, &parts.Approvals, `SELECT id, round, manager_id, manager_name,
+		decision, comment, snapshot_hash, created_at
+		FROM approvals WHERE evaluation_id = $1 ORDER BY id`, id); err != nil {
 		return nil, err
 	}
 	for i := range parts.Approvals {
@@ -303,6 +307,11 @@ func (s *EvaluationService) workspace(ctx context.Context, q sqlx.QueryerContext
 	}
 	return custos.Assemble(parts), nil
 }
+
+// candidateSummary is a candidate's catalogue facts as JSON: frozen at
+// submission, live from the catalogue while the evaluation is a draft.
+const candidateSummary = `COALESCE(ec.frozen, jsonb_build_object('id', c.id, 'slug', c.slug, 'name', c.name,
+	'qualified_custodian', c.qualified_custodian, 'regions', to_jsonb(c.regions), 'staking', c.staking))::text`
 
 const redFlagColumns = `id, custodian_id, definition_id, title, description, severity, status, resolution,
 	mandate_rule, reason, raised_by, created_at, updated_at`
@@ -423,7 +432,7 @@ func (tx *Tx) applyMandateFit(ctx context.Context, id, teamID int64, m custos.Ma
 	}
 	var standing []custos.RedFlag
 	if err := tx.SelectContext(ctx, &standing, `SELECT `+redFlagColumns+` FROM red_flags
-		WHERE evaluation_id = $1 AND mandate_rule IS NOT NULL AND status IN ('open', 'mitigated')`, id); err != nil {
+		WHERE evaluation_id = $1 AND mandate_rule IS NOT NULL AND status = 'open'`, id); err != nil {
 		return err
 	}
 	for _, f := range standing {
@@ -563,6 +572,18 @@ func (s *EvaluationService) RemoveCandidate(ctx context.Context, id, custodianID
 		if n <= custos.MinCandidates {
 			return custos.Errorf(custos.ECONFLICT, "an evaluation keeps at least 2 candidates")
 		}
+		// The candidate's answers, scores, flags and evidence go with it: the
+		// audit event records what was removed.
+		var removed string
+		if err := tx.GetContext(ctx, &removed, `SELECT jsonb_build_object(
+				'answers', (SELECT count(*) FROM answers WHERE evaluation_id = $1 AND custodian_id = $2),
+				'scores', (SELECT COALESCE(jsonb_object_agg(criterion, score), '{}') FROM scores WHERE evaluation_id = $1 AND custodian_id = $2),
+				'red_flags', (SELECT COALESCE(jsonb_agg(jsonb_build_object('id', id, 'title', title, 'status', status)), '[]')
+					FROM red_flags WHERE evaluation_id = $1 AND custodian_id = $2),
+				'evidence', (SELECT COALESCE(jsonb_agg(jsonb_build_object('id', id, 'label', label, 'sha256', encode(sha256, 'hex'))), '[]')
+					FROM evidence WHERE evaluation_id = $1 AND custodian_id = $2))::text`, id, custodianID); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM evaluation_candidates WHERE evaluation_id = $1 AND custodian_id = $2`,
 			id, custodianID); err != nil {
 			return err
@@ -580,7 +601,7 @@ func (s *EvaluationService) RemoveCandidate(ctx context.Context, id, custodianID
 			return err
 		}
 		return tx.audit(ctx, custos.NewAuditEvent{TeamID: &r.TeamID, Action: "evaluation.remove_candidate", ObjectType: "evaluation",
-			ObjectID: evalID(id), Before: map[string]any{"custodian_id": custodianID}})
+			ObjectID: evalID(id), Before: map[string]any{"custodian_id": custodianID, "removed": json.RawMessage(removed)}})
 	})
 	if err != nil {
 		return nil, err
@@ -663,7 +684,7 @@ func (s *EvaluationService) Answer(ctx context.Context, id, custodianID, itemID 
 }
 
 // AddEvidence stores a file against an answer with its SHA-256.
-func (s *EvaluationService) AddEvidence(ctx context.Context, id, custodianID, itemID int64, label string, content []byte) (*custos.Evidence, error) {
+func (s *EvaluationService) AddEvidence(ctx context.Context, id, custodianID, itemID int64, ifVersion int, label string, content []byte) (*custos.Evidence, error) {
 	label, ctype, err := custos.CheckEvidence(label, content)
 	if err != nil {
 		return nil, err
@@ -671,7 +692,7 @@ func (s *EvaluationService) AddEvidence(ctx context.Context, id, custodianID, it
 	sum := sha256.Sum256(content)
 	var out custos.Evidence
 	err = s.db.inTx(ctx, func(tx *Tx) error {
-		r, err := tx.lockEvaluation(ctx, id, 0, custos.StatusDraft)
+		r, err := tx.lockEvaluation(ctx, id, ifVersion, custos.StatusDraft)
 		if err != nil {
 			return err
 		}
@@ -714,13 +735,13 @@ func (s *EvaluationService) EvidenceFile(ctx context.Context, id, evidenceID int
 }
 
 // PutScore records a criterion's score for a candidate.
-func (s *EvaluationService) PutScore(ctx context.Context, id, custodianID int64, criterion string, in custos.ScoreInput) (*custos.Score, error) {
+func (s *EvaluationService) PutScore(ctx context.Context, id, custodianID int64, criterion string, ifVersion int, in custos.ScoreInput) (*custos.Score, error) {
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
 	var out custos.Score
 	err := s.db.inTx(ctx, func(tx *Tx) error {
-		r, err := tx.lockEvaluation(ctx, id, 0, custos.StatusDraft)
+		r, err := tx.lockEvaluation(ctx, id, ifVersion, custos.StatusDraft)
 		if err != nil {
 			return err
 		}
@@ -770,13 +791,13 @@ func (s *EvaluationService) PutScore(ctx context.Context, id, custodianID int64,
 }
 
 // RaiseRedFlag raises a flag from the template's catalogue or a custom one.
-func (s *EvaluationService) RaiseRedFlag(ctx context.Context, id, custodianID int64, in custos.NewRedFlag) (*custos.RedFlag, error) {
+func (s *EvaluationService) RaiseRedFlag(ctx context.Context, id, custodianID int64, ifVersion int, in custos.NewRedFlag) (*custos.RedFlag, error) {
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
 	var out custos.RedFlag
 	err := s.db.inTx(ctx, func(tx *Tx) error {
-		r, err := tx.lockEvaluation(ctx, id, 0, custos.StatusDraft)
+		r, err := tx.lockEvaluation(ctx, id, ifVersion, custos.StatusDraft)
 		if err != nil {
 			return err
 		}
@@ -821,13 +842,13 @@ func (s *EvaluationService) RaiseRedFlag(ctx context.Context, id, custodianID in
 }
 
 // MoveRedFlag changes a flag's status: mitigated, accepted (justified), closed or open again.
-func (s *EvaluationService) MoveRedFlag(ctx context.Context, id, flagID int64, m custos.RedFlagMove) (*custos.RedFlag, error) {
+func (s *EvaluationService) MoveRedFlag(ctx context.Context, id, flagID int64, ifVersion int, m custos.RedFlagMove) (*custos.RedFlag, error) {
 	if err := m.Validate(); err != nil {
 		return nil, err
 	}
 	var out custos.RedFlag
 	err := s.db.inTx(ctx, func(tx *Tx) error {
-		r, err := tx.lockEvaluation(ctx, id, 0, custos.StatusDraft)
+		r, err := tx.lockEvaluation(ctx, id, ifVersion, custos.StatusDraft)
 		if err != nil {
 			return err
 		}
@@ -927,6 +948,14 @@ func (s *EvaluationService) Submit(ctx context.Context, id int64, ifVersion int)
 			return &custos.Error{Code: custos.ECONFLICT, Blockers: ws.SubmitBlockers,
 				Message: fmt.Sprintf("the shortlist cannot be submitted yet: %d thing(s) to finish", len(ws.SubmitBlockers))}
 		}
+		// What the managers approve includes the candidates' catalogue facts
+		// as they are now.
+		if _, err := tx.ExecContext(ctx, `UPDATE evaluation_candidates ec SET frozen = jsonb_build_object('id', c.id,
+				'slug', c.slug, 'name', c.name, 'qualified_custodian', c.qualified_custodian, 'regions', to_jsonb(c.regions),
+				'staking', c.staking)
+			FROM custodians c WHERE c.id = ec.custodian_id AND ec.evaluation_id = $1`, id); err != nil {
+			return err
+		}
 		ws.Evaluation.Round++
 		_, hash := custos.Snapshot(ws)
 		if _, err := tx.ExecContext(ctx, `UPDATE evaluations SET status = 'submitted', round = $2, submitted_by = $3,
@@ -952,7 +981,7 @@ func (s *EvaluationService) Submit(ctx context.Context, id int64, ifVersion int)
 // The submitter never decides, one person counts once per round, and the
 // last approval needed approves and locks the evaluation. A return sends it
 // back to draft and voids the round's approvals.
-func (s *EvaluationService) Decide(ctx context.Context, id int64, d custos.Decision, comment string) (*custos.Workspace, error) {
+func (s *EvaluationService) Decide(ctx context.Context, id int64, ifVersion int, d custos.Decision, comment string) (*custos.Workspace, error) {
 	comment = trimmed(comment)
 	if d == custos.DecisionReturn && comment == "" {
 		return nil, custos.Invalid("comment", "say what must change before the shortlist comes back")
@@ -962,7 +991,7 @@ func (s *EvaluationService) Decide(ctx context.Context, id int64, d custos.Decis
 	}
 	actor := custos.ActorFrom(ctx)
 	err := s.db.inTx(ctx, func(tx *Tx) error {
-		r, err := tx.lockEvaluation(ctx, id, 0, custos.StatusSubmitted)
+		r, err := tx.lockEvaluation(ctx, id, ifVersion, custos.StatusSubmitted)
 		if err != nil {
 			return err
 		}
@@ -977,8 +1006,9 @@ func (s *EvaluationService) Decide(ctx context.Context, id int64, d custos.Decis
 		if already {
 			return custos.Errorf(custos.ECONFLICT, "you have already decided on this submission; one person counts once")
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO approvals (evaluation_id, round, manager_id, decision, comment, snapshot_hash, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)`, id, r.Round, actor.UserID, d, comment, r.SnapshotHash, tx.now); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO approvals (evaluation_id, round, manager_id, manager_name, decision, comment,
+			snapshot_hash, created_at) SELECT $1, $2, $3, u.name, $4, $5, $6, $7 FROM users u WHERE u.id = $3`,
+			id, r.Round, actor.UserID, d, comment, r.SnapshotHash, tx.now); err != nil {
 			return err
 		}
 		after := map[string]any{"decision": d, "comment": comment, "round": r.Round, "snapshot_sha256": fmt.Sprintf("%x", r.SnapshotHash)}
@@ -987,6 +1017,10 @@ func (s *EvaluationService) Decide(ctx context.Context, id int64, d custos.Decis
 		case custos.DecisionReturn:
 			status = custos.StatusDraft
 			if _, err := tx.ExecContext(ctx, `UPDATE evaluations SET status = 'draft' WHERE id = $1`, id); err != nil {
+				return err
+			}
+			// Back in draft, the candidates follow the catalogue again.
+			if _, err := tx.ExecContext(ctx, `UPDATE evaluation_candidates SET frozen = NULL WHERE evaluation_id = $1`, id); err != nil {
 				return err
 			}
 		case custos.DecisionApprove:

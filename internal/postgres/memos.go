@@ -193,10 +193,9 @@ func (s *MemoService) VerifyMemo(ctx context.Context, pdf []byte) (*custos.MemoV
 		if err := s.db.db.GetContext(ctx, &round, `SELECT round FROM evaluations WHERE id = $1`, m.EvaluationID); err != nil {
 			return nil, mapErr(err)
 		}
-		if err := s.db.db.SelectContext(ctx, &v.Approvals, `SELECT a.id, a.round, a.manager_id, u.name AS manager_name,
-			a.decision, a.comment, a.snapshot_hash, a.created_at
-			FROM approvals a JOIN users u ON u.id = a.manager_id
-			WHERE a.evaluation_id = $1 AND a.round = $2 AND a.decision = 'approve' ORDER BY a.id`, m.EvaluationID, round); err != nil {
+		if err := s.db.db.SelectContext(ctx, &v.Approvals, `SELECT id, round, manager_id, manager_name,
+			decision, comment, snapshot_hash, created_at
+			FROM approvals WHERE evaluation_id = $1 AND round = $2 AND decision = 'approve' ORDER BY id`, m.EvaluationID, round); err != nil {
 			return nil, mapErr(err)
 		}
 		for i := range v.Approvals {

@@ -143,6 +143,10 @@ func (s *UserService) UpdateUser(ctx context.Context, id int64, up custos.UserUp
 			if _, err := tx.ExecContext(ctx, `UPDATE sessions SET ended_at = $2 WHERE user_id = $1 AND ended_at IS NULL`, id, tx.now); err != nil {
 				return err
 			}
+			// A reset after a compromise must shut out tokens made with the old password too.
+			if _, err := tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL`, id, tx.now); err != nil {
+				return err
+			}
 		}
 		after := auditUser(out)
 		if hash != nil {
