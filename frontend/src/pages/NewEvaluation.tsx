@@ -1,5 +1,285 @@
-import { PageTitle } from '../components/ui.tsx'
+// Opening an evaluation: team, title, template, mandate and 2–20 candidates
+// from the catalogue, with the mandate-fit red flags shown as soon as
+// candidates are chosen.
+import { useEffect, useId, useMemo, useState, type FormEvent } from 'react'
+import { api, ApiError, type Custodian, type CustodianPage, type List, type TemplateSummary, type Workspace } from '../api.ts'
+import { Badge, Empty, ErrorBox, Field, Loading, PageTitle } from '../components/ui.tsx'
+import { emptyMandate, fieldReason, MandateFields, mandateFromDraft, type MandateDraft } from '../components/workspace/MandateFields.tsx'
+import { mandateFit } from '../components/workspace/mandateFit.ts'
+import { Link, navigate } from '../router.tsx'
+import { teamsWith, useSession } from '../session.tsx'
+import '../components/workspace/workspace.css'
+
+const MIN_CANDIDATES = 2
+const MAX_CANDIDATES = 20
+
+/** newest picks the latest template version. */
+function newest(ts: TemplateSummary[]): TemplateSummary | undefined {
+  return [...ts].sort((a, b) => b.created_at.localeCompare(a.created_at) || b.version - a.version || b.id - a.id)[0]
+}
 
 export function NewEvaluationPage() {
-  return <PageTitle>NewEvaluation</PageTitle>
+  const { me } = useSession()
+  const teams = teamsWith(me, 'officer')
+  const [templates, setTemplates] = useState<TemplateSummary[] | null>(null)
+  const [catalogue, setCatalogue] = useState<Custodian[] | null>(null)
+  const [loadError, setLoadError] = useState<unknown>(null)
+
+  const [team, setTeamId] = useState<number>(0)
+  const teamId = team || teams[0]?.id || 0
+  const [title, setTitle] = useState('')
+  const [templateId, setTemplateId] = useState<number>(0)
+  const [dueDate, setDueDate] = useState('')
+  const [mandate, setMandate] = useState<MandateDraft>(emptyMandate)
+  const [chosen, setChosen] = useState<number[]>([])
+  const [search, setSearch] = useState('')
+  const [error, setError] = useState<unknown>(null)
+  const [busy, setBusy] = useState(false)
+
+  useEffect(() => {
+    const ctl = new AbortController()
+    Promise.all([
+      api.get<List<TemplateSummary>>('/templates', { signal: ctl.signal }),
+      api.get<CustodianPage>('/custodians?limit=100', { signal: ctl.signal }),
+    ])
+      .then(([t, c]) => {
+        setTemplates(t.items)
+        setTemplateId((cur) => cur || newest(t.items)?.id || 0)
+        setCatalogue(c.items)
+      })
+      .catch((e) => {
+        if (!ctl.signal.aborted) setLoadError(e)
+      })
+    return () => ctl.abort()
+  }, [])
+
+  const byId = useMemo(() => new Map((catalogue ?? []).map((c) => [c.id, c])), [catalogue])
+  const apiMandate = mandateFromDraft(mandate)
+  const fit = chosen
+    .map((id) => byId.get(id))
+    .filter((c): c is Custodian => !!c)
+    .map((c) => ({ custodian: c, flags: mandateFit(apiMandate, c) }))
+  const flagged = fit.filter((f) => f.flags.length > 0)
+
+  const q = search.trim().toLowerCase()
+  const shown = (catalogue ?? []).filter(
+    (c) => !q || c.name.toLowerCase().includes(q) || c.legal_entity.toLowerCase().includes(q) || c.regions.some((r) => r.toLowerCase() === q),
+  )
+
+  const toggle = (id: number) => setChosen((cur) => (cur.includes(id) ? cur.filter((x) => x !== id) : [...cur, id]))
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault()
+    setBusy(true)
+    setError(null)
+    try {
+      const ws = await api.post<Workspace>('/evaluations', {
+        team_id: teamId,
+        title,
+        template_id: templateId,
+        mandate: apiMandate,
+        custodian_ids: chosen,
+        due_date: dueDate || null,
+      })
+      navigate('/evaluations/' + ws.evaluation.id)
+    } catch (err) {
+      setError(err)
+      setBusy(false)
+    }
+  }
+
+  if (teams.length === 0) {
+    return (
+      <>
+        <PageTitle>New evaluation</PageTitle>
+        <Empty>Only compliance officers open evaluations, and you are not an officer of any team. Ask an administrator for the officer role.</Empty>
+      </>
+    )
+  }
+  if (loadError) return <ErrorBox error={loadError} />
+  if (!templates || !catalogue) return <Loading what="Loading the templates and the catalogue" />
+
+  const candidatesReason = fieldReason(error, 'custodian_ids')
+  const unnamedErrors = error instanceof ApiError ? (error.problem.errors ?? []).filter((f) => !KNOWN_FIELDS.includes(f.field)) : []
+  const showBox = error !== null && (!(error instanceof ApiError) || !error.problem.errors?.length || unnamedErrors.length > 0)
+
+  return (
+    <>
+      <PageTitle>New evaluation</PageTitle>
+      <form className="new-eval" onSubmit={submit} noValidate aria-label="New evaluation">
+        <div className="new-eval-main">
+          <section className="card" aria-labelledby="ne-details">
+            <h2 id="ne-details">Details</h2>
+            <div className="ws-two">
+              <Field label="Team" name="team_id" error={error}>
+                {(id, d) => (
+                  <select id={id} value={teamId} onChange={(e) => setTeamId(Number(e.target.value))} aria-describedby={d}>
+                    {teams.map((t) => (
+                      <option key={t.id} value={t.id}>
+                        {t.name}
+                      </option>
+                    ))}
+                  </select>
+                )}
+              </Field>
+              <Field label="Template" name="template_id" error={error}>
+                {(id, d) => (
+                  <select id={id} value={templateId} onChange={(e) => setTemplateId(Number(e.target.value))} aria-describedby={d}>
+                    {templates.map((t) => (
+                      <option key={t.id} value={t.id}>
+                        {t.name} (v{t.version})
+                      </option>
+                    ))}
+                  </select>
+                )}
+              </Field>
+            </div>
+            <Field label="Title" name="title" error={error} hint='For example "2027 custody RFP — Fund III"'>
+              {(id, d) => <input id={id} value={title} onChange={(e) => setTitle(e.target.value)} aria-describedby={d} maxLength={200} required />}
+            </Field>
+            <Field label="Due date" name="due_date" error={error} hint="Optional">
+              {(id, d) => <input id={id} type="date" value={dueDate} onChange={(e) => setDueDate(e.target.value)} aria-describedby={d} />}
+            </Field>
+          </section>
+          <section className="card" aria-labelledby="ne-mandate">
+            <h2 id="ne-mandate">Mandate</h2>
+            <MandateFields value={mandate} onChange={setMandate} error={error} />
+          </section>
+        </div>
+        <div className="new-eval-side">
+          <section className={'card' + (candidatesReason ? ' field-invalid' : '')} aria-labelledby="ne-candidates">
+            <h2 id="ne-candidates">Candidates</h2>
+            <p className="hint" id="ne-candidates-hint">
+              Choose {MIN_CANDIDATES} to {MAX_CANDIDATES} custodians from the catalogue. {chosen.length} chosen.
+            </p>
+            {candidatesReason && (
+              <div className="field-error" role="alert" id="ne-candidates-err">
+                {candidatesReason}
+              </div>
+            )}
+            {chosen.length > 0 && (
+              <ul className="chips" aria-label="Chosen candidates">
+                {chosen.map((id) => (
+                  <li key={id}>
+                    {byId.get(id)?.name ?? 'Custodian #' + id}
+                    <button type="button" className="chip-x" onClick={() => toggle(id)} aria-label={'Remove ' + (byId.get(id)?.name ?? id)}>
+                      ×
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            )}
+            <Field label="Search the catalogue">
+              {(id) => <input id={id} type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="Name, legal entity or region" />}
+            </Field>
+            <CandidateList custodians={shown} chosen={chosen} onToggle={toggle} mandate={apiMandate} />
+          </section>
+        </div>
+        <FitPanel flagged={flagged} chosen={chosen.length} />
+        <div className="new-eval-foot">
+          {showBox && <ErrorBox error={error} />}
+          {error instanceof ApiError && error.problem.errors?.length ? (
+            <div className="alert alert-error" role="alert">
+              The evaluation was not opened: fix the fields marked in red.
+            </div>
+          ) : null}
+          <div className="actions">
+            <button type="submit" className="primary" disabled={busy}>
+              {busy ? 'Opening…' : 'Open evaluation'}
+            </button>
+            <Link to="/" className="button">
+              Cancel
+            </Link>
+          </div>
+        </div>
+      </form>
+    </>
+  )
+}
+
+const KNOWN_FIELDS = [
+  'team_id',
+  'template_id',
+  'title',
+  'due_date',
+  'custodian_ids',
+  'mandate.regions',
+  'mandate.assets',
+  'mandate.expected_assets_under_custody_usd',
+]
+
+function CandidateList({
+  custodians,
+  chosen,
+  onToggle,
+  mandate,
+}: {
+  custodians: Custodian[]
+  chosen: number[]
+  onToggle: (id: number) => void
+  mandate: ReturnType<typeof mandateFromDraft>
+}) {
+  if (custodians.length === 0) return <Empty>No custodian in the catalogue matches the search.</Empty>
+  return (
+    <ul className="pick-list" aria-label="Catalogue">
+      {custodians.map((c) => {
+        const on = chosen.includes(c.id)
+        const flags = on ? mandateFit(mandate, c) : []
+        return (
+          <li key={c.id} className={on ? 'on' : undefined}>
+            <label className="pick">
+              <input type="checkbox" checked={on} onChange={() => onToggle(c.id)} disabled={!on && chosen.length >= MAX_CANDIDATES} />
+              <span className="pick-name">{c.name}</span>
+            </label>
+            <div className="pick-facts small muted">
+              {c.qualified_custodian ? 'Qualified custodian' : 'Not a qualified custodian'} · {c.regions.join(', ')} · {c.staking ? 'staking' : 'no staking'}
+              {flags.length > 0 && (
+                <>
+                  {' · '}
+                  <span className="fit-count">
+                    {flags.length} mandate-fit {flags.length === 1 ? 'flag' : 'flags'}
+                  </span>
+                </>
+              )}
+            </div>
+          </li>
+        )
+      })}
+    </ul>
+  )
+}
+
+function FitPanel({ flagged, chosen }: { flagged: { custodian: Custodian; flags: ReturnType<typeof mandateFit> }[]; chosen: number }) {
+  const id = useId()
+  return (
+    <section className="card fit-panel" aria-labelledby={id} aria-live="polite">
+      <h2 id={id}>Mandate fit</h2>
+      {chosen === 0 ? (
+        <p className="muted">Choose candidates to see how they fit the mandate.</p>
+      ) : flagged.length === 0 ? (
+        <div className="alert alert-ok">Every chosen candidate fits the mandate as the catalogue describes it.</div>
+      ) : (
+        <>
+          <div className="alert alert-info">
+            These red flags will be raised automatically when the evaluation opens. You can resolve or accept them in the workspace.
+          </div>
+          <div className="fit-groups">
+            {flagged.map(({ custodian, flags }) => (
+              <div key={custodian.id} className="fit-group">
+                <h3>{custodian.name}</h3>
+                <ul className="fit-list">
+                  {flags.map((f, i) => (
+                    <li key={i}>
+                      <Badge kind={f.severity}>{f.severity}</Badge> <strong>{f.title}</strong>
+                      <div className="small">{f.reason}</div>
+                    </li>
+                  ))}
+                </ul>
+              </div>
+            ))}
+          </div>
+        </>
+      )}
+    </section>
+  )
 }

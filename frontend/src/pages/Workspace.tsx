@@ -1,5 +1,300 @@
-import { PageTitle } from '../components/ui.tsx'
+// The evaluation workspace: loaded with the one call
+// GET /api/v1/evaluations/{id}; scores, checklists, red flags, the
+// shortlist, submission and approval in tabs.
+import { useCallback, useEffect, useState } from 'react'
+import { ApiError, type Blocker } from '../api.ts'
+import { formatDate, formatDateTime, formatUSD } from '../format.ts'
+import { Link } from '../router.tsx'
+import { rolesIn, useSession } from '../session.tsx'
+import { Badge, ErrorBox, Loading, PageTitle } from '../components/ui.tsx'
+import { ApprovalPanel, userName } from '../components/workspace/Approval.tsx'
+import { CandidatePicker } from '../components/workspace/CandidatePicker.tsx'
+import { Candidates } from '../components/workspace/Candidates.tsx'
+import { Checklist } from '../components/workspace/Checklist.tsx'
+import { EditDetails } from '../components/workspace/EditDetails.tsx'
+import { RedFlags } from '../components/workspace/RedFlags.tsx'
+import { ScoreMatrix } from '../components/workspace/ScoreMatrix.tsx'
+import { ShortlistEditor } from '../components/workspace/Shortlist.tsx'
+import { SubmitBlockers } from '../components/workspace/SubmitBlockers.tsx'
+import { panelId, tabId, Tabs, type TabSpec } from '../components/workspace/Tabs.tsx'
+import { useMemberNames } from '../components/workspace/useMemberNames.ts'
+import { useWorkspace } from '../components/workspace/useWorkspace.ts'
+import { overallCompletion, plural, readOnlyReason, targetOf } from '../components/workspace/util.ts'
+import '../components/workspace/workspace.css'
+
+type TabName = 'overview' | 'scores' | 'checklist' | 'flags' | 'shortlist' | 'submit' | 'approval'
+const TAB_NAMES: TabName[] = ['overview', 'scores', 'checklist', 'flags', 'shortlist', 'submit', 'approval']
+const BASE = 'ws'
+
+function fromQuery(): { tab: TabName | null; candidate: number | null } {
+  const q = new URLSearchParams(window.location.search)
+  const t = q.get('tab') as TabName | null
+  const c = Number(q.get('candidate'))
+  return { tab: t && TAB_NAMES.includes(t) ? t : null, candidate: c > 0 ? c : null }
+}
 
 export function WorkspacePage({ id }: { id: number }) {
-  return <PageTitle>Evaluation {id}</PageTitle>
+  const { me } = useSession()
+  const { ws, error, reload, apply, write } = useWorkspace(id)
+  const [start] = useState(fromQuery)
+  const [tab, setTab] = useState<TabName | null>(start.tab)
+  const [candidate, setCandidate] = useState<number | null>(start.candidate)
+  const [focusItem, setFocusItem] = useState<{ itemId: number; nonce: number } | null>(null)
+  const [focusFlag, setFocusFlag] = useState<{ flagId: number; nonce: number } | null>(null)
+  const [editing, setEditing] = useState(false)
+  const [submitBusy, setSubmitBusy] = useState(false)
+  const [submitError, setSubmitError] = useState<unknown>(null)
+
+  const teamId = ws?.evaluation.team_id ?? null
+  const names = useMemberNames(teamId, !!ws && ws.evaluation.status !== 'draft' && !!me && rolesIn(me, ws.evaluation.team_id).length > 0)
+
+  const status = ws?.evaluation.status
+  const current: TabName = tab ?? (status && status !== 'draft' ? 'approval' : 'overview')
+  const cand = ws ? (ws.assessments.find((a) => a.custodian.id === candidate)?.custodian.id ?? ws.assessments[0]?.custodian.id ?? 0) : 0
+
+  // Keep the tab and candidate in the address, so a reload or a shared link lands here.
+  useEffect(() => {
+    if (!ws) return
+    const q = new URLSearchParams()
+    q.set('tab', current)
+    if ((current === 'checklist' || current === 'flags') && cand) q.set('candidate', String(cand))
+    const next = `/evaluations/${id}?${q}`
+    if (window.location.pathname + window.location.search !== next) window.history.replaceState(null, '', next)
+  }, [ws, current, cand, id])
+
+  const select = useCallback((t: TabName) => {
+    setTab(t)
+    setFocusItem(null)
+    setFocusFlag(null)
+  }, [])
+
+  const go = useCallback((b: Blocker) => {
+    const t = targetOf(b)
+    setTab(t.tab)
+    if (t.tab === 'checklist') {
+      setCandidate(t.custodianId)
+      setFocusFlag(null)
+      setFocusItem({ itemId: t.itemId, nonce: Date.now() })
+    } else if (t.tab === 'flags') {
+      setCandidate(t.custodianId)
+      setFocusItem(null)
+      setFocusFlag({ flagId: t.flagId, nonce: Date.now() })
+    } else {
+      setFocusItem(null)
+      setFocusFlag(null)
+      window.setTimeout(() => document.getElementById(panelId(BASE, 'shortlist'))?.focus(), 0)
+    }
+  }, [])
+
+  const reloadAll = useCallback(() => {
+    setSubmitError(null)
+    reload()
+  }, [reload])
+
+  if (!me) return null
+  if (!ws) {
+    if (error) {
+      const notFound = error instanceof ApiError && (error.status === 404 || error.status === 403)
+      return (
+        <>
+          <PageTitle>Evaluation {id}</PageTitle>
+          {notFound ? (
+            <div className="alert alert-error" role="alert">
+              {error instanceof ApiError && error.status === 403
+                ? 'You may not read this evaluation: it belongs to a team you are not part of.'
+                : 'There is no evaluation with this number.'}{' '}
+              <Link to="/">Back to the dashboard</Link>
+            </div>
+          ) : (
+            <ErrorBox error={error} />
+          )}
+          {!notFound && (
+            <button type="button" onClick={reload}>
+              Try again
+            </button>
+          )}
+        </>
+      )
+    }
+    return <Loading what="Loading the evaluation" />
+  }
+
+  const ev = ws.evaluation
+  const readOnly = readOnlyReason(ws, me)
+  const roles = rolesIn(me, ev.team_id)
+  const team = me.memberships.find((m) => m.team_id === ev.team_id)?.team_name ?? `Team #${ev.team_id}`
+  const done = overallCompletion(ws)
+  const openFlags = ws.assessments.reduce((n, a) => n + a.red_flags.filter((f) => f.status === 'open').length, 0)
+  const blockers = (submitError instanceof ApiError && submitError.problem.blockers) || ws.submit_blockers
+  const lastReturn = ev.status === 'draft' ? [...ws.approvals].reverse().find((a) => a.decision === 'return') : undefined
+  const custodianNames = new Map(ws.assessments.map((a) => [a.custodian.id, a.custodian.name]))
+  const m = ev.mandate
+
+  const tabs: TabSpec<TabName>[] = [
+    { id: 'overview', label: 'Overview' },
+    { id: 'scores', label: 'Scores' },
+    { id: 'checklist', label: 'Checklist', extra: `${Math.floor(done.percent)}%` },
+    { id: 'flags', label: 'Red flags', extra: openFlags || undefined },
+    { id: 'shortlist', label: 'Shortlist', extra: ws.shortlist.length || undefined },
+  ]
+  if (ev.status === 'draft') tabs.push({ id: 'submit', label: 'Submit', extra: ws.submit_blockers.length || '✓' })
+  if (ev.status !== 'draft' || ws.approvals.length > 0) tabs.push({ id: 'approval', label: 'Approval' })
+  const shown: TabName = tabs.some((t) => t.id === current) ? current : 'overview'
+
+  const submit = async () => {
+    setSubmitBusy(true)
+    setSubmitError(null)
+    try {
+      await write('POST', '/submit')
+      setTab('approval')
+    } catch (e) {
+      setSubmitError(e)
+      if (e instanceof ApiError && e.status === 409) reload()
+    } finally {
+      setSubmitBusy(false)
+    }
+  }
+
+  return (
+    <div className="workspace">
+      <nav className="crumbs small" aria-label="Breadcrumb">
+        <Link to="/">Dashboard</Link> / <span>{team}</span>
+      </nav>
+      <PageTitle
+        actions={
+          <>
+            <Badge kind={ev.status}>{ev.status === 'draft' ? 'Draft' : ev.status === 'submitted' ? 'Submitted' : 'Approved'}</Badge>
+            {!readOnly && !editing && (
+              <button type="button" className="small-btn" onClick={() => setEditing(true)}>
+                Edit details
+              </button>
+            )}
+          </>
+        }
+      >
+        {ev.title}
+      </PageTitle>
+      <dl className="ws-facts">
+        <div>
+          <dt>Team</dt>
+          <dd>{team}</dd>
+        </div>
+        <div className="ws-mandate">
+          <dt>Mandate</dt>
+          <dd>
+            {m.regions.join(', ') || 'no region'} · {m.qualified_custodian_required ? 'qualified custodian required' : 'qualified custodian not required'} ·{' '}
+            {m.staking_required ? 'staking needed' : 'no staking'}
+            {m.assets.length > 0 && ' · ' + m.assets.join(', ')}
+            {m.expected_assets_under_custody_usd > 0 && ' · ' + formatUSD(m.expected_assets_under_custody_usd)}
+          </dd>
+        </div>
+        <div>
+          <dt>Due</dt>
+          <dd>{ev.due_date ? formatDate(ev.due_date) : 'No due date'}</dd>
+        </div>
+        <div>
+          <dt>Prepared by</dt>
+          <dd>{userName(names, me, ev.owner_id)}</dd>
+        </div>
+        <div className="ws-complete">
+          <dt>Completion</dt>
+          <dd>
+            <span>
+              {done.answered} of {done.total} items ({done.percent}%)
+            </span>
+            <span className="progress" role="progressbar" aria-label="Overall completion" aria-valuemin={0} aria-valuemax={100} aria-valuenow={done.percent}>
+              <span style={{ width: done.percent + '%' }} />
+            </span>
+          </dd>
+        </div>
+      </dl>
+      {readOnly && (
+        <div className="alert alert-info readonly-note" role="note">
+          {readOnly}
+        </div>
+      )}
+      {lastReturn && (
+        <div className="alert alert-error" role="note">
+          <strong>Returned by {lastReturn.manager_name}</strong> on {formatDateTime(lastReturn.created_at)}: {lastReturn.comment}
+        </div>
+      )}
+      {error !== null && <ErrorBox error={error} onReload={reloadAll} />}
+      {editing && !readOnly && <EditDetails workspace={ws} write={write} onDone={() => setEditing(false)} onReload={reloadAll} />}
+
+      <Tabs base={BASE} label="Evaluation sections" tabs={tabs} current={shown} onSelect={select} />
+      <div role="tabpanel" id={panelId(BASE, shown)} aria-labelledby={tabId(BASE, shown)} tabIndex={-1} className="ws-panel">
+        {shown === 'overview' && (
+          <>
+            <h2 className="ws-sr-only">Overview</h2>
+            <Candidates
+              workspace={ws}
+              readOnly={readOnly}
+              write={write}
+              onReload={reloadAll}
+              onOpen={(c, t) => {
+                setCandidate(c)
+                select(t)
+              }}
+            />
+          </>
+        )}
+        {shown === 'scores' && (
+          <>
+            <h2 className="ws-sr-only">Scores</h2>
+            <ScoreMatrix workspace={ws} readOnly={readOnly} onChanged={reload} onReload={reloadAll} />
+          </>
+        )}
+        {(shown === 'checklist' || shown === 'flags') && (
+          <>
+            <h2 className="ws-sr-only">{shown === 'checklist' ? 'Checklist' : 'Red flags'}</h2>
+            {(focusItem || focusFlag) && ev.status === 'draft' && (
+              <div className="alert alert-info from-blockers">
+                {ws.submit_blockers.length > 0 ? `${plural(ws.submit_blockers.length, 'thing')} still block submission.` : 'Nothing blocks submission any more.'}{' '}
+                <button type="button" className="link" onClick={() => select('submit')}>
+                  Back to what blocks submission
+                </button>
+              </div>
+            )}
+            <CandidatePicker assessments={ws.assessments} current={cand} onPick={(c) => setCandidate(c)} show={shown === 'checklist' ? 'completion' : 'flags'} />
+            {shown === 'checklist' ? (
+              <Checklist key={cand} workspace={ws} custodianId={cand} readOnly={readOnly} onChanged={reload} onReload={reloadAll} focusItem={focusItem} />
+            ) : (
+              <RedFlags key={cand} workspace={ws} custodianId={cand} readOnly={readOnly} onChanged={reload} onReload={reloadAll} focusFlag={focusFlag} />
+            )}
+          </>
+        )}
+        {shown === 'shortlist' && (
+          <>
+            <h2 className="ws-sr-only">Shortlist</h2>
+            <ShortlistEditor workspace={ws} readOnly={readOnly} onSave={(entries) => write('PUT', '/shortlist', { entries })} onReload={reloadAll} />
+          </>
+        )}
+        {shown === 'submit' && (
+          <>
+            <h2 className="ws-sr-only">Submit</h2>
+            <SubmitBlockers
+              blockers={blockers}
+              names={custodianNames}
+              onGo={go}
+              onSubmit={submit}
+              disabledReason={readOnly}
+              busy={submitBusy}
+              error={submitError}
+              onReload={reloadAll}
+            />
+            {roles.includes('manager') && !roles.includes('officer') && <p className="small muted">Officers submit; managers decide once it is submitted.</p>}
+          </>
+        )}
+        {shown === 'approval' && (
+          <>
+            <h2 className="ws-sr-only">Approval</h2>
+            <ApprovalPanel workspace={ws} me={me} names={names} onApplied={apply} />
+          </>
+        )}
+      </div>
+      <p className="small muted ws-foot">
+        {plural(ws.assessments.length, 'candidate')} · template “{ws.template.name}” v{ws.template.version} · version {ev.version} · updated {formatDateTime(ev.updated_at)}
+      </p>
+    </div>
+  )
 }

@@ -1,0 +1,318 @@
+// The managers' view of a submitted shortlist: what was submitted, the
+// approvals so far, and the decision (approve, or return with a comment);
+// once approved, the approvals and the signed memos.
+import { useCallback, useEffect, useId, useRef, useState } from 'react'
+import { api, ApiError, downloadURL, type Me, type Memo, type MemoPage, type Workspace } from '../../api.ts'
+import { formatBytes, formatDateTime, shortHash } from '../../format.ts'
+import { rolesIn } from '../../session.tsx'
+import { Badge, Empty, ErrorBox, Field, Loading } from '../ui.tsx'
+import { RankingChart } from './RankingChart.tsx'
+import { candidateName, formatTotal } from './util.ts'
+import './workspace.css'
+
+interface Props {
+  workspace: Workspace
+  me: Me
+  /** User names by ID, when the team's members could be read. */
+  names: Map<number, string> | null
+  onApplied: (ws: Workspace, etag: string | null) => void
+}
+
+export function userName(names: Map<number, string> | null, me: Me, id: number | null): string {
+  if (id === null) return '—'
+  if (id === me.user.id) return me.user.name + ' (you)'
+  return names?.get(id) ?? 'user #' + id
+}
+
+/** decisionBlock says why this user may not approve or return, or null when they may. */
+export function decisionBlock(ws: Workspace, me: Me): string | null {
+  const ev = ws.evaluation
+  if (ev.status !== 'submitted') return ev.status === 'approved' ? 'This evaluation is approved: the decision is made.' : 'Nothing is submitted yet.'
+  if (ev.submitted_by === me.user.id) return 'You submitted this: a manager who did not prepare it decides.'
+  if (!rolesIn(me, ev.team_id).includes('manager')) return 'Only managers of this team decide.'
+  if (ws.approvals.some((a) => a.round === ev.round && a.manager_id === me.user.id && a.decision === 'approve'))
+    return 'You have already approved this round; another manager must approve it too.'
+  return null
+}
+
+export function ApprovalPanel({ workspace, me, names, onApplied }: Props) {
+  const ev = workspace.evaluation
+  const shortlisted = new Set(workspace.shortlist.map((e) => e.custodian_id))
+  const unansweredShortlist = workspace.assessments
+    .filter((a) => shortlisted.has(a.custodian.id))
+    .reduce((n, a) => n + a.answers.filter((x) => x.status === 'pending').length, 0)
+  const unansweredAll = workspace.assessments.reduce((n, a) => n + a.answers.filter((x) => x.status === 'pending').length, 0)
+  const flags = workspace.assessments.flatMap((a) => a.red_flags.filter((f) => f.status === 'open' || f.status === 'accepted').map((f) => ({ a, f })))
+  const roundApprovals = workspace.approvals.filter((a) => a.round === ev.round && a.decision === 'approve')
+
+  return (
+    <div className="approval">
+      {ev.status === 'approved' ? (
+        <div className="alert alert-ok" role="status">
+          <strong>Approved</strong> on {formatDateTime(ev.approved_at)} with {workspace.approvals_received} of {workspace.approvals_required} approvals. The evaluation is
+          locked.
+        </div>
+      ) : ev.status === 'submitted' ? (
+        <div className="alert alert-info" role="status">
+          <strong>Awaiting approval:</strong> {workspace.approvals_received} of {workspace.approvals_required} approvals received for round {ev.round}.
+        </div>
+      ) : null}
+
+      {ev.status === 'approved' && <Memos workspace={workspace} me={me} />}
+
+      <div className="approval-grid">
+        <section className="card" aria-labelledby="ap-what">
+          <h3 id="ap-what">What was submitted</h3>
+          <dl className="facts">
+            <dt>Prepared and submitted by</dt>
+            <dd>{userName(names, me, ev.submitted_by)}</dd>
+            <dt>Submitted</dt>
+            <dd>
+              {formatDateTime(ev.submitted_at)} (round {ev.round})
+            </dd>
+            <dt>Snapshot hash (SHA-256)</dt>
+            <dd>
+              <code className="hash">{ev.snapshot_hash || '—'}</code>
+            </dd>
+            <dt>Unanswered items</dt>
+            <dd>
+              {unansweredShortlist} on the shortlist{unansweredAll !== unansweredShortlist ? ` (${unansweredAll} across every candidate)` : ''}
+            </dd>
+            <dt>Approvals</dt>
+            <dd>
+              {workspace.approvals_received} of {workspace.approvals_required} required
+              {roundApprovals.length > 0 && ': ' + roundApprovals.map((a) => a.manager_name).join(', ')}
+            </dd>
+          </dl>
+        </section>
+        <section className="card" aria-labelledby="ap-short">
+          <h3 id="ap-short">Shortlist</h3>
+          {workspace.shortlist.length === 0 ? (
+            <Empty>No custodian is shortlisted.</Empty>
+          ) : (
+            <ol className="ap-shortlist">
+              {[...workspace.shortlist]
+                .sort((a, b) => a.rank - b.rank)
+                .map((e) => (
+                  <li key={e.custodian_id}>
+                    <strong>{candidateName(workspace, e.custodian_id)}</strong>{' '}
+                    <span className="muted small">weighted total {formatTotal(workspace.assessments.find((a) => a.custodian.id === e.custodian_id)?.weighted_total ?? 0)}</span>
+                    <div className="small">{e.rationale}</div>
+                  </li>
+                ))}
+            </ol>
+          )}
+        </section>
+      </div>
+
+      <section className="card" aria-labelledby="ap-rank">
+        <h3 id="ap-rank" className="ws-sr-only">
+          Ranking
+        </h3>
+        <RankingChart workspace={workspace} />
+      </section>
+
+      <section className="card" aria-labelledby="ap-flags">
+        <h3 id="ap-flags">Open and accepted red flags</h3>
+        {flags.length === 0 ? (
+          <p className="muted">None: every red flag was mitigated or closed.</p>
+        ) : (
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Candidate</th>
+                  <th scope="col">Red flag</th>
+                  <th scope="col">Severity</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Justification or reason</th>
+                </tr>
+              </thead>
+              <tbody>
+                {flags.map(({ a, f }) => (
+                  <tr key={f.id}>
+                    <td>{a.custodian.name}</td>
+                    <td>{f.title}</td>
+                    <td>
+                      <Badge kind={f.severity}>{f.severity}</Badge>
+                    </td>
+                    <td>
+                      <Badge kind={f.status}>{f.status}</Badge>
+                    </td>
+                    <td className="small">{f.resolution || f.reason || '—'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+
+      {ev.status === 'submitted' && <Decision workspace={workspace} me={me} onApplied={onApplied} />}
+
+      <ApprovalHistory workspace={workspace} />
+
+    </div>
+  )
+}
+
+function Decision({ workspace, me, onApplied }: { workspace: Workspace; me: Me; onApplied: Props['onApplied'] }) {
+  const [comment, setComment] = useState('')
+  const [busy, setBusy] = useState<'approve' | 'return' | null>(null)
+  const [error, setError] = useState<unknown>(null)
+  const reasonId = useId()
+  const commentRef = useRef<HTMLTextAreaElement>(null)
+  const block = decisionBlock(workspace, me)
+  const decide = async (kind: 'approve' | 'return') => {
+    setBusy(kind)
+    setError(null)
+    try {
+      const a = await api.send<Workspace>('POST', `/evaluations/${workspace.evaluation.id}/${kind}`, { body: { comment } })
+      onApplied(a.data, a.etag)
+    } catch (e) {
+      setError(e)
+      if (e instanceof ApiError && e.field('comment')) window.setTimeout(() => commentRef.current?.focus(), 0)
+    } finally {
+      setBusy(null)
+    }
+  }
+  const named = error instanceof ApiError && !!error.field('comment')
+  return (
+    <section className="card decision" aria-labelledby="ap-decide">
+      <h3 id="ap-decide">Decision</h3>
+      <Field label="Comment" name="comment" error={error} hint="Optional to approve; required to return: say what must change.">
+        {(id, d) => <textarea ref={commentRef} id={id} rows={3} value={comment} onChange={(e) => setComment(e.target.value)} aria-describedby={d} disabled={!!block || busy !== null} />}
+      </Field>
+      {error !== null && !named && <ErrorBox error={error} />}
+      <div className="actions">
+        <button type="button" className="primary" onClick={() => decide('approve')} disabled={!!block || busy !== null} aria-describedby={block ? reasonId : undefined}>
+          {busy === 'approve' ? 'Approving…' : 'Approve'}
+        </button>
+        <button type="button" className="danger" onClick={() => decide('return')} disabled={!!block || busy !== null} aria-describedby={block ? reasonId : undefined}>
+          {busy === 'return' ? 'Returning…' : 'Return to officer'}
+        </button>
+      </div>
+      {block && (
+        <p id={reasonId} className="decision-why" data-testid="decision-reason">
+          {block}
+        </p>
+      )}
+    </section>
+  )
+}
+
+function ApprovalHistory({ workspace }: { workspace: Workspace }) {
+  if (workspace.approvals.length === 0) return null
+  return (
+    <section className="card" aria-labelledby="ap-history">
+      <h3 id="ap-history">Decisions</h3>
+      <div className="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Round</th>
+              <th scope="col">Manager</th>
+              <th scope="col">Decision</th>
+              <th scope="col">Comment</th>
+              <th scope="col">When</th>
+              <th scope="col">Snapshot</th>
+            </tr>
+          </thead>
+          <tbody>
+            {workspace.approvals.map((a) => (
+              <tr key={a.id}>
+                <td>{a.round}</td>
+                <td>{a.manager_name}</td>
+                <td>
+                  <Badge kind={a.decision === 'approve' ? 'approved' : 'open'}>{a.decision === 'approve' ? 'Approved' : 'Returned'}</Badge>
+                </td>
+                <td className="small">{a.comment || <span className="muted">—</span>}</td>
+                <td className="small">{formatDateTime(a.created_at)}</td>
+                <td>
+                  <code title={a.snapshot_hash}>{shortHash(a.snapshot_hash)}</code>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  )
+}
+
+function Memos({ workspace, me }: { workspace: Workspace; me: Me }) {
+  const ev = workspace.evaluation
+  const roles = rolesIn(me, ev.team_id)
+  const mayRead = roles.some((r) => r === 'officer' || r === 'manager' || r === 'auditor')
+  const mayIssue = roles.some((r) => r === 'officer' || r === 'manager')
+  const [memos, setMemos] = useState<Memo[] | null>(null)
+  const [loadError, setLoadError] = useState<unknown>(null)
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<unknown>(null)
+  const reasonId = useId()
+
+  const load = useCallback(async () => {
+    if (!mayRead) return
+    try {
+      const page = await api.get<MemoPage>(`/memos?team=${ev.team_id}&limit=100`)
+      setMemos(page.items.filter((m) => m.evaluation_id === ev.id))
+      setLoadError(null)
+    } catch (e) {
+      setLoadError(e)
+    }
+  }, [mayRead, ev.team_id, ev.id])
+  useEffect(() => {
+    load()
+  }, [load])
+
+  const issue = async () => {
+    setBusy(true)
+    setError(null)
+    try {
+      await api.post<Memo>(`/evaluations/${ev.id}/memos`)
+      await load()
+    } catch (e) {
+      setError(e)
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <section className="card" aria-labelledby="ap-memos">
+      <h3 id="ap-memos">Memos</h3>
+      <p className="muted small">A signed PDF of the approved evaluation: mandate, method, ranking, flags, shortlist, approvals and the evidence index.</p>
+      <div className="actions">
+        <button type="button" className="primary" onClick={issue} disabled={!mayIssue || busy} aria-describedby={!mayIssue ? reasonId : undefined}>
+          {busy ? 'Issuing…' : 'Issue memo'}
+        </button>
+        {!mayIssue && (
+          <span id={reasonId} className="small decision-why">
+            Only officers and managers of this team issue memos.
+          </span>
+        )}
+      </div>
+      <ErrorBox error={error} />
+      {!mayRead ? null : loadError ? (
+        <ErrorBox error={loadError} />
+      ) : memos === null ? (
+        <Loading what="Loading the memos" />
+      ) : memos.length === 0 ? (
+        <p className="muted">No memo issued yet.</p>
+      ) : (
+        <ul className="memo-list">
+          {memos.map((m) => (
+            <li key={m.id}>
+              <a href={downloadURL(`/memos/${m.id}/pdf`)} download>
+                Download memo #{m.id} (PDF)
+              </a>{' '}
+              <span className="muted small">
+                issued {formatDateTime(m.issued_at)} · {formatBytes(m.size)} · SHA-256 <code title={m.sha256}>{shortHash(m.sha256)}</code>
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  )
+}

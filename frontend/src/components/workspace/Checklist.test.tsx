@@ -1,0 +1,87 @@
+import { cleanup, render, screen, within } from '@testing-library/react'
+import userEvent from '@testing-library/user-event'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { Checklist } from './Checklist.tsx'
+import { callOf, makeWorkspace, mockFetch } from './testFixtures.ts'
+
+afterEach(() => {
+  cleanup()
+  vi.unstubAllGlobals()
+})
+
+describe('Checklist', () => {
+  it('lists the items by section with the evidence marker and completion', () => {
+    render(<Checklist workspace={makeWorkspace()} custodianId={1} readOnly={null} onChanged={() => {}} />)
+    expect(screen.getByRole('heading', { name: /Regulatory fit/ })).toBeTruthy()
+    const charter = screen.getByRole('group', { name: 'Does it hold a charter?' })
+    expect(within(charter).getByText('Evidence required')).toBeTruthy()
+    expect(within(charter).getByText('Pending')).toBeTruthy()
+    expect(screen.getByText('1 of 2 answered (50%)')).toBeTruthy()
+  })
+
+  it('answers in one click with a PUT guarded by the answer ETag', async () => {
+    const fetch = mockFetch(200, { item_id: 12, status: 'not_applicable', note: 'Seen the report.', version: 4, updated_by: 1, updated_at: '2026-11-02T00:00:00Z' }, { ETag: '"4"' })
+    const onChanged = vi.fn()
+    const user = userEvent.setup()
+    render(<Checklist workspace={makeWorkspace()} custodianId={1} readOnly={null} onChanged={onChanged} />)
+    const soc = screen.getByRole('group', { name: 'Is there a current SOC report?' })
+    await user.click(within(soc).getByRole('button', { name: 'N/A' }))
+    expect(fetch).toHaveBeenCalledTimes(1)
+    const call = callOf(fetch)
+    expect(call.method).toBe('PUT')
+    expect(call.url).toBe('/api/v1/evaluations/7/custodians/1/answers/12')
+    expect(call.headers['If-Match']).toBe('"3"')
+    expect(call.body).toEqual({ status: 'not_applicable', note: 'Seen the report.' })
+    expect(onChanged).toHaveBeenCalled()
+    expect(within(soc).getByRole('button', { name: 'N/A' }).getAttribute('aria-pressed')).toBe('true')
+  })
+
+  it('guards a first answer with "0"', async () => {
+    const fetch = mockFetch(200, { item_id: 11, status: 'met', note: '', version: 1, updated_by: 1, updated_at: '2026-11-02T00:00:00Z' })
+    const user = userEvent.setup()
+    render(<Checklist workspace={makeWorkspace()} custodianId={1} readOnly={null} onChanged={() => {}} />)
+    await user.click(within(screen.getByRole('group', { name: 'Does it hold a charter?' })).getByRole('button', { name: 'Met' }))
+    expect(callOf(fetch).headers['If-Match']).toBe('"0"')
+  })
+
+  it('shows the server reason next to the note when not met comes without one', async () => {
+    mockFetch(400, {
+      type: 'https://custos.example/problems/400',
+      title: 'Bad Request',
+      status: 400,
+      detail: 'the request is not valid',
+      errors: [{ field: 'note', reason: 'explain why the item is not (fully) met' }],
+    })
+    const onChanged = vi.fn()
+    const user = userEvent.setup()
+    render(<Checklist workspace={makeWorkspace()} custodianId={1} readOnly={null} onChanged={onChanged} />)
+    const charter = screen.getByRole('group', { name: 'Does it hold a charter?' })
+    await user.click(within(charter).getByRole('button', { name: 'Not met' }))
+    const note = within(charter).getByLabelText('Note')
+    const describedBy = note.getAttribute('aria-describedby')
+    expect(describedBy).toBeTruthy()
+    expect(document.getElementById(describedBy!)?.textContent).toBe('explain why the item is not (fully) met')
+    expect(within(charter).getByRole('alert').textContent).toBe('explain why the item is not (fully) met')
+    expect(onChanged).not.toHaveBeenCalled()
+  })
+
+  it('uploads evidence as multipart with the field "file"', async () => {
+    const fetch = mockFetch(201, { id: 5, custodian_id: 1, item_id: 11, label: 'charter.pdf', content_type: 'application/pdf', size: 4, sha256: 'ab', uploaded_by: 1, uploaded_at: '2026-11-02T00:00:00Z' })
+    const user = userEvent.setup()
+    render(<Checklist workspace={makeWorkspace()} custodianId={1} readOnly={null} onChanged={() => {}} />)
+    const charter = screen.getByRole('group', { name: 'Does it hold a charter?' })
+    await user.upload(within(charter).getByLabelText('Attach evidence'), new File(['%PDF'], 'charter.pdf', { type: 'application/pdf' }))
+    const call = callOf(fetch)
+    expect(call.method).toBe('POST')
+    expect(call.url).toBe('/api/v1/evaluations/7/custodians/1/answers/11/evidence')
+    expect(call.body).toBeInstanceOf(FormData)
+    expect(((call.body as FormData).get('file') as File).name).toBe('charter.pdf')
+  })
+
+  it('disables the answers when read only', () => {
+    render(<Checklist workspace={makeWorkspace()} custodianId={1} readOnly="Submitted" onChanged={() => {}} />)
+    const charter = screen.getByRole('group', { name: 'Does it hold a charter?' })
+    expect((within(charter).getByRole('button', { name: 'Met' }) as HTMLButtonElement).disabled).toBe(true)
+    expect(within(charter).queryByLabelText('Attach evidence')).toBeNull()
+  })
+})

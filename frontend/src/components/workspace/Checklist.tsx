@@ -1,0 +1,314 @@
+// One candidate's checklist, by section: one-click answers, a note (required
+// for not met and partly met), evidence upload and download, and what still
+// needs doing.
+import { useEffect, useId, useRef, useState } from 'react'
+import {
+  api,
+  ApiError,
+  downloadURL,
+  type AnswerRecord,
+  type AnswerStatus,
+  type Assessment,
+  type ChecklistItem,
+  type Evidence,
+  type Workspace,
+} from '../../api.ts'
+import { ANSWER_LABELS, formatBytes, shortHash } from '../../format.ts'
+import { Badge, ErrorBox, Field } from '../ui.tsx'
+import './workspace.css'
+
+const CHOICES: AnswerStatus[] = ['met', 'partly_met', 'not_met', 'not_applicable']
+
+type Filter = 'all' | 'open' | 'evidence'
+
+interface Props {
+  workspace: Workspace
+  custodianId: number
+  readOnly: string | null
+  /** Called after a change, to reload the workspace. */
+  onChanged: () => void
+  onReload?: () => void
+  /** An item to bring into view and focus (the nonce repeats a request). */
+  focusItem?: { itemId: number; nonce: number } | null
+}
+
+function needsEvidence(item: ChecklistItem, a: AnswerRecord, evidence: Evidence[]): boolean {
+  return item.evidence_required && (a.status === 'met' || a.status === 'partly_met') && evidence.length === 0
+}
+
+export function Checklist({ workspace, custodianId, readOnly, onChanged, onReload, focusItem }: Props) {
+  const assessment = workspace.assessments.find((a) => a.custodian.id === custodianId)
+  const [filter, setFilter] = useState<Filter>('all')
+  const filterId = useId()
+
+  useEffect(() => {
+    if (!focusItem) return
+    setFilter('all')
+    // After the filter shows every item again.
+    const t = window.setTimeout(() => {
+      const el = document.getElementById(`item-${custodianId}-${focusItem.itemId}`)
+      if (el) {
+        el.scrollIntoView?.({ block: 'center' })
+        el.focus()
+      }
+    }, 0)
+    return () => window.clearTimeout(t)
+  }, [focusItem, custodianId])
+
+  if (!assessment) return <p className="muted">This custodian is not a candidate of the evaluation.</p>
+  const answers = new Map(assessment.answers.map((a) => [a.item_id, a]))
+  const evidenceOf = (itemId: number) => assessment.evidence.filter((e) => e.item_id === itemId)
+  const missing = workspace.template.sections.flatMap((s) => s.items).filter((it) => {
+    const a = answers.get(it.id)
+    return a && needsEvidence(it, a, evidenceOf(it.id))
+  }).length
+  const { answered, total, percent } = assessment.completion
+
+  const visible = (it: ChecklistItem) => {
+    const a = answers.get(it.id)
+    if (!a) return false
+    if (filter === 'open') return a.status === 'pending'
+    if (filter === 'evidence') return needsEvidence(it, a, evidenceOf(it.id))
+    return true
+  }
+
+  return (
+    <div className="checklist">
+      <div className="checklist-head">
+        <div className="checklist-progress">
+          <strong>
+            {answered} of {total} answered ({percent}%)
+          </strong>
+          <div className="progress" role="progressbar" aria-label={`Checklist completion for ${assessment.custodian.name}`} aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent}>
+            <span style={{ width: percent + '%' }} />
+          </div>
+          {missing > 0 && <span className="small warn-text">{missing} answered item(s) still need evidence</span>}
+        </div>
+        <div className="field inline-field">
+          <label htmlFor={filterId}>Show</label>
+          <select id={filterId} value={filter} onChange={(e) => setFilter(e.target.value as Filter)}>
+            <option value="all">Every item</option>
+            <option value="open">Unanswered items</option>
+            <option value="evidence">Items missing evidence</option>
+          </select>
+        </div>
+      </div>
+      {workspace.template.sections.map((section) => {
+        const items = section.items.filter(visible)
+        if (items.length === 0) return null
+        const done = section.items.filter((it) => answers.get(it.id)?.status !== 'pending').length
+        return (
+          <section key={section.key} className="check-section" aria-labelledby={`sec-${custodianId}-${section.key}`}>
+            <h3 id={`sec-${custodianId}-${section.key}`}>
+              {section.title}{' '}
+              <span className="muted small">
+                {done}/{section.items.length}
+              </span>
+            </h3>
+            {items.map((it) => (
+              <ChecklistItemRow
+                key={it.id}
+                evaluationId={workspace.evaluation.id}
+                assessment={assessment}
+                item={it}
+                answer={answers.get(it.id)!}
+                evidence={evidenceOf(it.id)}
+                readOnly={readOnly}
+                onChanged={onChanged}
+                onReload={onReload}
+              />
+            ))}
+          </section>
+        )
+      })}
+      {workspace.template.sections.every((s) => s.items.filter(visible).length === 0) && (
+        <div className="empty">{filter === 'open' ? 'Every item is answered.' : 'No answered item is missing evidence.'}</div>
+      )}
+    </div>
+  )
+}
+
+function ChecklistItemRow({
+  evaluationId,
+  assessment,
+  item,
+  answer,
+  evidence,
+  readOnly,
+  onChanged,
+  onReload,
+}: {
+  evaluationId: number
+  assessment: Assessment
+  item: ChecklistItem
+  answer: AnswerRecord
+  evidence: Evidence[]
+  readOnly: string | null
+  onChanged: () => void
+  onReload?: () => void
+}) {
+  const cid = assessment.custodian.id
+  const promptId = `prompt-${cid}-${item.id}`
+  // The answer this row saved last, until the reloaded workspace catches up.
+  const [saved, setSaved] = useState<AnswerRecord | null>(null)
+  const current = saved && saved.version > answer.version ? saved : answer
+  const [note, setNote] = useState(current.note)
+  const [noteBase, setNoteBase] = useState(current.note)
+  if (noteBase !== current.note) {
+    setNoteBase(current.note)
+    if (note === noteBase) setNote(current.note)
+  }
+  const [busy, setBusy] = useState<string | null>(null)
+  const [error, setError] = useState<unknown>(null)
+  const [uploadError, setUploadError] = useState<unknown>(null)
+  const fileRef = useRef<HTMLInputElement>(null)
+  const noteRef = useRef<HTMLTextAreaElement>(null)
+  const reloadHere = onReload
+    ? () => {
+        setError(null)
+        onReload()
+      }
+    : undefined
+  const noteDirty = note !== current.note
+  const needsNote = current.status === 'not_met' || current.status === 'partly_met'
+  const noteReason = error instanceof ApiError ? error.field('note') : undefined
+  const base = `/evaluations/${evaluationId}/custodians/${cid}/answers/${item.id}`
+
+  const answerWith = async (status: AnswerStatus) => {
+    setBusy(status)
+    setError(null)
+    try {
+      const a = await api.send<AnswerRecord>('PUT', base, { body: { status, note }, ifMatch: `"${current.version}"` })
+      setSaved(a.data)
+      setNote(a.data.note)
+      setNoteBase(a.data.note)
+      onChanged()
+    } catch (e) {
+      setError(e)
+      // The server names the note when it is missing: take the user there.
+      if (e instanceof ApiError && e.field('note')) window.setTimeout(() => noteRef.current?.focus(), 0)
+    } finally {
+      setBusy(null)
+    }
+  }
+
+  const upload = async (file: File) => {
+    setBusy('upload')
+    setUploadError(null)
+    const form = new FormData()
+    form.append('file', file)
+    try {
+      await api.send<Evidence>('POST', base + '/evidence', { raw: form })
+      onChanged()
+    } catch (e) {
+      setUploadError(e)
+    } finally {
+      setBusy(null)
+      if (fileRef.current) fileRef.current.value = ''
+    }
+  }
+
+  const evidenceMissing = needsEvidence(item, current, evidence)
+  const disabled = !!readOnly || busy !== null
+  const fileReason = uploadError instanceof ApiError ? uploadError.field('file') : undefined
+
+  return (
+    <div
+      className={'check-item status-' + current.status + (evidenceMissing ? ' evidence-missing' : '')}
+      id={`item-${cid}-${item.id}`}
+      tabIndex={-1}
+      role="group"
+      aria-labelledby={promptId}
+    >
+      <div className="check-main">
+        <p id={promptId} className="check-prompt">
+          {item.prompt}
+        </p>
+        <div className="check-meta">
+          <Badge kind={current.status}>{ANSWER_LABELS[current.status]}</Badge>
+          {item.evidence_required && <span className="badge badge-evidence">Evidence required</span>}
+          {evidenceMissing && <span className="small warn-text">Attach evidence: submission waits for it.</span>}
+        </div>
+        {item.guidance && (
+          <details className="check-guidance">
+            <summary>Guidance</summary>
+            <p className="small">{item.guidance}</p>
+          </details>
+        )}
+        <div className="answer-buttons">
+          {CHOICES.map((s) => (
+            <button
+              key={s}
+              type="button"
+              className={'answer-btn answer-' + s}
+              aria-pressed={current.status === s}
+              disabled={disabled}
+              onClick={() => answerWith(s)}
+            >
+              {busy === s ? '…' : ANSWER_LABELS[s]}
+            </button>
+          ))}
+        </div>
+        {error !== null && !noteReason && <ErrorBox error={error} onReload={reloadHere} />}
+      </div>
+      <div className="check-side">
+        <Field label="Note" name="note" error={error} hint={readOnly ? undefined : needsNote ? 'Required: say why it is not (fully) met' : 'Required for Not met and Partly met'}>
+          {(id, d) => (
+            <textarea
+              ref={noteRef}
+              id={id}
+              rows={2}
+              value={note}
+              onChange={(e) => setNote(e.target.value)}
+              aria-describedby={d}
+              disabled={!!readOnly}
+              readOnly={busy !== null}
+            />
+          )}
+        </Field>
+        {noteDirty && !readOnly && current.status !== 'pending' && (
+          <button type="button" className="small-btn" onClick={() => answerWith(current.status)} disabled={busy !== null}>
+            Save note
+          </button>
+        )}
+        <div className="evidence">
+          {evidence.length > 0 && (
+            <ul className="evidence-list" aria-label="Evidence">
+              {evidence.map((e) => (
+                <li key={e.id}>
+                  <a href={downloadURL(`/evaluations/${evaluationId}/evidence/${e.id}`)} download>
+                    {e.label || 'evidence-' + e.id}
+                  </a>{' '}
+                  <span className="muted small">
+                    {formatBytes(e.size)} · <span title={'SHA-256 ' + e.sha256}>{shortHash(e.sha256)}</span>
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
+          {!readOnly && (
+            <label className={'file-btn' + (busy !== null ? ' disabled' : '')}>
+              <span>{busy === 'upload' ? 'Uploading…' : 'Attach evidence'}</span>
+              <input
+                ref={fileRef}
+                type="file"
+                accept="application/pdf,image/png,image/jpeg,text/plain,.pdf,.png,.jpg,.jpeg,.txt"
+                disabled={busy !== null}
+                onChange={(e) => {
+                  const f = e.target.files?.[0]
+                  if (f) upload(f)
+                }}
+              />
+            </label>
+          )}
+          {fileReason && (
+            <div className="field-error" role="alert">
+              {fileReason}
+            </div>
+          )}
+          {uploadError !== null && !fileReason && <ErrorBox error={uploadError} />}
+        </div>
+      </div>
+    </div>
+  )
+}

@@ -1,0 +1,61 @@
+import { cleanup, render, screen, within } from '@testing-library/react'
+import userEvent from '@testing-library/user-event'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { ScoreMatrix } from './ScoreMatrix.tsx'
+import { callOf, makeWorkspace, mockFetch } from './testFixtures.ts'
+
+afterEach(() => {
+  cleanup()
+  vi.unstubAllGlobals()
+})
+
+describe('ScoreMatrix', () => {
+  it('shows the weights, the scores, the weighted totals and the ranking', () => {
+    render(<ScoreMatrix workspace={makeWorkspace()} readOnly={null} onChanged={() => {}} />)
+    const table = screen.getByRole('table')
+    expect(within(table).getByRole('columnheader', { name: /Liquidity\s*weight 60/ })).toBeTruthy()
+    expect(within(table).getByRole('columnheader', { name: /Security\s*weight 40/ })).toBeTruthy()
+    expect(screen.getByTestId('total-1').textContent).toBe('48 / 100')
+    expect(screen.getByTestId('total-2').textContent).toBe('92 / 100')
+    expect((screen.getByLabelText('Score for Liquidity — Alpha Custody') as HTMLSelectElement).value).toBe('4')
+    // The matrix lists candidates by rank, and the chart ranks them.
+    const rows = within(table).getAllByRole('rowheader').map((r) => r.textContent)
+    expect(rows).toEqual(['Beta Trust', 'Alpha Custody'])
+    const ranking = within(screen.getByRole('list', { name: 'Ranking by weighted total' })).getAllByRole('listitem')
+    expect(ranking.map((li) => li.textContent)).toEqual(['1Beta Trustrank 1, weighted total 92', '2Alpha Custodyrank 2, weighted total 48'])
+  })
+
+  it('saves an edited score with a PUT of the score and its rationale', async () => {
+    const fetch = mockFetch(200, { criterion: 'security', score: 3, rationale: 'MPC, audited', updated_by: 1, updated_at: '2026-11-02T00:00:00Z' })
+    const onChanged = vi.fn()
+    const user = userEvent.setup()
+    render(<ScoreMatrix workspace={makeWorkspace()} readOnly={null} onChanged={onChanged} />)
+    await user.selectOptions(screen.getByLabelText('Score for Security — Alpha Custody'), '3')
+    const rationale = screen.getByLabelText('Rationale for Security — Alpha Custody')
+    await user.clear(rationale)
+    await user.type(rationale, 'MPC, audited')
+    await user.click(screen.getByRole('button', { name: 'Save score for Security — Alpha Custody' }))
+    expect(fetch).toHaveBeenCalledTimes(1)
+    const call = callOf(fetch)
+    expect(call.method).toBe('PUT')
+    expect(call.url).toBe('/api/v1/evaluations/7/custodians/1/scores/security')
+    expect(call.body).toEqual({ score: 3, rationale: 'MPC, audited' })
+    expect(onChanged).toHaveBeenCalled()
+  })
+
+  it('shows the server reason next to the cell', async () => {
+    mockFetch(400, { type: 'about:blank', title: 'Bad Request', status: 400, errors: [{ field: 'rationale', reason: 'say why the custodian earns this score' }] })
+    const user = userEvent.setup()
+    render(<ScoreMatrix workspace={makeWorkspace()} readOnly={null} onChanged={() => {}} />)
+    await user.clear(screen.getByLabelText('Rationale for Liquidity — Beta Trust'))
+    await user.click(screen.getByRole('button', { name: 'Save score for Liquidity — Beta Trust' }))
+    expect((await screen.findByRole('alert')).textContent).toBe('say why the custodian earns this score')
+  })
+
+  it('disables the scores when read only', () => {
+    render(<ScoreMatrix workspace={makeWorkspace()} readOnly="Approved" onChanged={() => {}} />)
+    expect((screen.getByLabelText('Score for Liquidity — Beta Trust') as HTMLSelectElement).disabled).toBe(true)
+    expect(screen.queryByLabelText('Rationale for Liquidity — Beta Trust')).toBeNull()
+    expect(screen.getByText('Best in class')).toBeTruthy()
+  })
+})

@@ -1,0 +1,213 @@
+// The scoring display: candidates × criteria with the weights in the
+// header, every cell a 0–5 score with its rationale, the weighted total and
+// rank per candidate, and a bar chart of the ranking.
+import { useState } from 'react'
+import { api, ApiError, type Assessment, type Criterion, type Score, type Workspace } from '../../api.ts'
+import { ErrorBox } from '../ui.tsx'
+import { RankingChart } from './RankingChart.tsx'
+import { formatTotal } from './util.ts'
+import './workspace.css'
+
+interface Props {
+  workspace: Workspace
+  /** Why the scores cannot change (null when they can). */
+  readOnly: string | null
+  /** Called after a score is saved, to reload the workspace. */
+  onChanged: () => void
+  onReload?: () => void
+}
+
+export function ScoreMatrix({ workspace, readOnly, onChanged, onReload }: Props) {
+  const criteria = workspace.template.criteria
+  const weightSum = criteria.reduce((s, c) => s + c.weight, 0)
+  const rows = [...workspace.assessments].sort((a, b) => a.rank - b.rank)
+  return (
+    <div className="score-matrix-wrap">
+      <p className="muted small">
+        Each criterion is scored 0–5 with a rationale. The weighted total is Σ weight × score ÷ 5, out of {weightSum}. An unscored criterion counts 0.
+      </p>
+      <div className="table-wrap">
+        <table className="score-matrix">
+          <caption className="ws-sr-only">Scores by candidate and criterion, with weighted totals</caption>
+          <thead>
+            <tr>
+              <th scope="col" className="sm-cand">
+                Candidate
+              </th>
+              {criteria.map((c) => (
+                <th scope="col" key={c.key} title={c.description}>
+                  <span className="crit-name">{c.name}</span>
+                  <span className="crit-weight">weight {c.weight}</span>
+                </th>
+              ))}
+              <th scope="col" className="num">
+                Weighted total
+              </th>
+              <th scope="col" className="num">
+                Rank
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((a) => (
+              <tr key={a.custodian.id}>
+                <th scope="row" className="sm-cand">
+                  {a.custodian.name}
+                </th>
+                {criteria.map((c) => (
+                  <td key={c.key} className="sm-cell">
+                    <ScoreCell
+                      evaluationId={workspace.evaluation.id}
+                      assessment={a}
+                      criterion={c}
+                      score={a.scores.find((s) => s.criterion === c.key)}
+                      readOnly={readOnly}
+                      onChanged={onChanged}
+                      onReload={onReload}
+                    />
+                  </td>
+                ))}
+                <td className="num sm-total" data-testid={`total-${a.custodian.id}`}>
+                  <strong>{formatTotal(a.weighted_total)}</strong>
+                  <span className="muted small"> / {weightSum}</span>
+                </td>
+                <td className="num">#{a.rank}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <RankingChart workspace={workspace} />
+    </div>
+  )
+}
+
+function ScoreCell({
+  evaluationId,
+  assessment,
+  criterion,
+  score,
+  readOnly,
+  onChanged,
+  onReload,
+}: {
+  evaluationId: number
+  assessment: Assessment
+  criterion: Criterion
+  score: Score | undefined
+  readOnly: string | null
+  onChanged: () => void
+  onReload?: () => void
+}) {
+  const savedValue = score ? String(score.score) : ''
+  const savedRationale = score?.rationale ?? ''
+  const [value, setValue] = useState(savedValue)
+  const [rationale, setRationale] = useState(savedRationale)
+  const [base, setBase] = useState({ savedValue, savedRationale })
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<unknown>(null)
+  // A reload brings the saved score: take it unless this cell is being edited.
+  if (base.savedValue !== savedValue || base.savedRationale !== savedRationale) {
+    setBase({ savedValue, savedRationale })
+    if (value === base.savedValue && rationale === base.savedRationale) {
+      setValue(savedValue)
+      setRationale(savedRationale)
+    }
+  }
+  const dirty = value !== savedValue || rationale !== savedRationale
+  const label = `${criterion.name} — ${assessment.custodian.name}`
+  const rationaleReason = error instanceof ApiError ? error.field('rationale') : undefined
+  const scoreReason = error instanceof ApiError ? error.field('score') : undefined
+
+  const save = async () => {
+    setError(null)
+    if (value === '') {
+      setError(new ApiError({ type: 'about:blank', title: 'Choose a score', status: 400, errors: [{ field: 'score', reason: 'choose a score from 0 to 5' }] }))
+      return
+    }
+    setBusy(true)
+    try {
+      await api.put<Score>(`/evaluations/${evaluationId}/custodians/${assessment.custodian.id}/scores/${encodeURIComponent(criterion.key)}`, {
+        score: Number(value),
+        rationale,
+      })
+      onChanged()
+    } catch (e) {
+      setError(e)
+    } finally {
+      setBusy(false)
+    }
+  }
+  const cancel = () => {
+    setValue(savedValue)
+    setRationale(savedRationale)
+    setError(null)
+  }
+  const errId = `score-err-${assessment.custodian.id}-${criterion.key}`
+  const reloadHere = onReload
+    ? () => {
+        setError(null)
+        onReload()
+      }
+    : undefined
+
+  return (
+    <div className={'score-cell' + (dirty ? ' dirty' : '') + (rationaleReason || scoreReason ? ' field-invalid' : '')}>
+      <select
+        aria-label={'Score for ' + label}
+        value={value}
+        disabled={!!readOnly || busy}
+        onChange={(e) => setValue(e.target.value)}
+        aria-describedby={error ? errId : undefined}
+        className={'score-select score-' + (value === '' ? 'none' : value)}
+      >
+        {value === '' && <option value="">–</option>}
+        {[0, 1, 2, 3, 4, 5].map((n) => (
+          <option key={n} value={String(n)}>
+            {n}
+          </option>
+        ))}
+      </select>
+      {readOnly ? (
+        <p className="score-rationale small">{savedRationale || <span className="muted">No rationale</span>}</p>
+      ) : (
+        <textarea
+          aria-label={'Rationale for ' + label}
+          className="score-rationale-input"
+          rows={2}
+          value={rationale}
+          placeholder="Rationale"
+          disabled={busy}
+          onChange={(e) => setRationale(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && dirty) {
+              e.preventDefault()
+              save()
+            }
+          }}
+          aria-describedby={error ? errId : undefined}
+        />
+      )}
+      {dirty && !readOnly && (
+        <div className="score-actions">
+          <button type="button" className="primary small-btn" onClick={save} disabled={busy} aria-label={'Save score for ' + label}>
+            {busy ? 'Saving…' : 'Save'}
+          </button>
+          <button type="button" className="small-btn" onClick={cancel} disabled={busy} aria-label={'Cancel the change to ' + label}>
+            Cancel
+          </button>
+        </div>
+      )}
+      {(rationaleReason || scoreReason) && (
+        <div id={errId} className="field-error" role="alert">
+          {scoreReason ?? rationaleReason}
+        </div>
+      )}
+      {error !== null && !rationaleReason && !scoreReason && (
+        <div id={errId}>
+          <ErrorBox error={error} onReload={reloadHere} />
+        </div>
+      )}
+    </div>
+  )
+}

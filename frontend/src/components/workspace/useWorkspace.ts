@@ -1,0 +1,68 @@
+// The workspace of one evaluation, loaded with the one call
+// GET /api/v1/evaluations/{id}, with its ETag for guarded writes.
+import { useCallback, useEffect, useRef, useState } from 'react'
+import { api, type Workspace } from '../../api.ts'
+
+export interface WorkspaceState {
+  ws: Workspace | null
+  etag: string | null
+  /** The error of the last load, if it failed. */
+  error: unknown
+  reload(): Promise<void>
+  /** apply takes a workspace a write answered with (and its ETag). */
+  apply(ws: Workspace, etag: string | null): void
+  /**
+   * write sends a change guarded by the workspace's ETag (If-Match) and
+   * takes the workspace the server answers with; errors are thrown.
+   */
+  write(method: string, path: string, body?: unknown): Promise<Workspace>
+}
+
+export function useWorkspace(id: number): WorkspaceState {
+  const [ws, setWs] = useState<Workspace | null>(null)
+  const [etag, setEtag] = useState<string | null>(null)
+  const [error, setError] = useState<unknown>(null)
+  // Only the newest answer counts when loads and writes overlap.
+  const seq = useRef(0)
+  const etagRef = useRef<string | null>(null)
+
+  const apply = useCallback((next: Workspace, tag: string | null) => {
+    seq.current++
+    etagRef.current = tag
+    setWs(next)
+    setEtag(tag)
+    setError(null)
+  }, [])
+
+  const reload = useCallback(async () => {
+    const n = ++seq.current
+    try {
+      const a = await api.getWithETag<Workspace>(`/evaluations/${id}`)
+      if (n !== seq.current) return
+      etagRef.current = a.etag
+      setWs(a.data)
+      setEtag(a.etag)
+      setError(null)
+    } catch (e) {
+      if (n === seq.current) setError(e)
+    }
+  }, [id])
+
+  const write = useCallback(
+    async (method: string, path: string, body?: unknown) => {
+      const a = await api.send<Workspace>(method, `/evaluations/${id}${path}`, { body, ifMatch: etagRef.current ?? undefined })
+      apply(a.data, a.etag)
+      return a.data
+    },
+    [id, apply],
+  )
+
+  useEffect(() => {
+    setWs(null)
+    setEtag(null)
+    setError(null)
+    reload()
+  }, [reload])
+
+  return { ws, etag, error, reload, apply, write }
+}
