@@ -1,5 +1,34 @@
-import { PageTitle } from '../components/ui.tsx'
+// The audit trail (/audit): the chain's verification status, then the events.
+import { api, type List, type Team } from '../api.ts'
+import { hasRole, teamsWith, useSession } from '../session.tsx'
+import { Empty, PageTitle } from '../components/ui.tsx'
+import { useLoad } from '../components/dashboard/useLoad.ts'
+import { ChainStatus } from '../components/auditor/ChainStatus.tsx'
+import { AuditEvents } from '../components/auditor/AuditEvents.tsx'
+import '../components/auditor/auditor.css'
 
 export function AuditPage() {
-  return <PageTitle>Audit</PageTitle>
+  const { me } = useSession()
+  const admin = hasRole(me, 'admin')
+  const auditorTeams = teamsWith(me, 'auditor')
+  // Admins read the whole trail and may pick any team.
+  const all = useLoad((signal) => (admin ? api.get<List<Team>>('/teams', { signal }).then((l) => l.items.map((t) => ({ id: t.id, name: t.name }))) : Promise.resolve(auditorTeams)), [admin])
+  if (!me) return null
+  if (!admin && auditorTeams.length === 0) {
+    return (
+      <>
+        <PageTitle>Audit trail</PageTitle>
+        <Empty>The audit trail is for auditors and administrators. Ask an administrator for the auditor role in your team if you need it.</Empty>
+      </>
+    )
+  }
+  const teams = admin ? (all.data ?? teamsWith(me, 'admin', 'auditor')) : auditorTeams
+  return (
+    <>
+      <PageTitle>Audit trail</PageTitle>
+      <p className="muted">Every change and every memo download, who made it and when, chained by hash so that no event can be altered or removed unnoticed.</p>
+      <ChainStatus />
+      <AuditEvents teams={teams} allowAll={admin} />
+    </>
+  )
 }

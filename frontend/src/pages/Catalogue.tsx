@@ -1,9 +1,40 @@
+// The custodian catalogue (/custodians) and one entry (/custodians/:id).
+import { useState } from 'react'
+import { navigate, useLocation } from '../router.tsx'
+import { hasRole, useSession } from '../session.tsx'
 import { PageTitle } from '../components/ui.tsx'
+import { CatalogueList, filtersFrom } from '../components/catalogue/CatalogueList.tsx'
+import { CustodianDetail } from '../components/catalogue/CustodianDetail.tsx'
+import { CustodianForm } from '../components/catalogue/CustodianForm.tsx'
+import '../components/catalogue/catalogue.css'
 
 export function CataloguePage() {
-  return <PageTitle>Catalogue</PageTitle>
+  const { me } = useSession()
+  const { query } = useLocation()
+  const [creating, setCreating] = useState(false)
+  const canEdit = hasRole(me, 'admin')
+  return (
+    <>
+      <PageTitle
+        actions={
+          canEdit &&
+          !creating && (
+            <button type="button" className="primary" onClick={() => setCreating(true)}>
+              New custodian
+            </button>
+          )
+        }
+      >
+        Custodian catalogue
+      </PageTitle>
+      <p className="muted">Institutional custodians with their charters, regions and features. Every fact carries its source and when it was last verified.</p>
+      {creating && <CustodianForm onSaved={(c) => navigate(`/custodians/${c.id}`)} onCancel={() => setCreating(false)} />}
+      <CatalogueList initial={filtersFrom(query)} />
+    </>
+  )
 }
 
 export function CustodianPage({ id }: { id: number }) {
-  return <PageTitle>Custodian {id}</PageTitle>
+  const { me } = useSession()
+  return <CustodianDetail key={id} id={id} canEdit={hasRole(me, 'admin')} />
 }

@@ -1,0 +1,199 @@
+// The audit trail: newest first, by team (or the whole trail for admins),
+// filtered by action in the browser, each event expandable to its before and
+// after and its hashes; the loaded events export as CSV.
+import { Fragment, useMemo, useState } from 'react'
+import { api, type AuditEvent, type AuditPage } from '../../api.ts'
+import { formatDateTime } from '../../format.ts'
+import { Empty, ErrorBox, Loading } from '../ui.tsx'
+import { useLoad } from '../dashboard/useLoad.ts'
+import { auditCSV, download } from './csv.ts'
+
+const NONE: AuditEvent[] = []
+
+interface Props {
+  teams: { id: number; name: string }[]
+  /** Admins may read the whole trail (no team). */
+  allowAll: boolean
+}
+
+function Json({ value }: { value: unknown }) {
+  if (value === null || value === undefined) return <p className="muted small">Nothing</p>
+  return <pre className="json">{JSON.stringify(value, null, 2)}</pre>
+}
+
+export function AuditEvents({ teams, allowAll }: Props) {
+  const [team, setTeam] = useState<string>(allowAll ? '' : String(teams[0]?.id ?? ''))
+  const [action, setAction] = useState('')
+  const [open, setOpen] = useState<Set<number>>(new Set())
+  const first = useLoad((signal) => api.get<AuditPage>('/audit?limit=50' + (team ? '&team=' + team : ''), { signal }), [team])
+  const [extra, setExtra] = useState<{ base?: AuditPage; items: AuditEvent[]; before: number | null }>({ items: [], before: null })
+  const fresh = !!first.data && extra.base === first.data
+  const more = fresh ? extra.items : NONE
+  const before = fresh ? extra.before : (first.data?.next_before ?? null)
+  const [busy, setBusy] = useState(false)
+  const [moreError, setMoreError] = useState<unknown>(null)
+
+  const loadMore = async () => {
+    setBusy(true)
+    setMoreError(null)
+    try {
+      const p = await api.get<AuditPage>(`/audit?limit=50&before=${before}` + (team ? '&team=' + team : ''))
+      setExtra({ base: first.data, items: [...more, ...p.items], before: p.next_before })
+    } catch (e) {
+      setMoreError(e)
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  const events = useMemo(() => [...(first.data?.items ?? []), ...more], [first.data, more])
+  const actions = useMemo(() => [...new Set(events.map((e) => e.action))].sort(), [events])
+  const shown = action ? events.filter((e) => e.action === action) : events
+  const teamName = (id: number | null) => (id === null ? 'Organisation' : (teams.find((t) => t.id === id)?.name ?? `Team ${id}`))
+  const toggle = (seq: number) =>
+    setOpen((s) => {
+      const n = new Set(s)
+      if (n.has(seq)) n.delete(seq)
+      else n.add(seq)
+      return n
+    })
+  const exportCSV = () => {
+    const scope = team ? 'team-' + team : 'all-teams'
+    const day = new Date().toISOString().slice(0, 10)
+    download(auditCSV(shown), `custos-audit-${scope}${action ? '-' + action : ''}-${day}.csv`)
+  }
+
+  return (
+    <section aria-labelledby="events-h">
+      <div className="section-head">
+        <h2 id="events-h">Events</h2>
+        <div className="audit-filters">
+          <div className="field aud-inline-field">
+            <label htmlFor="audit-team">Team</label>
+            <select id="audit-team" value={team} onChange={(e) => setTeam(e.target.value)}>
+              {allowAll && <option value="">All teams</option>}
+              {teams.map((t) => (
+                <option key={t.id} value={t.id}>
+                  {t.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field aud-inline-field">
+            <label htmlFor="audit-action">Action</label>
+            <select id="audit-action" value={action} onChange={(e) => setAction(e.target.value)}>
+              <option value="">All actions</option>
+              {action && !actions.includes(action) && <option value={action}>{action}</option>}
+              {actions.map((a) => (
+                <option key={a} value={a}>
+                  {a}
+                </option>
+              ))}
+            </select>
+          </div>
+          <button type="button" onClick={exportCSV} disabled={shown.length === 0} aria-describedby="export-hint">
+            Export CSV
+          </button>
+        </div>
+      </div>
+      <p id="export-hint" className="muted small" role="status" aria-live="polite">
+        {first.loading && !first.data
+          ? ''
+          : `Showing ${shown.length} of ${events.length} loaded events${before !== null ? ' (older events: Load more at the bottom)' : ''}. Export CSV saves the events shown.`}
+      </p>
+
+      {first.error ? (
+        <ErrorBox error={first.error} />
+      ) : !first.data ? (
+        <Loading what="Loading events" />
+      ) : shown.length === 0 ? (
+        <Empty>{events.length === 0 ? 'No events recorded for this team yet.' : 'No loaded event has this action. Load more, or pick another action.'}</Empty>
+      ) : (
+        <div className="table-wrap">
+          <table className="audit-table" aria-label="Audit events">
+            <thead>
+              <tr>
+                <th scope="col" className="num">
+                  #
+                </th>
+                <th scope="col">When</th>
+                <th scope="col">Who</th>
+                <th scope="col">Action</th>
+                <th scope="col">Object</th>
+                <th scope="col" className="audit-team-col">
+                  Team
+                </th>
+                <th scope="col">Details</th>
+              </tr>
+            </thead>
+            <tbody>
+              {shown.map((e) => {
+                const isOpen = open.has(e.seq)
+                return (
+                  <Fragment key={e.seq}>
+                    <tr className={isOpen ? 'row-open' : undefined}>
+                      <td className="num">{e.seq}</td>
+                      <td className="aud-when">{formatDateTime(e.occurred_at)}</td>
+                      <td>{e.actor || <span className="muted">system</span>}</td>
+                      <td>
+                        <code className="action">{e.action}</code>
+                      </td>
+                      <td>
+                        {e.object_type} #{e.object_id}
+                      </td>
+                      <td className="audit-team-col">{teamName(e.team_id)}</td>
+                      <td>
+                        <button type="button" className="small-button" aria-expanded={isOpen} aria-controls={`ev-${e.seq}`} aria-label={`Details of event ${e.seq}`} onClick={() => toggle(e.seq)}>
+                          {isOpen ? 'Hide' : 'Show'}
+                        </button>
+                      </td>
+                    </tr>
+                    {isOpen && (
+                      <tr className="row-detail" id={`ev-${e.seq}`}>
+                        <td colSpan={7}>
+                          <div className="ev-cols">
+                            <div>
+                              <h4>Before</h4>
+                              <Json value={e.before} />
+                            </div>
+                            <div>
+                              <h4>After</h4>
+                              <Json value={e.after} />
+                            </div>
+                          </div>
+                          <dl className="ev-hashes">
+                            <dt>Hash</dt>
+                            <dd>
+                              <code>{e.hash}</code>
+                            </dd>
+                            <dt>Previous hash</dt>
+                            <dd>
+                              <code>{e.prev_hash}</code>
+                            </dd>
+                            <dt>Request</dt>
+                            <dd>{e.request_id ? <code>{e.request_id}</code> : <span className="muted">none (a command-line or seed change)</span>}</dd>
+                            <dt>Team</dt>
+                            <dd>{teamName(e.team_id)}</dd>
+                          </dl>
+                        </td>
+                      </tr>
+                    )}
+                  </Fragment>
+                )
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <ErrorBox error={moreError} />
+      {first.data && before !== null && (
+        <div className="load-more">
+          <button type="button" onClick={loadMore} disabled={busy}>
+            {busy ? 'Loading…' : 'Load more'}
+          </button>
+        </div>
+      )}
+      {first.data && before === null && events.length > 0 && <p className="muted small center">That is the beginning of the trail{team ? ' for this team' : ''}.</p>}
+    </section>
+  )
+}
