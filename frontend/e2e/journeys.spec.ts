@@ -1,0 +1,127 @@
+import { expect, test, type Page } from '@playwright/test'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { shot, signIn } from './helpers.ts'
+
+// The three journeys of issue 5, in order: the officer prepares and submits,
+// a second officer learns why they cannot approve, a manager approves and
+// issues the memo, an auditor downloads and verifies it.
+test.describe.configure({ mode: 'serial' })
+
+const title = `Fund III custody RFP ${Date.now()}`
+const candidate = 'Coinbase Prime Custody'
+const pdf = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n')
+let evaluationURL = ''
+
+async function tab(page: Page, name: string) {
+  await page.getByRole('tab', { name }).click()
+}
+
+test('an officer opens an evaluation, completes it through the UI and submits it', async ({ page }) => {
+  await signIn(page, 'officer@example.com')
+  await shot(page, '01-dashboard-officer')
+  await page.goto('/evaluations/new')
+  await page.getByLabel('Title', { exact: true }).fill(title)
+  await page.getByRole('checkbox', { name: 'US', exact: true }).check()
+  await page.getByRole('checkbox', { name: candidate }).check()
+  await page.getByRole('checkbox', { name: 'Anchorage Digital Bank' }).check()
+  await shot(page, '02-new-evaluation')
+  await page.getByRole('button', { name: 'Open evaluation' }).click()
+  await expect(page).toHaveURL(/\/evaluations\/\d+/)
+  evaluationURL = new URL(page.url()).pathname
+
+  // Every checklist item of the candidate, with evidence where it is required.
+  await tab(page, 'Checklist')
+  await page.getByRole('group', { name: 'Candidate' }).getByRole('button', { name: candidate }).click()
+  const met = page.getByRole('button', { name: 'Met', exact: true })
+  const items = await met.count()
+  expect(items).toBeGreaterThan(20)
+  for (let i = 0; i < items; i++) {
+    const answered = page.waitForResponse((r) => r.request().method() === 'PUT' && r.url().includes('/answers/'))
+    await met.nth(i).click()
+    expect((await answered).status()).toBe(200)
+  }
+  // The items that require evidence, found by their badge (an upload in
+  // progress relabels its button, so the file inputs are found per item).
+  const needEvidence = page.getByRole('group').filter({ hasText: 'Evidence required' })
+  const required = await needEvidence.count()
+  expect(required).toBeGreaterThan(5)
+  for (let i = 0; i < required; i++) {
+    const stored = page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes('/evidence'))
+    await needEvidence.nth(i).getByLabel('Attach evidence').setInputFiles({ name: `evidence-${i}.pdf`, mimeType: 'application/pdf', buffer: pdf })
+    expect((await stored).status()).toBe(201)
+    await expect(needEvidence.nth(i).getByText('Attach evidence: submission waits for it.')).toHaveCount(0)
+  }
+  await shot(page, '03-checklist')
+
+  // Scores for the six criteria.
+  await tab(page, 'Scores')
+  for (const [criterion, score] of [['Liquidity', '5'], ['Security', '4'], ['Coverage', '4'], ['Costs', '3'], ['UX', '4'], ['Support', '4']]) {
+    await page.getByLabel(`Score for ${criterion} — ${candidate}`).selectOption(score)
+    await page.getByLabel(`Rationale for ${criterion} — ${candidate}`).fill(`${criterion} reviewed in the RFP.`)
+    const saved = page.waitForResponse((r) => r.request().method() === 'PUT' && r.url().includes('/scores/'))
+    await page.getByRole('button', { name: `Save score for ${criterion} — ${candidate}` }).click()
+    expect((await saved).status()).toBe(200)
+  }
+  // (30·5 + 25·4 + 15·4 + 15·3 + 10·4 + 5·4) / 5 = 83
+  await expect(page.getByTestId(/^total-/).first()).toContainText('83')
+  await shot(page, '04-workspace-scores')
+
+  await tab(page, 'Shortlist')
+  await page.getByRole('checkbox', { name: candidate }).check()
+  await page.getByRole('group', { name: candidate }).getByLabel('Rationale').fill('Deepest liquidity and a qualified custodian.')
+  const shortlisted = page.waitForResponse((r) => r.request().method() === 'PUT' && r.url().endsWith('/shortlist'))
+  await page.getByRole('button', { name: 'Save shortlist' }).click()
+  expect((await shortlisted).status()).toBe(200)
+
+  await tab(page, 'Submit')
+  await shot(page, '05-submit')
+  await page.getByRole('button', { name: 'Submit for approval' }).click()
+  await expect(page.getByText('Submitted', { exact: true }).first()).toBeVisible()
+})
+
+test('a second officer is shown why they cannot approve', async ({ page }) => {
+  await signIn(page, 'officer2@example.com', evaluationURL)
+  await tab(page, 'Approval')
+  await expect(page.getByRole('button', { name: 'Approve' })).toBeDisabled()
+  await expect(page.getByText('Only managers of this team decide.')).toBeVisible()
+  await shot(page, '06-officer2-cannot-approve')
+})
+
+test('a manager approves the shortlist and issues the memo', async ({ page }) => {
+  await signIn(page, 'manager@example.com')
+  await expect(page.getByRole('heading', { name: 'Awaiting my approval' })).toBeVisible()
+  await page.getByRole('link', { name: title }).first().click()
+  await tab(page, 'Approval')
+  await shot(page, '07-approval')
+  await page.getByLabel('Comment').fill('Approved by the investment committee.')
+  await page.getByRole('button', { name: 'Approve' }).click()
+  await expect(page.getByText('Approved', { exact: true }).first()).toBeVisible()
+  await page.getByRole('button', { name: 'Issue memo' }).click()
+  await expect(page.getByRole('link', { name: /Download memo #\d+/ }).first()).toBeVisible()
+  await shot(page, '08-approved-memo-issued')
+})
+
+test('an auditor downloads the memo and verifies it, and a changed copy is rejected', async ({ page }) => {
+  await signIn(page, 'auditor@example.com', '/memos')
+  const link = page.getByRole('link', { name: /Download memo #\d+/ }).first()
+  const [download] = await Promise.all([page.waitForEvent('download'), link.click()])
+  const path = await download.path()
+  const memo = readFileSync(path)
+  expect(memo.subarray(0, 5).toString()).toBe('%PDF-')
+
+  await page.getByLabel('Choose a PDF to verify').setInputFiles(path)
+  await expect(page.getByRole('heading', { name: 'Genuine memo' })).toBeVisible()
+  await shot(page, '09-memo-genuine')
+
+  const changed = Buffer.from(memo)
+  changed[Math.floor(changed.length / 3)] ^= 0x20
+  const changedPath = test.info().outputPath('changed.pdf')
+  writeFileSync(changedPath, changed)
+  await page.getByLabel('Choose a PDF to verify').setInputFiles(changedPath)
+  await expect(page.getByRole('heading', { name: 'Not genuine' })).toBeVisible()
+  await shot(page, '10-memo-not-genuine')
+
+  await page.goto('/audit')
+  await expect(page.getByText(/Chain verified/)).toBeVisible()
+  await shot(page, '11-audit-trail')
+})
