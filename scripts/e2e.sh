@@ -61,5 +61,14 @@ curl -fs "http://$CUSTOS_ADDR/readyz" >/dev/null || { echo "e2e: the server did 
 
 echo "Browser tests (Playwright + $chromium) against http://$CUSTOS_ADDR"
 cd frontend
+status=0
 CUSTOS_E2E_URL="http://$CUSTOS_ADDR" CUSTOS_E2E_PASSWORD=$CUSTOS_DEMO_PASSWORD CUSTOS_CHROMIUM=$chromium \
-    npx playwright test "$@" || { echo "e2e: server log:" >&2; tail -50 "$work/server.log" >&2; exit 1; }
+    npx playwright test "$@" 2>&1 | tee "$work/playwright.log" || status=$?
+passed=$(grep -oE '[0-9]+ passed' "$work/playwright.log" | tail -1 | cut -d' ' -f1 || true)
+failed=$(grep -oE '[0-9]+ failed' "$work/playwright.log" | tail -1 | cut -d' ' -f1 || true)
+if [ "$status" != 0 ]; then
+    echo "e2e: server log:" >&2
+    tail -50 "$work/server.log" >&2
+fi
+echo "browser: ${passed:-0} passed, ${failed:-0} failed"
+exit "$status"
