@@ -23,7 +23,8 @@ export CUSTOS_SIGNING_GENERATE=${CUSTOS_SIGNING_GENERATE:-true}
 echo
 "$bin" seed
 echo
-echo "Custos is starting at http://$CUSTOS_ADDR  (Ctrl-C stops it)"
+echo "Custos is starting: open http://$CUSTOS_ADDR in a browser and sign in with a demo login above."
+echo "  (Ctrl-C stops it)"
 echo "  API description: http://$CUSTOS_ADDR/api/v1/openapi.json"
 echo "  Sign in:  curl -c cookies -H 'Content-Type: application/json' \\"
 echo "              -d '{\"email\":\"officer@example.com\",\"password\":\"<password above>\"}' http://$CUSTOS_ADDR/api/v1/session"

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react'
 import { ApiError } from '../api.ts'
-import { ErrorBox, Field } from '../components/ui.tsx'
+import { Field } from '../components/ui.tsx'
 import { navigate, useLocation } from '../router.tsx'
 import { useSession } from '../session.tsx'
 
@@ -53,7 +53,6 @@ export function LoginPage() {
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
       </form>
-      <ErrorBox error={null} />
     </div>
   )
 }
