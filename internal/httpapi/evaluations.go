@@ -121,11 +121,7 @@ func (s *Server) createEvaluation(c *gin.Context) {
 
 func (s *Server) listEvaluations(c *gin.Context) {
 	team, _ := strconv.ParseInt(c.Query("team"), 10, 64) // the guard has checked it
-	limit, ok := queryInt(c, "limit")
-	if !ok {
-		return
-	}
-	before, ok := queryInt(c, "before")
+	limit, before, ok := pageParams(c)
 	if !ok {
 		return
 	}

@@ -36,6 +36,15 @@ func queryInt(c *gin.Context, name string) (int, bool) {
 	return n, true
 }
 
+// pageParams reads the ?limit= and ?before= of a newest-first list.
+func pageParams(c *gin.Context) (limit, before int, ok bool) {
+	if limit, ok = queryInt(c, "limit"); !ok {
+		return 0, 0, false
+	}
+	before, ok = queryInt(c, "before")
+	return limit, before, ok
+}
+
 type list[T any] struct {
 	Items []T `json:"items"`
 }
@@ -502,11 +511,7 @@ func (s *Server) getTemplate(c *gin.Context) {
 // --- audit ------------------------------------------------------------------
 
 func (s *Server) listAudit(c *gin.Context) {
-	limit, ok := queryInt(c, "limit")
-	if !ok {
-		return
-	}
-	before, ok := queryInt(c, "before")
+	limit, before, ok := pageParams(c)
 	if !ok {
 		return
 	}

@@ -29,11 +29,7 @@ func (s *Server) issueMemo(c *gin.Context) {
 
 func (s *Server) listMemos(c *gin.Context) {
 	team, _ := strconv.ParseInt(c.Query("team"), 10, 64) // the guard has checked it
-	limit, ok := queryInt(c, "limit")
-	if !ok {
-		return
-	}
-	before, ok := queryInt(c, "before")
+	limit, before, ok := pageParams(c)
 	if !ok {
 		return
 	}
