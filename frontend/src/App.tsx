@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react'
+import { useEffect, type ReactNode } from 'react'
 import { Link, match, navigate, RouterProvider, useLocation } from './router.tsx'
 import { hasRole, SessionProvider, useSession } from './session.tsx'
 import { Loading } from './components/ui.tsx'
@@ -17,7 +17,7 @@ const routes: { pattern: string; page: (p: Record<string, string>) => ReactNode 
   { pattern: '/custodians', page: () => <CataloguePage /> },
   { pattern: '/custodians/:id', page: (p) => <CustodianPage id={Number(p.id)} /> },
   { pattern: '/evaluations/new', page: () => <NewEvaluationPage /> },
-  { pattern: '/evaluations/:id', page: (p) => <WorkspacePage id={Number(p.id)} /> },
+  { pattern: '/evaluations/:id', page: (p) => <WorkspacePage key={p.id} id={Number(p.id)} /> },
   { pattern: '/memos', page: () => <MemosPage /> },
   { pattern: '/audit', page: () => <AuditPage /> },
   { pattern: '/admin', page: () => <AdminPage /> },
@@ -28,10 +28,7 @@ function Pages() {
   const { me, loading } = useSession()
   if (path === '/login') return <LoginPage />
   if (loading) return <Loading />
-  if (!me) {
-    navigate('/login?next=' + encodeURIComponent(path + window.location.search), true)
-    return null
-  }
+  if (!me) return <ToLogin path={path} />
   for (const r of routes) {
     const params = match(r.pattern, path)
     if (params) return <>{r.page(params)}</>
@@ -44,6 +41,14 @@ function Pages() {
       </p>
     </div>
   )
+}
+
+/** ToLogin sends a signed-out visitor to the login page, to come back after. */
+function ToLogin({ path }: { path: string }) {
+  useEffect(() => {
+    navigate('/login?next=' + encodeURIComponent(path + window.location.search), true)
+  }, [path])
+  return null
 }
 
 function Nav() {

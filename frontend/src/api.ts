@@ -248,11 +248,13 @@ export interface Evaluation {
   template_id: number
   mandate: Mandate
   owner_id: number
+  owner_name: string
   due_date: string | null
   status: EvaluationStatus
   version: number
   round: number
   submitted_by: number | null
+  submitted_by_name: string | null
   submitted_at: string | null
   snapshot_hash: string
   approved_at: string | null

@@ -62,22 +62,25 @@ func (m *Mandate) Validate(p *Problems) {
 
 // Evaluation is the header of a team's due diligence.
 type Evaluation struct {
-	ID           int64            `json:"id"`
-	TeamID       int64            `json:"team_id"`
-	Title        string           `json:"title"`
-	TemplateID   int64            `json:"template_id"`
-	Mandate      Mandate          `json:"mandate"`
-	OwnerID      int64            `json:"owner_id"`
-	DueDate      *string          `json:"due_date"`
-	Status       EvaluationStatus `json:"status"`
-	Version      int              `json:"version"`
-	Round        int              `json:"round"`
-	SubmittedBy  *int64           `json:"submitted_by"`
-	SubmittedAt  *time.Time       `json:"submitted_at"`
-	SnapshotHash HashBytes        `json:"snapshot_hash"`
-	ApprovedAt   *time.Time       `json:"approved_at"`
-	CreatedAt    time.Time        `json:"created_at"`
-	UpdatedAt    time.Time        `json:"updated_at"`
+	ID          int64            `json:"id"`
+	TeamID      int64            `json:"team_id"`
+	Title       string           `json:"title"`
+	TemplateID  int64            `json:"template_id"`
+	Mandate     Mandate          `json:"mandate"`
+	OwnerID     int64            `json:"owner_id"`
+	OwnerName   string           `json:"owner_name"`
+	DueDate     *string          `json:"due_date"`
+	Status      EvaluationStatus `json:"status"`
+	Version     int              `json:"version"`
+	Round       int              `json:"round"`
+	SubmittedBy *int64           `json:"submitted_by"`
+	// SubmittedByName saves the web app a lookup of the team's members.
+	SubmittedByName *string    `json:"submitted_by_name"`
+	SubmittedAt     *time.Time `json:"submitted_at"`
+	SnapshotHash    HashBytes  `json:"snapshot_hash"`
+	ApprovedAt      *time.Time `json:"approved_at"`
+	CreatedAt       time.Time  `json:"created_at"`
+	UpdatedAt       time.Time  `json:"updated_at"`
 }
 
 // NewEvaluation is what an officer gives to open an evaluation.

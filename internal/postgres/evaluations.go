@@ -33,31 +33,35 @@ func NewEvaluationService(db *DB) *EvaluationService {
 }
 
 const evaluationColumns = `e.id, e.team_id, e.title, e.template_id, e.mandate, e.owner_id, e.due_date, e.status,
-	e.version, e.round, e.submitted_by, e.submitted_at, e.snapshot_hash, e.approved_at, e.created_at, e.updated_at`
+	e.version, e.round, e.submitted_by, e.submitted_at, e.snapshot_hash, e.approved_at, e.created_at, e.updated_at,
+	(SELECT name FROM users WHERE id = e.owner_id) AS owner_name,
+	(SELECT name FROM users WHERE id = e.submitted_by) AS submitted_by_name`
 
 type evaluationRow struct {
-	ID           int64         `db:"id"`
-	TeamID       int64         `db:"team_id"`
-	Title        string        `db:"title"`
-	TemplateID   int64         `db:"template_id"`
-	Mandate      []byte        `db:"mandate"`
-	OwnerID      int64         `db:"owner_id"`
-	DueDate      sql.NullTime  `db:"due_date"`
-	Status       string        `db:"status"`
-	Version      int           `db:"version"`
-	Round        int           `db:"round"`
-	SubmittedBy  sql.NullInt64 `db:"submitted_by"`
-	SubmittedAt  *time.Time    `db:"submitted_at"`
-	SnapshotHash []byte        `db:"snapshot_hash"`
-	ApprovedAt   *time.Time    `db:"approved_at"`
-	CreatedAt    time.Time     `db:"created_at"`
-	UpdatedAt    time.Time     `db:"updated_at"`
-	Candidates   int           `db:"candidates"`
-	Approvals    int           `db:"approvals_required"`
+	ID            int64          `db:"id"`
+	TeamID        int64          `db:"team_id"`
+	Title         string         `db:"title"`
+	TemplateID    int64          `db:"template_id"`
+	Mandate       []byte         `db:"mandate"`
+	OwnerID       int64          `db:"owner_id"`
+	OwnerName     string         `db:"owner_name"`
+	SubmitterName sql.NullString `db:"submitted_by_name"`
+	DueDate       sql.NullTime   `db:"due_date"`
+	Status        string         `db:"status"`
+	Version       int            `db:"version"`
+	Round         int            `db:"round"`
+	SubmittedBy   sql.NullInt64  `db:"submitted_by"`
+	SubmittedAt   *time.Time     `db:"submitted_at"`
+	SnapshotHash  []byte         `db:"snapshot_hash"`
+	ApprovedAt    *time.Time     `db:"approved_at"`
+	CreatedAt     time.Time      `db:"created_at"`
+	UpdatedAt     time.Time      `db:"updated_at"`
+	Candidates    int            `db:"candidates"`
+	Approvals     int            `db:"approvals_required"`
 }
 
 func (r *evaluationRow) evaluation() (custos.Evaluation, error) {
-	e := custos.Evaluation{ID: r.ID, TeamID: r.TeamID, Title: r.Title, TemplateID: r.TemplateID, OwnerID: r.OwnerID,
+	e := custos.Evaluation{ID: r.ID, TeamID: r.TeamID, Title: r.Title, TemplateID: r.TemplateID, OwnerID: r.OwnerID, OwnerName: r.OwnerName,
 		Status: custos.EvaluationStatus(r.Status), Version: r.Version, Round: r.Round, SubmittedAt: utc(r.SubmittedAt),
 		ApprovedAt: utc(r.ApprovedAt), CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
 	if err := json.Unmarshal(r.Mandate, &e.Mandate); err != nil {
@@ -75,6 +79,7 @@ func (r *evaluationRow) evaluation() (custos.Evaluation, error) {
 	}
 	if r.SubmittedBy.Valid {
 		e.SubmittedBy = &r.SubmittedBy.Int64
+		e.SubmittedByName = &r.SubmitterName.String
 	}
 	if r.SnapshotHash != nil {
 		e.SnapshotHash = r.SnapshotHash

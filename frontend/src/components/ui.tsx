@@ -33,7 +33,7 @@ export function ErrorBox({ error, onReload }: { error: unknown; onReload?: () =>
           ))}
         </ul>
       )}
-      {stale && onReload && (
+      {(stale || e?.status === 409) && onReload && (
         <button type="button" onClick={onReload}>
           Reload
         </button>

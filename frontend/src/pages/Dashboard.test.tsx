@@ -22,6 +22,8 @@ function evaluation(id: number, title: string, extra: Partial<EvaluationSummary>
   return {
     id,
     team_id: 1,
+    owner_name: 'Olivia Officer',
+    submitted_by_name: null,
     title,
     template_id: 1,
     mandate: { regions: ['US'], qualified_custodian_required: true, assets: [], staking_required: false, expected_assets_under_custody_usd: 0 },

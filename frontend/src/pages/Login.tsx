@@ -20,7 +20,7 @@ export function LoginPage() {
     try {
       await login(email, password)
       // Only paths inside the app: never a redirect to another site.
-      navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/', true)
+      navigate(safeNext(next), true)
     } catch (err) {
       setError(err)
     } finally {
@@ -55,4 +55,16 @@ export function LoginPage() {
       </form>
     </div>
   )
+}
+
+/** safeNext keeps a return path inside the app: same origin, not the login page. */
+export function safeNext(next: string | null): string {
+  if (!next) return '/'
+  try {
+    const u = new URL(next, window.location.origin)
+    if (u.origin !== window.location.origin || u.pathname === '/login') return '/'
+    return u.pathname + u.search
+  } catch {
+    return '/'
+  }
 }

@@ -1,7 +1,7 @@
 // The evaluation workspace: loaded with the one call
 // GET /api/v1/evaluations/{id}; scores, checklists, red flags, the
 // shortlist, submission and approval in tabs.
-import { useCallback, useEffect, useState } from 'react'
+import { useCallback, useEffect, useMemo, useState } from 'react'
 import { ApiError, type Blocker } from '../api.ts'
 import { formatDate, formatDateTime, formatUSD } from '../format.ts'
 import { Link } from '../router.tsx'
@@ -17,7 +17,6 @@ import { ScoreMatrix } from '../components/workspace/ScoreMatrix.tsx'
 import { ShortlistEditor } from '../components/workspace/Shortlist.tsx'
 import { SubmitBlockers } from '../components/workspace/SubmitBlockers.tsx'
 import { panelId, tabId, Tabs, type TabSpec } from '../components/workspace/Tabs.tsx'
-import { useMemberNames } from '../components/workspace/useMemberNames.ts'
 import { useWorkspace } from '../components/workspace/useWorkspace.ts'
 import { overallCompletion, plural, readOnlyReason, targetOf } from '../components/workspace/util.ts'
 import '../components/workspace/workspace.css'
@@ -45,8 +44,13 @@ export function WorkspacePage({ id }: { id: number }) {
   const [submitBusy, setSubmitBusy] = useState(false)
   const [submitError, setSubmitError] = useState<unknown>(null)
 
-  const teamId = ws?.evaluation.team_id ?? null
-  const names = useMemberNames(teamId, !!ws && ws.evaluation.status !== 'draft' && !!me && rolesIn(me, ws.evaluation.team_id).length > 0)
+  // The workspace names who opened and who submitted it: no second request.
+  const names = useMemo(() => {
+    if (!ws) return null
+    const m = new Map<number, string>([[ws.evaluation.owner_id, ws.evaluation.owner_name]])
+    if (ws.evaluation.submitted_by !== null && ws.evaluation.submitted_by_name) m.set(ws.evaluation.submitted_by, ws.evaluation.submitted_by_name)
+    return m
+  }, [ws])
 
   const status = ws?.evaluation.status
   const current: TabName = tab ?? (status && status !== 'draft' ? 'approval' : 'overview')

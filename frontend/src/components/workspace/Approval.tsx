@@ -167,10 +167,16 @@ function Decision({ workspace, me, onApplied }: { workspace: Workspace; me: Me; 
     setBusy(kind)
     setError(null)
     try {
-      const a = await api.send<Workspace>('POST', `/evaluations/${workspace.evaluation.id}/${kind}`, { body: { comment } })
+      // If-Match: the decision is about the version on screen, never a newer one.
+      const a = await api.send<Workspace>('POST', `/evaluations/${workspace.evaluation.id}/${kind}`, {
+        body: { comment },
+        ifMatch: `"${workspace.evaluation.version}"`,
+      })
       onApplied(a.data, a.etag)
     } catch (e) {
       setError(e)
+      // Changed since it was loaded: show what is there now before anyone decides.
+      if (e instanceof ApiError && e.status === 412 && e.problem.current) onApplied(e.problem.current as Workspace, null)
       if (e instanceof ApiError && e.field('comment')) window.setTimeout(() => commentRef.current?.focus(), 0)
     } finally {
       setBusy(null)
@@ -284,7 +290,7 @@ function Memos({ workspace, me }: { workspace: Workspace; me: Me }) {
       <p className="muted small">A signed PDF of the approved evaluation: mandate, method, ranking, flags, shortlist, approvals and the evidence index.</p>
       <div className="actions">
         <button type="button" className="primary" onClick={issue} disabled={!mayIssue || busy} aria-describedby={!mayIssue ? reasonId : undefined}>
-          {busy ? 'Issuing…' : 'Issue memo'}
+          {busy ? 'Issuing…' : memos && memos.length > 0 ? 'Issue another memo' : 'Issue memo'}
         </button>
         {!mayIssue && (
           <span id={reasonId} className="small decision-why">

@@ -27,6 +27,8 @@ export function makeWorkspace(): Workspace {
       team_id: 1,
       title: 'Fund III custody',
       template_id: 1,
+      owner_name: 'Olivia Officer',
+      submitted_by_name: null,
       mandate: { regions: ['US'], qualified_custodian_required: true, assets: ['BTC'], staking_required: false, expected_assets_under_custody_usd: 1000 },
       owner_id: 1,
       due_date: null,
