@@ -616,6 +616,38 @@ func (s *EvaluationService) RemoveCandidate(ctx context.Context, id, custodianID
 
 // --- the parts of an assessment ----------------------------------------------
 
+// noEvent goes with an error from a change to a draft.
+var noEvent custos.NewAuditEvent
+
+// changeDraft runs one change to a draft evaluation's parts in one
+// transaction: it locks the evaluation (a draft, at ifVersion when not 0),
+// checks that custodianID is a candidate when it is not 0, lets change
+// write, moves the workspace version on and records the audit event change
+// returns, in the evaluation's team.
+func (s *EvaluationService) changeDraft(ctx context.Context, id int64, ifVersion int, custodianID int64,
+	change func(tx *Tx, r *evaluationRow) (custos.NewAuditEvent, error)) error {
+	return s.db.inTx(ctx, func(tx *Tx) error {
+		r, err := tx.lockEvaluation(ctx, id, ifVersion, custos.StatusDraft)
+		if err != nil {
+			return err
+		}
+		if custodianID != 0 {
+			if err := tx.requireCandidate(ctx, id, custodianID); err != nil {
+				return err
+			}
+		}
+		ev, err := change(tx, r)
+		if err != nil {
+			return err
+		}
+		if err := tx.touch(ctx, id); err != nil {
+			return err
+		}
+		ev.TeamID = &r.TeamID
+		return tx.audit(ctx, ev)
+	})
+}
+
 func (tx *Tx) requireItem(ctx context.Context, templateID, itemID int64) (evidenceRequired bool, err error) {
 	err = tx.GetContext(ctx, &evidenceRequired, `SELECT evidence_required FROM template_items WHERE id = $1 AND template_id = $2`,
 		itemID, templateID)
@@ -632,25 +664,18 @@ func (s *EvaluationService) PutAnswer(ctx context.Context, id, custodianID, item
 		return nil, err
 	}
 	var out custos.Answer
-	err := s.db.inTx(ctx, func(tx *Tx) error {
-		r, err := tx.lockEvaluation(ctx, id, 0, custos.StatusDraft)
-		if err != nil {
-			return err
-		}
-		if err := tx.requireCandidate(ctx, id, custodianID); err != nil {
-			return err
-		}
+	err := s.changeDraft(ctx, id, 0, custodianID, func(tx *Tx, r *evaluationRow) (custos.NewAuditEvent, error) {
 		if _, err := tx.requireItem(ctx, r.TemplateID, itemID); err != nil {
-			return err
+			return noEvent, err
 		}
 		before := custos.Answer{ItemID: itemID, Status: custos.AnswerPending}
-		err = tx.GetContext(ctx, &before, `SELECT item_id, status, note, version, updated_by, updated_at FROM answers
+		err := tx.GetContext(ctx, &before, `SELECT item_id, status, note, version, updated_by, updated_at FROM answers
 			WHERE evaluation_id = $1 AND custodian_id = $2 AND item_id = $3`, id, custodianID, itemID)
 		if err != nil && err != sql.ErrNoRows {
-			return err
+			return noEvent, err
 		}
 		if ifVersion != nil && *ifVersion != before.Version {
-			return custos.Stale("the answer")
+			return noEvent, custos.Stale("the answer")
 		}
 		if err := tx.GetContext(ctx, &out, `INSERT INTO answers (evaluation_id, custodian_id, item_id, status, note, updated_by, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -659,16 +684,13 @@ func (s *EvaluationService) PutAnswer(ctx context.Context, id, custodianID, item
 					updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at
 			RETURNING item_id, status, note, version, updated_by, updated_at`,
 			id, custodianID, itemID, in.Status, in.Note, custos.ActorFrom(ctx).UserID, tx.now); err != nil {
-			return err
+			return noEvent, err
 		}
 		out.UpdatedAt = utc(out.UpdatedAt)
-		if err := tx.touch(ctx, id); err != nil {
-			return err
-		}
-		return tx.audit(ctx, custos.NewAuditEvent{TeamID: &r.TeamID, Action: "answer.put", ObjectType: "answer",
+		return custos.NewAuditEvent{Action: "answer.put", ObjectType: "answer",
 			ObjectID: fmt.Sprintf("%d/%d/%d", id, custodianID, itemID),
 			Before:   map[string]any{"status": before.Status, "note": before.Note},
-			After:    map[string]any{"status": out.Status, "note": out.Note}})
+			After:    map[string]any{"status": out.Status, "note": out.Note}}, nil
 	})
 	if err != nil {
 		return nil, err
@@ -696,30 +718,20 @@ func (s *EvaluationService) AddEvidence(ctx context.Context, id, custodianID, it
 	}
 	sum := sha256.Sum256(content)
 	var out custos.Evidence
-	err = s.db.inTx(ctx, func(tx *Tx) error {
-		r, err := tx.lockEvaluation(ctx, id, ifVersion, custos.StatusDraft)
-		if err != nil {
-			return err
-		}
-		if err := tx.requireCandidate(ctx, id, custodianID); err != nil {
-			return err
-		}
+	err = s.changeDraft(ctx, id, ifVersion, custodianID, func(tx *Tx, r *evaluationRow) (custos.NewAuditEvent, error) {
 		if _, err := tx.requireItem(ctx, r.TemplateID, itemID); err != nil {
-			return err
+			return noEvent, err
 		}
 		if err := tx.GetContext(ctx, &out, `INSERT INTO evidence (evaluation_id, custodian_id, item_id, label, content_type,
 			size, sha256, content, uploaded_by, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 			RETURNING `+evidenceColumns, id, custodianID, itemID, label, ctype, len(content), sum[:], content,
 			custos.ActorFrom(ctx).UserID, tx.now); err != nil {
-			return err
+			return noEvent, err
 		}
 		out.UploadedAt = out.UploadedAt.UTC()
-		if err := tx.touch(ctx, id); err != nil {
-			return err
-		}
-		return tx.audit(ctx, custos.NewAuditEvent{TeamID: &r.TeamID, Action: "evidence.add", ObjectType: "evidence",
+		return custos.NewAuditEvent{Action: "evidence.add", ObjectType: "evidence",
 			ObjectID: strconv.FormatInt(out.ID, 10), After: map[string]any{"evaluation_id": id, "custodian_id": custodianID,
-				"item_id": itemID, "label": label, "content_type": ctype, "size": len(content), "sha256": fmt.Sprintf("%x", sum)}})
+				"item_id": itemID, "label": label, "content_type": ctype, "size": len(content), "sha256": fmt.Sprintf("%x", sum)}}, nil
 	})
 	if err != nil {
 		return nil, err
@@ -745,21 +757,14 @@ func (s *EvaluationService) PutScore(ctx context.Context, id, custodianID int64,
 		return nil, err
 	}
 	var out custos.Score
-	err := s.db.inTx(ctx, func(tx *Tx) error {
-		r, err := tx.lockEvaluation(ctx, id, ifVersion, custos.StatusDraft)
-		if err != nil {
-			return err
-		}
-		if err := tx.requireCandidate(ctx, id, custodianID); err != nil {
-			return err
-		}
+	err := s.changeDraft(ctx, id, ifVersion, custodianID, func(tx *Tx, r *evaluationRow) (custos.NewAuditEvent, error) {
 		var known bool
 		if err := tx.GetContext(ctx, &known, `SELECT EXISTS (SELECT 1 FROM template_criteria WHERE template_id = $1 AND key = $2)`,
 			r.TemplateID, criterion); err != nil {
-			return err
+			return noEvent, err
 		}
 		if !known {
-			return custos.Errorf(custos.ENOTFOUND, "criterion %q is not in this evaluation's template", criterion)
+			return noEvent, custos.Errorf(custos.ENOTFOUND, "criterion %q is not in this evaluation's template", criterion)
 		}
 		var before *custos.Score
 		var old custos.Score
@@ -767,7 +772,7 @@ func (s *EvaluationService) PutScore(ctx context.Context, id, custodianID int64,
 			WHERE evaluation_id = $1 AND custodian_id = $2 AND criterion = $3`, id, custodianID, criterion); err == nil {
 			before = &old
 		} else if err != sql.ErrNoRows {
-			return err
+			return noEvent, err
 		}
 		if err := tx.GetContext(ctx, &out, `INSERT INTO scores (evaluation_id, custodian_id, criterion, score, rationale, updated_by, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -775,19 +780,16 @@ func (s *EvaluationService) PutScore(ctx context.Context, id, custodianID int64,
 				SET score = EXCLUDED.score, rationale = EXCLUDED.rationale, updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at
 			RETURNING criterion, score, rationale, updated_by, updated_at`,
 			id, custodianID, criterion, in.Score, in.Rationale, custos.ActorFrom(ctx).UserID, tx.now); err != nil {
-			return err
+			return noEvent, err
 		}
 		out.UpdatedAt = out.UpdatedAt.UTC()
-		if err := tx.touch(ctx, id); err != nil {
-			return err
-		}
-		ev := custos.NewAuditEvent{TeamID: &r.TeamID, Action: "score.put", ObjectType: "score",
+		ev := custos.NewAuditEvent{Action: "score.put", ObjectType: "score",
 			ObjectID: fmt.Sprintf("%d/%d/%s", id, custodianID, criterion),
 			After:    map[string]any{"score": out.Score, "rationale": out.Rationale}}
 		if before != nil {
 			ev.Before = map[string]any{"score": before.Score, "rationale": before.Rationale}
 		}
-		return tx.audit(ctx, ev)
+		return ev, nil
 	})
 	if err != nil {
 		return nil, err
@@ -801,22 +803,15 @@ func (s *EvaluationService) RaiseRedFlag(ctx context.Context, id, custodianID in
 		return nil, err
 	}
 	var out custos.RedFlag
-	err := s.db.inTx(ctx, func(tx *Tx) error {
-		r, err := tx.lockEvaluation(ctx, id, ifVersion, custos.StatusDraft)
-		if err != nil {
-			return err
-		}
-		if err := tx.requireCandidate(ctx, id, custodianID); err != nil {
-			return err
-		}
+	err := s.changeDraft(ctx, id, ifVersion, custodianID, func(tx *Tx, r *evaluationRow) (custos.NewAuditEvent, error) {
 		if in.DefinitionID != nil {
 			var def custos.RedFlagDefinition
 			err := tx.GetContext(ctx, &def, `SELECT id, key, title, description, default_severity, origin, mandate_rule
 				FROM template_red_flags WHERE id = $1 AND template_id = $2`, *in.DefinitionID, r.TemplateID)
 			if err == sql.ErrNoRows {
-				return custos.Invalid("definition_id", "is not in this evaluation's red-flag catalogue")
+				return noEvent, custos.Invalid("definition_id", "is not in this evaluation's red-flag catalogue")
 			} else if err != nil {
-				return err
+				return noEvent, err
 			}
 			if in.Title == "" {
 				in.Title = def.Title
@@ -831,14 +826,11 @@ func (s *EvaluationService) RaiseRedFlag(ctx context.Context, id, custodianID in
 		if err := tx.GetContext(ctx, &out, `INSERT INTO red_flags (evaluation_id, custodian_id, definition_id, title, description,
 			severity, raised_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING `+redFlagColumns,
 			id, custodianID, in.DefinitionID, in.Title, in.Description, in.Severity, custos.ActorFrom(ctx).UserID, tx.now); err != nil {
-			return err
+			return noEvent, err
 		}
 		out.CreatedAt, out.UpdatedAt = out.CreatedAt.UTC(), out.UpdatedAt.UTC()
-		if err := tx.touch(ctx, id); err != nil {
-			return err
-		}
-		return tx.audit(ctx, custos.NewAuditEvent{TeamID: &r.TeamID, Action: "red_flag.raise", ObjectType: "red_flag",
-			ObjectID: strconv.FormatInt(out.ID, 10), After: flagAudit(out, id)})
+		return custos.NewAuditEvent{Action: "red_flag.raise", ObjectType: "red_flag",
+			ObjectID: strconv.FormatInt(out.ID, 10), After: flagAudit(out, id)}, nil
 	})
 	if err != nil {
 		return nil, err
@@ -852,26 +844,19 @@ func (s *EvaluationService) MoveRedFlag(ctx context.Context, id, flagID int64, i
 		return nil, err
 	}
 	var out custos.RedFlag
-	err := s.db.inTx(ctx, func(tx *Tx) error {
-		r, err := tx.lockEvaluation(ctx, id, ifVersion, custos.StatusDraft)
-		if err != nil {
-			return err
-		}
+	err := s.changeDraft(ctx, id, ifVersion, 0, func(tx *Tx, r *evaluationRow) (custos.NewAuditEvent, error) {
 		var before custos.RedFlag
 		if err := tx.GetContext(ctx, &before, `SELECT `+redFlagColumns+` FROM red_flags WHERE id = $1 AND evaluation_id = $2 FOR UPDATE`,
 			flagID, id); err != nil {
-			return orNotFound(err, "red flag")
+			return noEvent, orNotFound(err, "red flag")
 		}
 		if err := tx.GetContext(ctx, &out, `UPDATE red_flags SET status = $2, resolution = $3, updated_at = $4
 			WHERE id = $1 RETURNING `+redFlagColumns, flagID, m.Status, m.Resolution, tx.now); err != nil {
-			return err
+			return noEvent, err
 		}
 		out.CreatedAt, out.UpdatedAt = out.CreatedAt.UTC(), out.UpdatedAt.UTC()
-		if err := tx.touch(ctx, id); err != nil {
-			return err
-		}
-		return tx.audit(ctx, custos.NewAuditEvent{TeamID: &r.TeamID, Action: "red_flag.update", ObjectType: "red_flag",
-			ObjectID: strconv.FormatInt(flagID, 10), Before: flagAudit(before, id), After: flagAudit(out, id)})
+		return custos.NewAuditEvent{Action: "red_flag.update", ObjectType: "red_flag",
+			ObjectID: strconv.FormatInt(flagID, 10), Before: flagAudit(before, id), After: flagAudit(out, id)}, nil
 	})
 	if err != nil {
 		return nil, err
@@ -881,35 +866,28 @@ func (s *EvaluationService) MoveRedFlag(ctx context.Context, id, flagID int64, i
 
 // PutShortlist replaces the shortlist.
 func (s *EvaluationService) PutShortlist(ctx context.Context, id int64, ifVersion int, entries []custos.ShortlistEntry) (*custos.Workspace, error) {
-	err := s.db.inTx(ctx, func(tx *Tx) error {
-		r, err := tx.lockEvaluation(ctx, id, ifVersion, custos.StatusDraft)
-		if err != nil {
-			return err
-		}
+	err := s.changeDraft(ctx, id, ifVersion, 0, func(tx *Tx, r *evaluationRow) (custos.NewAuditEvent, error) {
 		var ids []int64
 		if err := tx.SelectContext(ctx, &ids, `SELECT custodian_id FROM evaluation_candidates WHERE evaluation_id = $1`, id); err != nil {
-			return err
+			return noEvent, err
 		}
 		candidates := map[int64]bool{}
 		for _, c := range ids {
 			candidates[c] = true
 		}
 		if err := custos.ValidateShortlist(entries, candidates); err != nil {
-			return err
+			return noEvent, err
 		}
 		var before []custos.ShortlistEntry
 		if err := tx.SelectContext(ctx, &before, `SELECT custodian_id, rank, rationale FROM shortlist_entries
 			WHERE evaluation_id = $1 ORDER BY rank`, id); err != nil {
-			return err
+			return noEvent, err
 		}
 		if err := tx.replaceShortlist(ctx, id, entries); err != nil {
-			return err
+			return noEvent, err
 		}
-		if err := tx.touch(ctx, id); err != nil {
-			return err
-		}
-		return tx.audit(ctx, custos.NewAuditEvent{TeamID: &r.TeamID, Action: "shortlist.put", ObjectType: "evaluation",
-			ObjectID: evalID(id), Before: before, After: entries})
+		return custos.NewAuditEvent{Action: "shortlist.put", ObjectType: "evaluation",
+			ObjectID: evalID(id), Before: before, After: entries}, nil
 	})
 	if err != nil {
 		return nil, err
