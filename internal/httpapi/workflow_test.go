@@ -297,15 +297,6 @@ func (k *evalKit) id(slug string) int64 {
 	return id
 }
 
-// ids maps slugs to IDs.
-func (k *evalKit) ids(slugs ...string) []int64 {
-	out := make([]int64, len(slugs))
-	for i, s := range slugs {
-		out[i] = k.id(s)
-	}
-	return out
-}
-
 // userID returns a demo account's ID.
 func (k *evalKit) userID(email string) int64 {
 	k.t.Helper()

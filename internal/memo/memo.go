@@ -222,7 +222,6 @@ var (
 	zebra    = rgb{247, 248, 250}
 	ruleCol  = rgb{208, 213, 221}
 	panel    = rgb{243, 246, 250}
-	white    = rgb{255, 255, 255}
 	red      = rgb{170, 29, 42}
 	orange   = rgb{196, 84, 0}
 	amber    = rgb{150, 108, 0}
@@ -242,7 +241,6 @@ func (s style) lh() float64 { return s.size * 0.3528 * 1.32 }
 
 var (
 	stBody     = style{size: 9.5, color: ink}
-	stBodyB    = style{size: 9.5, bold: true, color: ink}
 	stSmall    = style{size: 8, color: muted}
 	stCell     = style{size: 8.5, color: ink}
 	stCellB    = style{size: 8.5, bold: true, color: ink}
@@ -292,7 +290,6 @@ type itemRef struct {
 type tocEntry struct {
 	title string
 	page  int
-	y     float64
 }
 
 func newDoc(pdf *gofpdf.Fpdf, m *custos.MemoContent) *doc {
