@@ -20,6 +20,7 @@ import { panelId, tabId, Tabs, type TabSpec } from '../components/workspace/Tabs
 import { useWorkspace } from '../components/workspace/useWorkspace.ts'
 import { overallCompletion, plural, readOnlyReason, targetOf } from '../components/workspace/util.ts'
 import '../components/workspace/workspace.css'
+import { GuardedWrite } from '../components/workspace/guardedWrite.ts'
 
 type TabName = 'overview' | 'scores' | 'checklist' | 'flags' | 'shortlist' | 'submit' | 'approval'
 const TAB_NAMES: TabName[] = ['overview', 'scores', 'checklist', 'flags', 'shortlist', 'submit', 'approval']
@@ -34,7 +35,7 @@ function fromQuery(): { tab: TabName | null; candidate: number | null } {
 
 export function WorkspacePage({ id }: { id: number }) {
   const { me } = useSession()
-  const { ws, error, reload, apply, write } = useWorkspace(id)
+  const { ws, error, reload, apply, write, run } = useWorkspace(id)
   const [start] = useState(fromQuery)
   const [tab, setTab] = useState<TabName | null>(start.tab)
   const [candidate, setCandidate] = useState<number | null>(start.candidate)
@@ -160,6 +161,7 @@ export function WorkspacePage({ id }: { id: number }) {
   }
 
   return (
+    <GuardedWrite.Provider value={run}>
     <div className="workspace">
       <nav className="crumbs small" aria-label="Breadcrumb">
         <Link to="/">Dashboard</Link> / <span>{team}</span>
@@ -300,5 +302,6 @@ export function WorkspacePage({ id }: { id: number }) {
         {plural(ws.assessments.length, 'candidate')} · template “{ws.template.name}” v{ws.template.version} · version {ev.version} · updated {formatDateTime(ev.updated_at)}
       </p>
     </div>
+    </GuardedWrite.Provider>
   )
 }

@@ -16,6 +16,7 @@ import {
 import { ANSWER_LABELS, formatBytes, shortHash } from '../../format.ts'
 import { Badge, ErrorBox, Field } from '../ui.tsx'
 import './workspace.css'
+import { useGuardedWrite } from './guardedWrite.ts'
 
 const CHOICES: AnswerStatus[] = ['met', 'partly_met', 'not_met', 'not_applicable']
 
@@ -158,6 +159,7 @@ function ChecklistItemRow({
     setNoteBase(current.note)
     if (note === noteBase) setNote(current.note)
   }
+  const run = useGuardedWrite()
   const [busy, setBusy] = useState<string | null>(null)
   const [error, setError] = useState<unknown>(null)
   const [uploadError, setUploadError] = useState<unknown>(null)
@@ -198,7 +200,7 @@ function ChecklistItemRow({
     const form = new FormData()
     form.append('file', file)
     try {
-      await api.send<Evidence>('POST', base + '/evidence', { raw: form })
+      await run((ifMatch) => api.send<Evidence>('POST', base + '/evidence', { raw: form, ifMatch }))
       onChanged()
     } catch (e) {
       setUploadError(e)

@@ -5,6 +5,7 @@ import { api, ApiError, type RedFlag, type RedFlagStatus, type Severity, type Wo
 import { formatDateTime } from '../../format.ts'
 import { Badge, Empty, ErrorBox, Field } from '../ui.tsx'
 import './workspace.css'
+import { useGuardedWrite } from './guardedWrite.ts'
 
 const SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low']
 const SEVERITY_ORDER: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3 }
@@ -73,13 +74,14 @@ function FlagRow({
 }) {
   const titleId = useId()
   const [resolution, setResolution] = useState('')
+  const run = useGuardedWrite()
   const [busy, setBusy] = useState<RedFlagStatus | null>(null)
   const [error, setError] = useState<unknown>(null)
   const move = async (status: RedFlagStatus) => {
     setBusy(status)
     setError(null)
     try {
-      await api.patch<RedFlag>(`/evaluations/${evaluationId}/red-flags/${flag.id}`, { status, resolution })
+      await run((ifMatch) => api.patch<RedFlag>(`/evaluations/${evaluationId}/red-flags/${flag.id}`, { status, resolution }, { ifMatch }))
       setResolution('')
       onChanged()
     } catch (e) {
@@ -158,6 +160,7 @@ function RaiseFlag({ workspace, custodianId, onChanged }: { workspace: Workspace
   const [title, setTitle] = useState('')
   const [severity, setSeverity] = useState<Severity>('medium')
   const [description, setDescription] = useState('')
+  const run = useGuardedWrite()
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<unknown>(null)
   const [done, setDone] = useState('')
@@ -170,7 +173,7 @@ function RaiseFlag({ workspace, custodianId, onChanged }: { workspace: Workspace
     setDone('')
     const body = mode === 'catalogue' ? { definition_id: definitionId, description: description || undefined } : { title, severity, description }
     try {
-      const f = await api.post<RedFlag>(`/evaluations/${workspace.evaluation.id}/custodians/${custodianId}/red-flags`, body)
+      const f = await run((ifMatch) => api.post<RedFlag>(`/evaluations/${workspace.evaluation.id}/custodians/${custodianId}/red-flags`, body, { ifMatch }))
       setDone(`Raised “${f.title}”.`)
       setTitle('')
       setDescription('')

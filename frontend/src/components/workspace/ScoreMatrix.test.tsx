@@ -2,6 +2,7 @@ import { cleanup, render, screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { ScoreMatrix } from './ScoreMatrix.tsx'
+import { GuardedWrite, type Run } from './guardedWrite.ts'
 import { callOf, makeWorkspace, mockFetch } from './testFixtures.ts'
 
 afterEach(() => {
@@ -57,5 +58,19 @@ describe('ScoreMatrix', () => {
     expect((screen.getByLabelText('Score for Liquidity — Beta Trust') as HTMLSelectElement).disabled).toBe(true)
     expect(screen.queryByLabelText('Rationale for Liquidity — Beta Trust')).toBeNull()
     expect(screen.getByText('Best in class')).toBeTruthy()
+  })
+
+  it('guards a save with the workspace ETag the page provides', async () => {
+    const fetch = mockFetch(200, { criterion: 'security', score: 2, rationale: 'Weak', updated_by: 1, updated_at: '2026-11-02T00:00:00Z' })
+    const run: Run = (task) => task('"12"')
+    const user = userEvent.setup()
+    render(
+      <GuardedWrite.Provider value={run}>
+        <ScoreMatrix workspace={makeWorkspace()} readOnly={null} onChanged={() => {}} />
+      </GuardedWrite.Provider>,
+    )
+    await user.selectOptions(screen.getByLabelText('Score for Security — Alpha Custody'), '2')
+    await user.click(screen.getByRole('button', { name: 'Save score for Security — Alpha Custody' }))
+    expect(callOf(fetch).headers['If-Match']).toBe('"12"')
   })
 })

@@ -7,6 +7,7 @@ import { ErrorBox } from '../ui.tsx'
 import { RankingChart } from './RankingChart.tsx'
 import { formatTotal } from './util.ts'
 import './workspace.css'
+import { useGuardedWrite } from './guardedWrite.ts'
 
 interface Props {
   workspace: Workspace
@@ -104,6 +105,7 @@ function ScoreCell({
   const [value, setValue] = useState(savedValue)
   const [rationale, setRationale] = useState(savedRationale)
   const [base, setBase] = useState({ savedValue, savedRationale })
+  const run = useGuardedWrite()
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<unknown>(null)
   // A reload brings the saved score: take it unless this cell is being edited.
@@ -127,10 +129,13 @@ function ScoreCell({
     }
     setBusy(true)
     try {
-      await api.put<Score>(`/evaluations/${evaluationId}/custodians/${assessment.custodian.id}/scores/${encodeURIComponent(criterion.key)}`, {
-        score: Number(value),
-        rationale,
-      })
+      await run((ifMatch) =>
+        api.put<Score>(
+          `/evaluations/${evaluationId}/custodians/${assessment.custodian.id}/scores/${encodeURIComponent(criterion.key)}`,
+          { score: Number(value), rationale },
+          { ifMatch },
+        ),
+      )
       onChanged()
     } catch (e) {
       setError(e)

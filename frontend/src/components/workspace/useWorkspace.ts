@@ -2,6 +2,7 @@
 // GET /api/v1/evaluations/{id}, with its ETag for guarded writes.
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { api, type Workspace } from '../../api.ts'
+import type { Run } from './guardedWrite.ts'
 
 export interface WorkspaceState {
   ws: Workspace | null
@@ -16,6 +17,8 @@ export interface WorkspaceState {
    * takes the workspace the server answers with; errors are thrown.
    */
   write(method: string, path: string, body?: unknown): Promise<Workspace>
+  /** run sends one guarded write at a time with the current ETag, then reloads. */
+  run: Run
 }
 
 export function useWorkspace(id: number): WorkspaceState {
@@ -57,6 +60,20 @@ export function useWorkspace(id: number): WorkspaceState {
     [id, apply],
   )
 
+  const queue = useRef<Promise<unknown>>(Promise.resolve())
+  const run = useCallback(
+    <T,>(task: (ifMatch: string | undefined) => Promise<T>): Promise<T> => {
+      const next = queue.current.then(async () => {
+        const result = await task(etagRef.current ?? undefined)
+        await reload()
+        return result
+      })
+      queue.current = next.catch(() => {})
+      return next
+    },
+    [reload],
+  ) as Run
+
   useEffect(() => {
     setWs(null)
     setEtag(null)
@@ -64,5 +81,5 @@ export function useWorkspace(id: number): WorkspaceState {
     reload()
   }, [reload])
 
-  return { ws, etag, error, reload, apply, write }
+  return { ws, etag, error, reload, apply, write, run }
 }
