@@ -20,7 +20,7 @@ describe('ScoreMatrix', () => {
     expect(screen.getByTestId('total-2').textContent).toBe('92 / 100')
     expect((screen.getByLabelText('Score for Liquidity — Alpha Custody') as HTMLSelectElement).value).toBe('4')
     // The matrix lists candidates by rank, and the chart ranks them.
-    const rows = within(table).getAllByRole('rowheader').map((r) => r.textContent)
+    const rows = within(table).getAllByRole('rowheader').map((r) => r.childNodes[0].textContent)
     expect(rows).toEqual(['Beta Trust', 'Alpha Custody'])
     const ranking = within(screen.getByRole('list', { name: 'Ranking by weighted total' })).getAllByRole('listitem')
     expect(ranking.map((li) => li.textContent)).toEqual(['1Beta Trustrank 1, weighted total 92', '2Alpha Custodyrank 2, weighted total 48'])

@@ -54,6 +54,10 @@ export function ScoreMatrix({ workspace, readOnly, onChanged, onReload }: Props)
               <tr key={a.custodian.id}>
                 <th scope="row" className="sm-cand">
                   {a.custodian.name}
+                  {/* On narrow screens the total column scrolls away: repeat it here. */}
+                  <span className="sm-cand-total muted small" aria-hidden="true">
+                    {formatTotal(a.weighted_total)} / {weightSum} · #{a.rank}
+                  </span>
                 </th>
                 {criteria.map((c) => (
                   <td key={c.key} className="sm-cell">
