@@ -1,7 +1,7 @@
 import { useEffect, type ReactNode } from 'react'
 import { Link, match, navigate, RouterProvider, useLocation } from './router.tsx'
 import { hasRole, SessionProvider, useSession } from './session.tsx'
-import { Loading } from './components/ui.tsx'
+import { ErrorBox, Loading } from './components/ui.tsx'
 import { LoginPage } from './pages/Login.tsx'
 import { DashboardPage } from './pages/Dashboard.tsx'
 import { CataloguePage, CustodianPage } from './pages/Catalogue.tsx'
@@ -25,9 +25,19 @@ const routes: { pattern: string; page: (p: Record<string, string>) => ReactNode 
 
 function Pages() {
   const { path } = useLocation()
-  const { me, loading } = useSession()
+  const { me, loading, failure, refresh } = useSession()
   if (path === '/login') return <LoginPage />
   if (loading) return <Loading />
+  if (failure) {
+    return (
+      <div>
+        <ErrorBox error={failure} />
+        <button type="button" onClick={() => refresh()}>
+          Try again
+        </button>
+      </div>
+    )
+  }
   if (!me) return <ToLogin path={path} />
   for (const r of routes) {
     const params = match(r.pattern, path)

@@ -61,6 +61,8 @@ export interface RequestOptions {
   contentType?: string
   ifMatch?: string
   signal?: AbortSignal
+  /** Set on the one repeat after a stale CSRF token was renewed. */
+  retried?: boolean
 }
 
 export interface Answer<T> {
@@ -88,6 +90,15 @@ async function send<T>(method: string, path: string, opts: RequestOptions = {}):
     const problem: Problem = type.includes('json')
       ? await res.json()
       : { type: 'about:blank', title: res.statusText, status: res.status }
+    // Signing in again in another tab gives the session a new CSRF token:
+    // fetch it once and repeat the request.
+    if (res.status === 403 && method !== 'GET' && !opts.retried && problem.detail?.includes('X-CSRF-Token')) {
+      const me = await fetch('/api/v1/me', { headers: { Accept: 'application/json' }, credentials: 'same-origin' })
+      if (me.ok) {
+        csrfToken = ((await me.json()) as { csrf_token?: string }).csrf_token ?? ''
+        return send<T>(method, path, { ...opts, retried: true })
+      }
+    }
     if (res.status === 401 && path !== '/session') onUnauthenticated()
     throw new ApiError(problem)
   }

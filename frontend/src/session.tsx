@@ -1,6 +1,6 @@
 // The signed-in user, their memberships and what the session can do.
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react'
-import { api, onSessionEnded, setCSRFToken, type Me, type Role } from './api.ts'
+import { api, ApiError, onSessionEnded, setCSRFToken, type Me, type Role } from './api.ts'
 import { navigate } from './router.tsx'
 
 interface Session {
@@ -8,6 +8,8 @@ interface Session {
   loading: boolean
   /** Set when the server ended the session (idle timeout, logout elsewhere). */
   expired: boolean
+  /** Why the session could not be read, when the server did not answer 401. */
+  failure: unknown
   login(email: string, password: string): Promise<void>
   logout(): Promise<void>
   refresh(): Promise<void>
@@ -19,14 +21,18 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [me, setMe] = useState<Me | null>(null)
   const [loading, setLoading] = useState(true)
   const [expired, setExpired] = useState(false)
+  const [failure, setFailure] = useState<unknown>(null)
 
   const refresh = useCallback(async () => {
     try {
       const m = await api.get<Me>('/me')
       setCSRFToken(m.csrf_token ?? '')
       setMe(m)
-    } catch {
+      setFailure(null)
+    } catch (e) {
+      // Only a 401 means signed out; anything else is a problem to show.
       setMe(null)
+      setFailure(e instanceof ApiError && e.status === 401 ? null : e)
     } finally {
       setLoading(false)
     }
@@ -61,7 +67,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     }
   }, [])
 
-  return <SessionContext.Provider value={{ me, loading, expired, login, logout, refresh }}>{children}</SessionContext.Provider>
+  return <SessionContext.Provider value={{ me, loading, expired, failure, login, logout, refresh }}>{children}</SessionContext.Provider>
 }
 
 export function useSession(): Session {

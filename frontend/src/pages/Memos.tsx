@@ -32,7 +32,7 @@ export function MemosPage() {
         </div>
         {teams.length === 1 && <p className="muted small">Team: {teams[0].name}</p>}
         {teams.length === 0 ? (
-          <div className="empty">You hold no officer, manager or auditor role in a team, so there are no memos to list. You can still verify a memo file above.</div>
+          <div className="empty">You hold no officer, manager or auditor role in a team, so there are no memos to list. You can still verify a memo file below.</div>
         ) : (
           <MemoTable key={teamId} teamId={teamId} />
         )}

@@ -89,7 +89,7 @@ export function ShortlistEditor({ workspace, readOnly, onSave, onReload }: Props
         <div>
           <h3 id={listId}>Shortlist</h3>
           {rows.length === 0 ? (
-            <div className="empty">No custodian is shortlisted. Tick candidates on the left to add them.</div>
+            <div className="empty">No custodian is shortlisted. Tick the candidates to add them.</div>
           ) : (
             <ol className="shortlist-list" aria-labelledby={listId}>
               {rows.map((r, i) => (

@@ -23,7 +23,6 @@ export interface WorkspaceState {
 
 export function useWorkspace(id: number): WorkspaceState {
   const [ws, setWs] = useState<Workspace | null>(null)
-  const [etag, setEtag] = useState<string | null>(null)
   const [error, setError] = useState<unknown>(null)
   // Only the newest answer counts when loads and writes overlap.
   const seq = useRef(0)
@@ -33,7 +32,6 @@ export function useWorkspace(id: number): WorkspaceState {
     seq.current++
     etagRef.current = tag
     setWs(next)
-    setEtag(tag)
     setError(null)
   }, [])
 
@@ -44,7 +42,6 @@ export function useWorkspace(id: number): WorkspaceState {
       if (n !== seq.current) return
       etagRef.current = a.etag
       setWs(a.data)
-      setEtag(a.etag)
       setError(null)
     } catch (e) {
       if (n === seq.current) setError(e)
@@ -76,10 +73,9 @@ export function useWorkspace(id: number): WorkspaceState {
 
   useEffect(() => {
     setWs(null)
-    setEtag(null)
     setError(null)
     reload()
   }, [reload])
 
-  return { ws, etag, error, reload, apply, write, run }
+  return { ws, etag: etagRef.current, error, reload, apply, write, run }
 }
