@@ -200,6 +200,9 @@ func jsonRoutes(t *testing.T) []jsonRoute {
 		{http.MethodPut, "/api/v1/custodians/" + custodian, admin, "notes",
 			`{"version": 1, "created_at": "2026-01-01T00:00:00Z"}`, "created_at",
 			`{"version": "1"}`, "version"},
+		{http.MethodPost, "/api/v1/templates", admin, "description",
+			`{"family": "default", "name": "v2", "version": 7}`, "version",
+			`{"family": "default", "name": "v2", "criteria": "all"}`, "criteria"},
 	}
 }
 

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -506,6 +507,67 @@ func (s *Server) getTemplate(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, t)
+}
+
+type templateRequest struct {
+	Family      string `json:"family"`
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	Criteria    []struct {
+		Key         string `json:"key"`
+		Name        string `json:"name"`
+		Description string `json:"description"`
+		Weight      int    `json:"weight"`
+	} `json:"criteria"`
+	Sections []struct {
+		Key   string `json:"key"`
+		Title string `json:"title"`
+		Items []struct {
+			Key              string `json:"key"`
+			Prompt           string `json:"prompt"`
+			Guidance         string `json:"guidance"`
+			EvidenceRequired bool   `json:"evidence_required"`
+		} `json:"items"`
+	} `json:"sections"`
+	RedFlags []struct {
+		Key             string  `json:"key"`
+		Title           string  `json:"title"`
+		Description     string  `json:"description"`
+		DefaultSeverity string  `json:"default_severity"`
+		Origin          string  `json:"origin"`
+		MandateRule     *string `json:"mandate_rule"`
+	} `json:"red_flags"`
+}
+
+// createTemplate writes the next version of a template family; versions in
+// use never change.
+func (s *Server) createTemplate(c *gin.Context) {
+	var req templateRequest
+	if !s.bindJSON(c, &req) {
+		return
+	}
+	nt := custos.NewTemplate{Family: req.Family, Name: req.Name, Description: req.Description}
+	for _, cr := range req.Criteria {
+		nt.Criteria = append(nt.Criteria, custos.Criterion{Key: cr.Key, Name: cr.Name, Description: cr.Description, Weight: cr.Weight})
+	}
+	for _, sec := range req.Sections {
+		cs := custos.ChecklistSection{Key: sec.Key, Title: sec.Title}
+		for _, it := range sec.Items {
+			cs.Items = append(cs.Items, custos.ChecklistItem{Key: it.Key, Prompt: it.Prompt, Guidance: it.Guidance, EvidenceRequired: it.EvidenceRequired})
+		}
+		nt.Sections = append(nt.Sections, cs)
+	}
+	for _, f := range req.RedFlags {
+		nt.RedFlags = append(nt.RedFlags, custos.RedFlagDefinition{Key: f.Key, Title: f.Title, Description: f.Description,
+			DefaultSeverity: custos.Severity(f.DefaultSeverity), Origin: f.Origin, MandateRule: f.MandateRule})
+	}
+	t, err := s.Templates.CreateTemplate(c.Request.Context(), nt)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.Header("Location", fmt.Sprintf("/api/v1/templates/%d", t.ID))
+	c.JSON(http.StatusCreated, t)
 }
 
 // --- audit ------------------------------------------------------------------

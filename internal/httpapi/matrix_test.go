@@ -190,6 +190,9 @@ var matrix = map[string]cell{
 	}},
 	"GET /api/v1/templates":     {everyone, 200, static("/api/v1/templates")},
 	"GET /api/v1/templates/:id": {everyone, 200, static("/api/v1/templates/1")},
+	"POST /api/v1/templates": {orgAdmin, 201, func(f *fixture, c *apitest.Client) (string, any) {
+		return "/api/v1/templates", smallTemplate(f.unique("family"))
+	}},
 	"POST /api/v1/evaluations": {officers, 201, func(f *fixture, c *apitest.Client) (string, any) {
 		return "/api/v1/evaluations", map[string]any{"team_id": f.treasury, "title": f.unique("RFP"), "template_id": 1,
 			"mandate": map[string]any{"regions": []string{"US"}}, "custodian_ids": []int{1, 2}}
@@ -346,3 +349,13 @@ func truncate(b []byte) string {
 }
 
 func itoa(n int) string { return fmt.Sprint(n) }
+
+// smallTemplate is a valid template body: one criterion, one item.
+func smallTemplate(family string) map[string]any {
+	return map[string]any{
+		"family": strings.ReplaceAll(family, "-", "_"), "name": "Quick screen",
+		"criteria": []map[string]any{{"key": "security", "name": "Security", "weight": 100}},
+		"sections": []map[string]any{{"key": "basics", "title": "Basics", "items": []map[string]any{
+			{"key": "basics.soc2", "prompt": "Is there a current SOC 2 Type II report?", "evidence_required": true}}}},
+	}
+}

@@ -131,6 +131,7 @@ func (s *Server) routeTable() []Route {
 
 		org(GET, "/api/v1/templates", custos.ObjTemplate, custos.ActRead, s.listTemplates),
 		org(GET, "/api/v1/templates/:id", custos.ObjTemplate, custos.ActRead, s.getTemplate),
+		org(POST, "/api/v1/templates", custos.ObjTemplate, custos.ActCreate, s.createTemplate),
 
 		{Method: POST, Path: "/api/v1/evaluations", Object: custos.ObjEvaluation, Action: custos.ActCreate, Team: TeamInBody, handle: s.createEvaluation},
 		{Method: GET, Path: "/api/v1/evaluations", Object: custos.ObjEvaluation, Action: custos.ActRead, Team: TeamInQuery, TeamRequired: true, handle: s.listEvaluations},

@@ -308,3 +308,60 @@ func (s *CatalogueService) FindTemplate(ctx context.Context, id int64) (*custos.
 	}
 	return &t, nil
 }
+
+// CreateTemplate writes the next version of a template family, whole, in one
+// transaction: version numbers of a family never collide (the family's rows
+// are locked while the next number is taken).
+func (s *CatalogueService) CreateTemplate(ctx context.Context, nt custos.NewTemplate) (*custos.Template, error) {
+	if err := nt.Validate(); err != nil {
+		return nil, err
+	}
+	var id int64
+	err := s.db.inTx(ctx, func(tx *Tx) error {
+		// One writer per family at a time, so two new versions cannot take the same number.
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext('template:' || $1))`, nt.Family); err != nil {
+			return err
+		}
+		var version int
+		if err := tx.GetContext(ctx, &version, `SELECT COALESCE(max(version), 0) + 1 FROM templates WHERE family = $1`, nt.Family); err != nil {
+			return err
+		}
+		if err := tx.GetContext(ctx, &id, `INSERT INTO templates (family, version, name, description, created_at)
+			VALUES ($1, $2, $3, $4, $5) RETURNING id`, nt.Family, version, nt.Name, nt.Description, tx.now); err != nil {
+			return err
+		}
+		for i, c := range nt.Criteria {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO template_criteria (template_id, key, name, description, weight, position)
+				VALUES ($1, $2, $3, $4, $5, $6)`, id, c.Key, c.Name, c.Description, c.Weight, i+1); err != nil {
+				return err
+			}
+		}
+		for i, sec := range nt.Sections {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO template_sections (template_id, key, title, position) VALUES ($1, $2, $3, $4)`,
+				id, sec.Key, sec.Title, i+1); err != nil {
+				return err
+			}
+			for j, it := range sec.Items {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO template_items (template_id, section_key, key, prompt, guidance,
+					evidence_required, position) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+					id, sec.Key, it.Key, it.Prompt, it.Guidance, it.EvidenceRequired, j+1); err != nil {
+					return err
+				}
+			}
+		}
+		for i, f := range nt.RedFlags {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO template_red_flags (template_id, key, title, description, default_severity,
+				origin, mandate_rule, position) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+				id, f.Key, f.Title, f.Description, f.DefaultSeverity, f.Origin, f.MandateRule, i+1); err != nil {
+				return err
+			}
+		}
+		return tx.audit(ctx, custos.NewAuditEvent{Action: "template.create", ObjectType: "template", ObjectID: strconv.FormatInt(id, 10),
+			After: map[string]any{"family": nt.Family, "version": version, "name": nt.Name, "criteria": nt.Criteria,
+				"sections": len(nt.Sections), "red_flags": len(nt.RedFlags)}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.FindTemplate(ctx, id)
+}
