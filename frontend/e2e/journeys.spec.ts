@@ -36,9 +36,15 @@ test('an officer opens an evaluation, completes it through the UI and submits it
   const items = await met.count()
   expect(items).toBeGreaterThan(20)
   for (let i = 0; i < items; i++) {
+    // Each answer reloads the workspace, which can grow the row (an evidence
+    // reminder appears): wait for that reload before the next click, so the
+    // click never lands on a row that has just moved.
     const answered = page.waitForResponse((r) => r.request().method() === 'PUT' && r.url().includes('/answers/'))
+    const reloaded = page.waitForResponse((r) => r.request().method() === 'GET' && evaluationURL !== '' && r.url().endsWith('/api/v1' + evaluationURL))
     await met.nth(i).click()
     expect((await answered).status()).toBe(200)
+    await reloaded
+    await expect(met.nth(i)).toHaveAttribute('aria-pressed', 'true')
   }
   // The items that require evidence, found by their badge (an upload in
   // progress relabels its button, so the file inputs are found per item).
@@ -75,7 +81,13 @@ test('an officer opens an evaluation, completes it through the UI and submits it
 
   await tab(page, 'Submit')
   await shot(page, '05-submit')
-  await page.getByRole('button', { name: 'Submit for approval' }).click()
+  const submit = page.getByRole('button', { name: 'Submit for approval' })
+  if (!(await submit.isEnabled())) {
+    // Say what the server still sees as blocking, so a failure explains itself.
+    const res = await page.request.get('/api/v1' + evaluationURL)
+    console.log('submit blockers on the server:', JSON.stringify((await res.json()).submit_blockers))
+  }
+  await submit.click()
   await expect(page.getByText('Submitted', { exact: true }).first()).toBeVisible()
 })
 
