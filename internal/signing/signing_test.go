@@ -15,13 +15,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/custos-dd/custos/internal/custos"
+	"github.com/custos-dd/custos/internal/pdftest"
 )
 
 var testNow = time.Date(2026, 3, 14, 9, 30, 0, 0, time.UTC)
@@ -69,31 +69,6 @@ func memoPDF() []byte {
 		"Hello committee. Ranked first: Example Custody Bank.",
 		"Snapshot 9f2c6a1e",
 	}, 0)
-}
-
-// appendUpdate appends an incremental update that replaces the page
-// content (object 5) with other text: the classic "shadow" attack.
-func appendUpdate(t *testing.T, signed []byte) []byte {
-	t.Helper()
-	last := func(re string) string {
-		m := regexp.MustCompile(re).FindAllSubmatch(signed, -1)
-		if len(m) == 0 {
-			t.Fatalf("no %q in signed PDF", re)
-		}
-		return string(m[len(m)-1][1])
-	}
-	prev := last(`startxref\s+(\d+)`)
-	size, _ := strconv.Atoi(last(`/Size\s+(\d+)`))
-	root := last(`/Root\s+(\d+\s+\d+\s+R)`)
-	stream := "BT /F1 12 Tf 56 780 Td (Ranked first: Mallory Trust) Tj ET\n"
-	var b bytes.Buffer
-	b.Write(signed)
-	off := b.Len()
-	fmt.Fprintf(&b, "5 0 obj\n<< /Length %d >>\nstream\n%sendstream\nendobj\n", len(stream), stream)
-	xref := b.Len()
-	fmt.Fprintf(&b, "xref\n5 1\n%010d 00000 n \ntrailer\n<< /Size %d /Root %s /Prev %s >>\nstartxref\n%d\n%%%%EOF\n",
-		off, size, root, prev, xref)
-	return b.Bytes()
 }
 
 var pdfsigMu sync.Mutex
@@ -216,7 +191,8 @@ func TestAppendedUpdate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tampered := appendUpdate(t, signed)
+	// Redefine the page content (object 5): the classic "shadow" attack.
+	tampered := pdftest.AppendUpdate(t, signed, 5)
 	c := s.Verifier().Verify(tampered)
 	if !c.Signed || !c.Valid || c.CoversWholeFile || !c.OurCertificate || !hasProblem(c, ProblemAppended) {
 		t.Fatalf("check = %+v", c)

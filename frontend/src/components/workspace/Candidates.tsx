@@ -5,7 +5,7 @@ import { api, ApiError, type CustodianPage, type Custodian, type Workspace } fro
 import { Link } from '../../router.tsx'
 import { Badge, ErrorBox, Field, Loading } from '../ui.tsx'
 import { mandateFit } from './mandateFit.ts'
-import { formatTotal } from './util.ts'
+import { formatTotal, clearingReload } from './util.ts'
 import './workspace.css'
 
 interface Props {
@@ -116,14 +116,7 @@ export function Candidates({ workspace, readOnly, write, onOpen, onReload }: Pro
       {!readOnly && count <= 2 && <p className="small muted">An evaluation keeps at least 2 candidates: add one before removing another.</p>}
       <ErrorBox
         error={error}
-        onReload={
-          onReload
-            ? () => {
-                setError(null)
-                onReload()
-              }
-            : undefined
-        }
+        onReload={clearingReload(setError, onReload)}
       />
       {!readOnly && <AddCandidate workspace={workspace} write={write} onReload={onReload} />}
     </div>
@@ -217,14 +210,7 @@ function AddCandidate({ workspace, write, onReload }: { workspace: Workspace; wr
       {error !== null && !(error instanceof ApiError && error.field('custodian_id')) && (
         <ErrorBox
           error={error}
-          onReload={
-            onReload
-              ? () => {
-                  setError(null)
-                  onReload()
-                }
-              : undefined
-          }
+          onReload={clearingReload(setError, onReload)}
         />
       )}
       <div className="actions">

@@ -17,6 +17,7 @@ import { ANSWER_LABELS, formatBytes, shortHash } from '../../format.ts'
 import { Badge, ErrorBox, Field } from '../ui.tsx'
 import './workspace.css'
 import { useGuardedWrite } from './guardedWrite.ts'
+import { clearingReload } from './util.ts'
 
 const CHOICES: AnswerStatus[] = ['met', 'partly_met', 'not_met', 'not_applicable']
 
@@ -165,12 +166,7 @@ function ChecklistItemRow({
   const [uploadError, setUploadError] = useState<unknown>(null)
   const fileRef = useRef<HTMLInputElement>(null)
   const noteRef = useRef<HTMLTextAreaElement>(null)
-  const reloadHere = onReload
-    ? () => {
-        setError(null)
-        onReload()
-      }
-    : undefined
+  const reloadHere = clearingReload(setError, onReload)
   const noteDirty = note !== current.note
   const needsNote = current.status === 'not_met' || current.status === 'partly_met'
   const noteReason = error instanceof ApiError ? error.field('note') : undefined

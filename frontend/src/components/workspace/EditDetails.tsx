@@ -5,6 +5,7 @@ import { ApiError, type Workspace } from '../../api.ts'
 import { ErrorBox, Field } from '../ui.tsx'
 import { draftFromMandate, MandateFields, mandateFromDraft } from './MandateFields.tsx'
 import './workspace.css'
+import { clearingReload } from './util.ts'
 
 interface Props {
   workspace: Workspace
@@ -56,14 +57,7 @@ export function EditDetails({ workspace, write, onDone, onReload }: Props) {
       {error !== null && !named && (
         <ErrorBox
           error={error}
-          onReload={
-            onReload
-              ? () => {
-                  setError(null)
-                  onReload()
-                }
-              : undefined
-          }
+          onReload={clearingReload(setError, onReload)}
         />
       )}
       <div className="actions">

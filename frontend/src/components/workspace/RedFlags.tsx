@@ -6,6 +6,7 @@ import { formatDateTime } from '../../format.ts'
 import { Badge, Empty, ErrorBox, Field } from '../ui.tsx'
 import './workspace.css'
 import { useGuardedWrite } from './guardedWrite.ts'
+import { clearingReload } from './util.ts'
 
 const SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low']
 const SEVERITY_ORDER: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3 }
@@ -91,12 +92,7 @@ function FlagRow({
     }
   }
   const automatic = flag.mandate_rule !== null
-  const reloadHere = onReload
-    ? () => {
-        setError(null)
-        onReload()
-      }
-    : undefined
+  const reloadHere = clearingReload(setError, onReload)
   const reason = error instanceof ApiError ? error.field('resolution') : undefined
   return (
     <li id={`flag-${flag.id}`} tabIndex={-1} className={'flag flag-' + flag.status + ' sev-' + flag.severity} aria-labelledby={titleId}>

@@ -5,7 +5,7 @@ import { useState } from 'react'
 import { api, ApiError, type Assessment, type Criterion, type Score, type Workspace } from '../../api.ts'
 import { ErrorBox } from '../ui.tsx'
 import { RankingChart } from './RankingChart.tsx'
-import { formatTotal } from './util.ts'
+import { formatTotal, clearingReload } from './util.ts'
 import './workspace.css'
 import { useGuardedWrite } from './guardedWrite.ts'
 
@@ -153,12 +153,7 @@ function ScoreCell({
     setError(null)
   }
   const errId = `score-err-${assessment.custodian.id}-${criterion.key}`
-  const reloadHere = onReload
-    ? () => {
-        setError(null)
-        onReload()
-      }
-    : undefined
+  const reloadHere = clearingReload(setError, onReload)
 
   return (
     <div className={'score-cell' + (dirty ? ' dirty' : '') + (rationaleReason || scoreReason ? ' field-invalid' : '')}>

@@ -2,6 +2,16 @@
 import type { Assessment, Blocker, Me, Workspace } from '../../api.ts'
 import { rolesIn } from '../../session.tsx'
 
+/** clearingReload makes a Reload action that also clears the error it answers. */
+export function clearingReload(setError: (e: unknown) => void, onReload?: () => void): (() => void) | undefined {
+  return onReload
+    ? () => {
+        setError(null)
+        onReload()
+      }
+    : undefined
+}
+
 /** formatTotal shows a weighted total with at most one decimal. */
 export function formatTotal(n: number): string {
   return Number.isInteger(n) ? String(n) : n.toFixed(1)
