@@ -1,0 +1,39 @@
+package httpapi
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/custos-dd/custos/internal/custos"
+)
+
+// audit.
+
+func (s *Server) listAudit(c *gin.Context) {
+	limit, before, ok := pageParams(c)
+	if !ok {
+		return
+	}
+	f := custos.AuditFilter{Before: int64(before), Limit: limit}
+	if raw := c.Query("team"); raw != "" {
+		id, _ := strconv.ParseInt(raw, 10, 64) // the guard has checked it
+		f.TeamID = &id
+	}
+	page, err := s.Audit.ListAuditEvents(c.Request.Context(), f)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, page)
+}
+
+func (s *Server) verifyAudit(c *gin.Context) {
+	report, err := s.Audit.VerifyAuditChain(c.Request.Context())
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, report)
+}

@@ -1,0 +1,89 @@
+package httpapi
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/custos-dd/custos/internal/custos"
+	"github.com/custos-dd/custos/internal/secret"
+)
+
+// sessions.
+
+type loginRequest struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
+type meResponse struct {
+	User        *custos.User        `json:"user"`
+	Memberships []custos.Membership `json:"memberships"`
+	// CSRFToken goes in the X-CSRF-Token header of unsafe requests made
+	// with the session cookie.
+	CSRFToken string     `json:"csrf_token,omitempty"`
+	ExpiresAt *time.Time `json:"session_expires_at,omitempty"`
+}
+
+func (s *Server) login(c *gin.Context) {
+	var req loginRequest
+	if !s.bindJSON(c, &req) {
+		return
+	}
+	token, sess, err := s.Auth.Login(c.Request.Context(), req.Email, req.Password)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.SetSameSite(http.SameSiteStrictMode)
+	c.SetCookie(s.cookieName(), token, int(time.Until(sess.ExpiresAt).Seconds()), "/", "", s.cfg.SecureCookies, true)
+	res, err := s.meFor(c.Request.Context(), sess.UserID)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	res.CSRFToken = secret.CSRFToken(token)
+	res.ExpiresAt = &sess.ExpiresAt
+	c.JSON(http.StatusCreated, res)
+}
+
+func (s *Server) meFor(ctx context.Context, userID int64) (*meResponse, error) {
+	u, err := s.Users.FindUser(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	ms, err := s.Teams.UserMemberships(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	if ms == nil {
+		ms = []custos.Membership{}
+	}
+	return &meResponse{User: u, Memberships: ms}, nil
+}
+
+func (s *Server) logout(c *gin.Context) {
+	if cookie, err := c.Cookie(s.cookieName()); err == nil && cookie != "" {
+		if err := s.Auth.Logout(c.Request.Context(), cookie); err != nil {
+			s.writeError(c, err)
+			return
+		}
+	}
+	c.SetSameSite(http.SameSiteStrictMode)
+	c.SetCookie(s.cookieName(), "", -1, "/", "", s.cfg.SecureCookies, true)
+	c.Status(http.StatusNoContent)
+}
+
+func (s *Server) me(c *gin.Context) {
+	res, err := s.meFor(c.Request.Context(), custos.ActorFrom(c.Request.Context()).UserID)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	if cookie, err := c.Cookie(s.cookieName()); err == nil && custos.ActorFrom(c.Request.Context()).SessionID != 0 {
+		res.CSRFToken = secret.CSRFToken(cookie)
+	}
+	c.JSON(http.StatusOK, res)
+}

@@ -1,0 +1,57 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/custos-dd/custos/internal/custos"
+)
+
+// API tokens.
+
+type createTokenRequest struct {
+	Name          string `json:"name"`
+	ReadOnly      bool   `json:"read_only"`
+	ExpiresInDays int    `json:"expires_in_days"`
+}
+
+type createdToken struct {
+	*custos.APIToken
+	// Token is the secret, shown only in this answer.
+	Token string `json:"token"`
+}
+
+func (s *Server) createToken(c *gin.Context) {
+	var req createTokenRequest
+	if !s.bindJSON(c, &req) {
+		return
+	}
+	secretToken, tok, err := s.Auth.CreateToken(c.Request.Context(), custos.NewAPIToken{Name: req.Name, ReadOnly: req.ReadOnly, ExpiresInDays: req.ExpiresInDays})
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, createdToken{APIToken: tok, Token: secretToken})
+}
+
+func (s *Server) listTokens(c *gin.Context) {
+	toks, err := s.Auth.ListTokens(c.Request.Context())
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, items(toks))
+}
+
+func (s *Server) revokeToken(c *gin.Context) {
+	id, ok := pathID(c, "id")
+	if !ok {
+		return
+	}
+	if err := s.Auth.RevokeToken(c.Request.Context(), id); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}

@@ -1,0 +1,86 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/custos-dd/custos/internal/custos"
+)
+
+// users.
+
+type createUserRequest struct {
+	Email    string `json:"email"`
+	Name     string `json:"name"`
+	Password string `json:"password"`
+}
+
+type updateUserRequest struct {
+	Name     *string `json:"name"`
+	Disabled *bool   `json:"disabled"`
+	Password *string `json:"password"`
+}
+
+func (s *Server) listUsers(c *gin.Context) {
+	us, err := s.Users.ListUsers(c.Request.Context())
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, items(us))
+}
+
+func (s *Server) createUser(c *gin.Context) {
+	var req createUserRequest
+	if !s.bindJSON(c, &req) {
+		return
+	}
+	u, err := s.Users.CreateUser(c.Request.Context(), custos.NewUser{Email: req.Email, Name: req.Name, Password: req.Password})
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, u)
+}
+
+func (s *Server) getUser(c *gin.Context) {
+	id, ok := pathID(c, "id")
+	if !ok {
+		return
+	}
+	u, err := s.Users.FindUser(c.Request.Context(), id)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, u)
+}
+
+func (s *Server) updateUser(c *gin.Context) {
+	id, ok := pathID(c, "id")
+	if !ok {
+		return
+	}
+	var req updateUserRequest
+	if !s.bindJSON(c, &req) {
+		return
+	}
+	u, err := s.Users.UpdateUser(c.Request.Context(), id, custos.UserUpdate{Name: req.Name, Disabled: req.Disabled, Password: req.Password})
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	if req.Disabled != nil {
+		s.reloadAuthz(c)
+	}
+	c.JSON(http.StatusOK, u)
+}
+
+// reloadAuthz applies a membership change to this server at once; other
+// servers follow the database notification.
+func (s *Server) reloadAuthz(c *gin.Context) {
+	if err := s.Authz.Reload(c.Request.Context()); err != nil {
+		s.log.ErrorContext(c.Request.Context(), "reload memberships", "err", err)
+	}
+}
