@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
 	"github.com/custos-dd/custos/internal/custos"
@@ -263,33 +264,40 @@ func (s *CatalogueService) ListTemplates(ctx context.Context) ([]custos.Template
 
 // FindTemplate returns a template version with its criteria, checklist and red-flag catalogue.
 func (s *CatalogueService) FindTemplate(ctx context.Context, id int64) (*custos.Template, error) {
+	t, err := findTemplate(ctx, s.db.db, id)
+	return t, mapErr(err)
+}
+
+// findTemplate reads a template version through q: a caller that holds a
+// transaction reads it there, never from a second pooled connection.
+func findTemplate(ctx context.Context, q sqlx.QueryerContext, id int64) (*custos.Template, error) {
 	var t custos.Template
-	if err := s.db.db.GetContext(ctx, &t, `SELECT id, family, version, name, description, created_at
+	if err := sqlx.GetContext(ctx, q, &t, `SELECT id, family, version, name, description, created_at
 		FROM templates WHERE id = $1`, id); err != nil {
-		return nil, mapErr(orNotFound(err, "template"))
+		return nil, orNotFound(err, "template")
 	}
 	t.CreatedAt = t.CreatedAt.UTC()
 	t.Criteria = []custos.Criterion{}
-	if err := s.db.db.SelectContext(ctx, &t.Criteria, `SELECT key, name, description, weight
+	if err := sqlx.SelectContext(ctx, q, &t.Criteria, `SELECT key, name, description, weight
 		FROM template_criteria WHERE template_id = $1 ORDER BY position`, id); err != nil {
-		return nil, mapErr(err)
+		return nil, err
 	}
 	var sections []struct {
 		Key   string `db:"key"`
 		Title string `db:"title"`
 	}
-	if err := s.db.db.SelectContext(ctx, &sections, `SELECT key, title FROM template_sections
+	if err := sqlx.SelectContext(ctx, q, &sections, `SELECT key, title FROM template_sections
 		WHERE template_id = $1 ORDER BY position`, id); err != nil {
-		return nil, mapErr(err)
+		return nil, err
 	}
 	var items []struct {
 		custos.ChecklistItem
 		SectionKey string `db:"section_key"`
 	}
-	if err := s.db.db.SelectContext(ctx, &items, `SELECT i.id, i.key, i.prompt, i.guidance, i.evidence_required, i.section_key
+	if err := sqlx.SelectContext(ctx, q, &items, `SELECT i.id, i.key, i.prompt, i.guidance, i.evidence_required, i.section_key
 		FROM template_items i JOIN template_sections s ON s.template_id = i.template_id AND s.key = i.section_key
 		WHERE i.template_id = $1 ORDER BY s.position, i.position`, id); err != nil {
-		return nil, mapErr(err)
+		return nil, err
 	}
 	t.Sections = make([]custos.ChecklistSection, len(sections))
 	index := map[string]int{}
@@ -302,9 +310,9 @@ func (s *CatalogueService) FindTemplate(ctx context.Context, id int64) (*custos.
 		t.Sections[i].Items = append(t.Sections[i].Items, it.ChecklistItem)
 	}
 	t.RedFlags = []custos.RedFlagDefinition{}
-	if err := s.db.db.SelectContext(ctx, &t.RedFlags, `SELECT id, key, title, description, default_severity, origin, mandate_rule
+	if err := sqlx.SelectContext(ctx, q, &t.RedFlags, `SELECT id, key, title, description, default_severity, origin, mandate_rule
 		FROM template_red_flags WHERE template_id = $1 ORDER BY position`, id); err != nil {
-		return nil, mapErr(err)
+		return nil, err
 	}
 	return &t, nil
 }

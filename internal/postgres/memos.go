@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/custos-dd/custos/internal/custos"
@@ -46,8 +45,8 @@ func (s *MemoService) IssueMemo(ctx context.Context, evaluationID int64) (*custo
 		return nil, err
 	}
 	e := ws.Evaluation
-	if e.Status != custos.StatusApproved {
-		return nil, custos.Errorf(custos.ECONFLICT, "the evaluation is %s: only an approved evaluation has a memo", e.Status)
+	if err := custos.MemoIssuable(e); err != nil {
+		return nil, err
 	}
 	content := &custos.MemoContent{Workspace: ws, IssuedAt: s.db.Now().UTC().Truncate(time.Second)}
 	actor := custos.ActorFrom(ctx)
@@ -89,6 +88,10 @@ func (s *MemoService) IssueMemo(ctx context.Context, evaluationID int64) (*custo
 	m := custos.Memo{ID: content.MemoID, EvaluationID: e.ID, TeamID: e.TeamID, Title: e.Title, SHA256: sum[:],
 		Size: int64(len(signed)), SignerFingerprint: s.signer.Fingerprint(), SnapshotHash: e.SnapshotHash,
 		AuditHeadSeq: content.AuditHeadSeq, AuditHeadHash: content.AuditHeadHash, IssuedBy: actor.UserID, IssuedAt: content.IssuedAt}
+	ev, err := custos.IssueMemo(e, m)
+	if err != nil {
+		return nil, err
+	}
 	err = s.db.inTx(ctx, func(tx *Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO memos (id, evaluation_id, team_id, title, sha256, size, signer_fingerprint,
 			snapshot_hash, audit_head_seq, audit_head_hash, pdf, issued_by, issued_at)
@@ -97,10 +100,7 @@ func (s *MemoService) IssueMemo(ctx context.Context, evaluationID int64) (*custo
 			m.AuditHeadSeq, []byte(m.AuditHeadHash), signed, m.IssuedBy, m.IssuedAt); err != nil {
 			return err
 		}
-		return tx.audit(ctx, custos.NewAuditEvent{TeamID: &m.TeamID, Action: "memo.issue", ObjectType: "memo",
-			ObjectID: strconv.FormatInt(m.ID, 10), After: map[string]any{"evaluation_id": m.EvaluationID,
-				"sha256": fmt.Sprintf("%x", sum), "size": m.Size, "signer_fingerprint": m.SignerFingerprint,
-				"snapshot_sha256": fmt.Sprintf("%x", []byte(m.SnapshotHash))}})
+		return tx.record(ctx, m.TeamID, ev)
 	})
 	if err != nil {
 		return nil, err
@@ -166,8 +166,7 @@ func (s *MemoService) DownloadMemo(ctx context.Context, id int64) (*custos.Memo,
 		if err := tx.GetContext(ctx, &pdf, `SELECT pdf FROM memos WHERE id = $1`, id); err != nil {
 			return err
 		}
-		return tx.audit(ctx, custos.NewAuditEvent{TeamID: &m.TeamID, Action: "memo.download", ObjectType: "memo",
-			ObjectID: strconv.FormatInt(id, 10), After: map[string]any{"evaluation_id": m.EvaluationID, "sha256": fmt.Sprintf("%x", []byte(m.SHA256))}})
+		return tx.record(ctx, m.TeamID, custos.MemoDownloaded{Memo: *m})
 	})
 	if err != nil {
 		return nil, nil, err

@@ -1,0 +1,119 @@
+package postgres
+
+import (
+	"encoding/json"
+	"reflect"
+	"sort"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/custos-dd/custos/internal/custos"
+)
+
+// auditShape is what the audit trail shows of an event: its action and
+// object type and the keys of its before and after (nil when absent).
+type auditShape struct {
+	Action, ObjectType string
+	Before, After      []string
+}
+
+func keysOf(t *testing.T, v any) []string {
+	t.Helper()
+	if v == nil {
+		return nil
+	}
+	raw, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return []string{"<" + string(raw[:1]) + ">"} // not an object: a list
+	}
+	keys := []string{}
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// Every domain event has an audit mapping, and each mapping keeps the shape
+// the API and the web app show: a new event type without a case in auditOf,
+// or a payload that loses or renames a key, fails here.
+func TestAuditOf_MapsEveryEventTypeWithAStableShape(t *testing.T) {
+	flag := custos.RedFlag{ID: 5, CustodianID: 1, Title: "Commingled assets"}
+	populated := map[string]custos.Event{
+		"ScoreRecorded": custos.ScoreRecorded{Before: &custos.Score{Score: 2}, After: custos.Score{Score: 4}},
+		"RedFlagMoved":  custos.RedFlagMoved{Before: flag, After: flag},
+		"DecisionRecorded": custos.DecisionRecorded{Decision: custos.DecisionApprove, Approvals: 1, ApprovalsRequired: 2,
+			Status: custos.StatusSubmitted},
+		"CandidateRemoved": custos.CandidateRemoved{CustodianID: 3, Removed: json.RawMessage(`{"answers":2}`)},
+	}
+	flagKeys := []string{"custodian_id", "evaluation_id", "mandate_rule", "reason", "resolution", "severity", "status", "title"}
+	want := map[string]auditShape{
+		"EvaluationCreated": {"evaluation.create", "evaluation", nil,
+			[]string{"custodian_ids", "due_date", "mandate", "template_id", "title"}},
+		"EvaluationUpdated": {"evaluation.update", "evaluation",
+			[]string{"due_date", "mandate", "title"}, []string{"due_date", "mandate", "title"}},
+		"CandidateAdded":   {"evaluation.add_candidate", "evaluation", nil, []string{"custodian_id"}},
+		"CandidateRemoved": {"evaluation.remove_candidate", "evaluation", []string{"custodian_id", "removed"}, nil},
+		"AnswerRecorded":   {"answer.put", "answer", []string{"note", "status"}, []string{"note", "status"}},
+		"EvidenceAttached": {"evidence.add", "evidence", nil,
+			[]string{"content_type", "custodian_id", "evaluation_id", "item_id", "label", "sha256", "size"}},
+		"EvidenceDownloaded": {"evidence.download", "evidence", nil,
+			[]string{"custodian_id", "evaluation_id", "item_id", "label", "sha256"}},
+		"ScoreRecorded": {"score.put", "score", []string{"rationale", "score"}, []string{"rationale", "score"}},
+		"RedFlagRaised": {"red_flag.raise", "red_flag", nil, flagKeys},
+		"RedFlagMoved":  {"red_flag.update", "red_flag", flagKeys, flagKeys},
+		"ShortlistSet":  {"shortlist.put", "evaluation", nil, nil},
+		"EvaluationSubmitted": {"evaluation.submit", "evaluation", []string{"status"},
+			[]string{"approvals_required", "round", "shortlist", "snapshot_sha256", "status"}},
+		"DecisionRecorded": {"evaluation.approve", "evaluation", []string{"status"},
+			[]string{"approvals", "approvals_required", "comment", "decision", "round", "snapshot_sha256", "status"}},
+		"MemoIssued": {"memo.issue", "memo", nil,
+			[]string{"evaluation_id", "sha256", "signer_fingerprint", "size", "snapshot_sha256"}},
+		"MemoDownloaded": {"memo.download", "memo", nil, []string{"evaluation_id", "sha256"}},
+	}
+	for _, ev := range custos.EventTypes() {
+		name := reflect.TypeOf(ev).Name()
+		t.Run(name, func(t *testing.T) {
+			if p, ok := populated[name]; ok {
+				ev = p
+			}
+			a, err := auditOf(42, ev)
+			if err != nil {
+				t.Fatalf("no audit mapping: %v", err)
+			}
+			if a.TeamID == nil || *a.TeamID != 42 {
+				t.Errorf("team %v, want 42", a.TeamID)
+			}
+			got := auditShape{Action: a.Action, ObjectType: a.ObjectType, Before: keysOf(t, a.Before), After: keysOf(t, a.After)}
+			w, ok := want[name]
+			if !ok {
+				t.Fatalf("add the audit shape of %s to this test: %+v", name, got)
+			}
+			if name == "ShortlistSet" { // lists, not objects
+				w.Before, w.After = got.Before, got.After
+			}
+			if d := cmp.Diff(w, got); d != "" {
+				t.Errorf("audit shape (-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
+// A return records no approval counts: they go with approvals only.
+func TestAuditOf_AReturnHasNoApprovalCounts(t *testing.T) {
+	a, err := auditOf(1, custos.DecisionRecorded{Decision: custos.DecisionReturn, Comment: "Fix the insurance.", Status: custos.StatusDraft})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff([]string{"comment", "decision", "round", "snapshot_sha256", "status"}, keysOf(t, a.After)); d != "" {
+		t.Errorf("return's after (-want +got):\n%s", d)
+	}
+	if a.Action != "evaluation.return" {
+		t.Errorf("action %q", a.Action)
+	}
+}

@@ -1,0 +1,211 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"sort"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/custos-dd/custos/internal/custos"
+)
+
+// --- reading ----------------------------------------------------------------
+
+// EvaluationTeam returns the team an evaluation belongs to.
+func (s *EvaluationService) EvaluationTeam(ctx context.Context, id int64) (int64, error) {
+	var team int64
+	if err := s.db.db.GetContext(ctx, &team, `SELECT team_id FROM evaluations WHERE id = $1`, id); err != nil {
+		return 0, mapErr(orNotFound(err, "evaluation"))
+	}
+	return team, nil
+}
+
+// ListEvaluations returns a team's evaluations, newest first.
+func (s *EvaluationService) ListEvaluations(ctx context.Context, f custos.EvaluationFilter) (*custos.EvaluationPage, error) {
+	if f.Limit < 0 || f.Limit > 100 {
+		return nil, custos.Invalid("limit", "must be between 1 and 100")
+	}
+	if f.Limit == 0 {
+		f.Limit = 25
+	}
+	switch f.Status {
+	case "", custos.StatusDraft, custos.StatusSubmitted, custos.StatusApproved:
+	default:
+		return nil, custos.Invalid("status", "must be draft, submitted or approved")
+	}
+	before := f.Before
+	if before <= 0 {
+		before = 1<<63 - 1
+	}
+	var rows []evaluationRow
+	err := s.db.db.SelectContext(ctx, &rows, `SELECT `+evaluationColumns+`,
+		(SELECT count(*) FROM evaluation_candidates c WHERE c.evaluation_id = e.id) AS candidates
+		FROM evaluations e JOIN teams t ON t.id = e.team_id
+		WHERE e.team_id = $1 AND ($2 = '' OR e.status = $2) AND e.id < $3
+		ORDER BY e.id DESC LIMIT $4`, f.TeamID, string(f.Status), before, f.Limit+1)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	page := &custos.EvaluationPage{Items: []custos.EvaluationSummary{}}
+	for i := range rows {
+		if i == f.Limit {
+			next := rows[i-1].ID
+			page.NextBefore = &next
+			break
+		}
+		e, err := rows[i].evaluation()
+		if err != nil {
+			return nil, err
+		}
+		page.Items = append(page.Items, custos.EvaluationSummary{Evaluation: e, Candidates: rows[i].Candidates})
+	}
+	return page, nil
+}
+
+// Workspace reads the whole evaluation in one consistent snapshot, with a
+// fixed number of queries whatever the number of candidates and items.
+func (s *EvaluationService) Workspace(ctx context.Context, id int64) (*custos.Workspace, error) {
+	tx, err := s.db.db.BeginTxx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer tx.Rollback()
+	ws, err := s.workspace(ctx, tx, id)
+	return ws, mapErr(err)
+}
+
+// workspace reads the workspace through q, the template included: q is the
+// caller's transaction, and nothing here takes a second connection.
+func (s *EvaluationService) workspace(ctx context.Context, q sqlx.QueryerContext, id int64) (*custos.Workspace, error) {
+	var r evaluationRow
+	if err := sqlx.GetContext(ctx, q, &r, `SELECT `+evaluationColumns+`
+		FROM evaluations e JOIN teams t ON t.id = e.team_id WHERE e.id = $1`, id); err != nil {
+		return nil, orNotFound(err, "evaluation")
+	}
+	e, err := r.evaluation()
+	if err != nil {
+		return nil, err
+	}
+	tmpl, err := s.template(ctx, q, e.TemplateID)
+	if err != nil {
+		return nil, err
+	}
+	parts := custos.WorkspaceParts{Evaluation: e, Template: tmpl, ApprovalsRequired: r.Approvals,
+		Answers: map[int64][]custos.Answer{}, Scores: map[int64][]custos.Score{},
+		RedFlags: map[int64][]custos.RedFlag{}, Evidence: map[int64][]custos.Evidence{}}
+
+	var cands []string
+	if err := sqlx.SelectContext(ctx, q, &cands, `SELECT `+candidateSummary+`
+		FROM evaluation_candidates ec JOIN custodians c ON c.id = ec.custodian_id
+		WHERE ec.evaluation_id = $1 ORDER BY 1`, id); err != nil {
+		return nil, err
+	}
+	for _, raw := range cands {
+		var c custos.CandidateSummary
+		if err := json.Unmarshal([]byte(raw), &c); err != nil {
+			return nil, custos.Internal(err)
+		}
+		parts.Candidates = append(parts.Candidates, c)
+	}
+	sort.SliceStable(parts.Candidates, func(i, j int) bool {
+		a, b := parts.Candidates[i], parts.Candidates[j]
+		return a.Name < b.Name || a.Name == b.Name && a.ID < b.ID
+	})
+
+	var answers []struct {
+		CustodianID int64 `db:"custodian_id"`
+		custos.Answer
+	}
+	if err := sqlx.SelectContext(ctx, q, &answers, `SELECT custodian_id, item_id, status, note, version, updated_by, updated_at
+		FROM answers WHERE evaluation_id = $1`, id); err != nil {
+		return nil, err
+	}
+	for _, a := range answers {
+		a.Answer.UpdatedAt = utc(a.Answer.UpdatedAt)
+		parts.Answers[a.CustodianID] = append(parts.Answers[a.CustodianID], a.Answer)
+	}
+
+	var scores []struct {
+		CustodianID int64 `db:"custodian_id"`
+		custos.Score
+	}
+	if err := sqlx.SelectContext(ctx, q, &scores, `SELECT custodian_id, criterion, score, rationale, updated_by, updated_at
+		FROM scores WHERE evaluation_id = $1 ORDER BY criterion`, id); err != nil {
+		return nil, err
+	}
+	for _, sc := range scores {
+		sc.Score.UpdatedAt = sc.Score.UpdatedAt.UTC()
+		parts.Scores[sc.CustodianID] = append(parts.Scores[sc.CustodianID], sc.Score)
+	}
+
+	var flags []custos.RedFlag
+	if err := sqlx.SelectContext(ctx, q, &flags, `SELECT `+redFlagColumns+` FROM red_flags
+		WHERE evaluation_id = $1 ORDER BY id`, id); err != nil {
+		return nil, err
+	}
+	for _, f := range flags {
+		f.CreatedAt, f.UpdatedAt = f.CreatedAt.UTC(), f.UpdatedAt.UTC()
+		parts.RedFlags[f.CustodianID] = append(parts.RedFlags[f.CustodianID], f)
+	}
+
+	var evidence []custos.Evidence
+	if err := sqlx.SelectContext(ctx, q, &evidence, `SELECT `+evidenceColumns+` FROM evidence
+		WHERE evaluation_id = $1 ORDER BY id`, id); err != nil {
+		return nil, err
+	}
+	for _, ev := range evidence {
+		ev.UploadedAt = ev.UploadedAt.UTC()
+		parts.Evidence[ev.CustodianID] = append(parts.Evidence[ev.CustodianID], ev)
+	}
+
+	if err := sqlx.SelectContext(ctx, q, &parts.Shortlist, `SELECT custodian_id, rank, rationale FROM shortlist_entries
+		WHERE evaluation_id = $1 ORDER BY rank`, id); err != nil {
+		return nil, err
+	}
+	if err := sqlx.SelectContext(ctx, q, &parts.Approvals, `SELECT id, round, manager_id, manager_name,
+		decision, comment, snapshot_hash, created_at
+		FROM approvals WHERE evaluation_id = $1 ORDER BY id`, id); err != nil {
+		return nil, err
+	}
+	for i := range parts.Approvals {
+		parts.Approvals[i].CreatedAt = parts.Approvals[i].CreatedAt.UTC()
+	}
+	return custos.Assemble(parts), nil
+}
+
+// Answer returns one stored answer (pending when none is stored).
+func (s *EvaluationService) Answer(ctx context.Context, id, custodianID, itemID int64) (*custos.Answer, error) {
+	a := custos.Answer{ItemID: itemID, Status: custos.AnswerPending}
+	err := s.db.db.GetContext(ctx, &a, `SELECT item_id, status, note, version, updated_by, updated_at FROM answers
+		WHERE evaluation_id = $1 AND custodian_id = $2 AND item_id = $3`, id, custodianID, itemID)
+	if err != nil && err != sql.ErrNoRows {
+		return nil, mapErr(err)
+	}
+	a.UpdatedAt = utc(a.UpdatedAt)
+	return &a, nil
+}
+
+// EvidenceFile returns an evidence file with its bytes. The download is an
+// audit event in the same transaction as the read, so no file leaves
+// without a record of who took it.
+func (s *EvaluationService) EvidenceFile(ctx context.Context, id, evidenceID int64) (*custos.EvidenceFile, error) {
+	var f struct {
+		custos.EvidenceFile
+		TeamID int64 `db:"team_id"`
+	}
+	err := s.db.inTx(ctx, func(tx *Tx) error {
+		if err := tx.GetContext(ctx, &f, `SELECT `+evidenceColumns+`, content,
+			(SELECT team_id FROM evaluations WHERE id = evidence.evaluation_id) AS team_id
+			FROM evidence WHERE id = $1 AND evaluation_id = $2`, evidenceID, id); err != nil {
+			return orNotFound(err, "evidence")
+		}
+		f.UploadedAt = f.UploadedAt.UTC()
+		return tx.record(ctx, f.TeamID, custos.EvidenceDownloaded{EvaluationID: id, Evidence: f.Evidence})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &f.EvidenceFile, nil
+}

@@ -1,0 +1,148 @@
+package postgres_test
+
+import (
+	"encoding/hex"
+	"encoding/json"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/custos-dd/custos/internal/apitest"
+	"github.com/custos-dd/custos/internal/custos"
+)
+
+// The approvals a round needs are fixed when it is submitted: the team's
+// setting changed afterwards, lower or higher, leaves the round in flight
+// as it was (issue 9, item 11).
+func TestApprovalsRequiredAreFixedWhenTheRoundIsSubmitted(t *testing.T) {
+	t.Parallel()
+	env := apitest.New(t)
+	team := env.SeedDemo()["Demo Treasury"]
+	officer, manager, manager2 := env.As("officer@example.com"), env.As("manager@example.com"), env.As("manager2@example.com")
+	setTeam := func(n int) {
+		t.Helper()
+		if _, err := env.Teams.UpdateTeam(cli, team, custos.TeamUpdate{ApprovalsRequired: &n}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	setTeam(2)
+	ws := env.SubmittedEvaluation(officer, team)
+	id := ws.Evaluation.ID
+	if ws.ApprovalsRequired != 2 {
+		t.Fatalf("submitted with the team requiring 2: the round needs %d", ws.ApprovalsRequired)
+	}
+
+	// An admin lowers the team's setting: the round still needs two.
+	setTeam(1)
+	ws, err := env.Evaluations.Decide(manager, id, 0, custos.DecisionApprove, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := [3]any{ws.Evaluation.Status, ws.ApprovalsReceived, ws.ApprovalsRequired}; got != [3]any{custos.StatusSubmitted, 1, 2} {
+		t.Fatalf("one approval after the team went down to 1: status, received, required = %v, want submitted, 1, 2", got)
+	}
+	// Not even the database lets the round's figure change.
+	_, err = env.SQL.Exec(`UPDATE evaluations SET approvals_required = 1 WHERE id = $1`, id)
+	if err == nil || !strings.Contains(err.Error(), "cannot change") {
+		t.Errorf("changing a submitted round's approvals in SQL: %v, want a refusal", err)
+	}
+	// Raising the team's setting does not ask the round for more either.
+	setTeam(3)
+	ws, err = env.Evaluations.Decide(manager2, id, 0, custos.DecisionApprove, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := [3]any{ws.Evaluation.Status, ws.ApprovalsReceived, ws.ApprovalsRequired}; got != [3]any{custos.StatusApproved, 2, 2} {
+		t.Fatalf("two approvals after the team went up to 3: status, received, required = %v, want approved, 2, 2", got)
+	}
+	// The approval's audit event records the round's figure.
+	page, err := env.Audit.ListAuditEvents(cli, custos.AuditFilter{TeamID: &team, Limit: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var after struct {
+		Approvals         int `json:"approvals"`
+		ApprovalsRequired int `json:"approvals_required"`
+	}
+	if err := json.Unmarshal(page.Items[0].After, &after); err != nil || page.Items[0].Action != "evaluation.approve" {
+		t.Fatalf("last event %s %s: %v", page.Items[0].Action, page.Items[0].After, err)
+	}
+	if after.Approvals != 2 || after.ApprovalsRequired != 2 {
+		t.Errorf("approve event after = %s, want 2 of 2", page.Items[0].After)
+	}
+}
+
+// A draft shows the team's setting now: that is what its submission fixes.
+func TestADraftShowsTheTeamsApprovalsRequired(t *testing.T) {
+	t.Parallel()
+	env := apitest.New(t)
+	team := env.SeedDemo()["Demo Treasury"]
+	officer := env.As("officer@example.com")
+	ws := env.OpenEvaluation(officer, team, 1, 2)
+	three := 3
+	if _, err := env.Teams.UpdateTeam(cli, team, custos.TeamUpdate{ApprovalsRequired: &three}); err != nil {
+		t.Fatal(err)
+	}
+	ws, err := env.Evaluations.Workspace(officer, ws.Evaluation.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ws.ApprovalsRequired != 3 {
+		t.Errorf("a draft shows %d approvals required, want the team's 3", ws.ApprovalsRequired)
+	}
+}
+
+// Taking a copy of an evidence file is an audit event, recorded in the
+// same transaction as the read (issue 9, item 12).
+func TestEvidenceDownloadsAreAudited(t *testing.T) {
+	t.Parallel()
+	env := apitest.New(t)
+	team := env.SeedDemo()["Demo Treasury"]
+	officer, auditor := env.As("officer@example.com"), env.As("auditor@example.com")
+	ws := env.OpenEvaluation(officer, team, 1, 2)
+	id, item := ws.Evaluation.ID, ws.Template.Items()[0].ID
+	ev, err := env.Evaluations.AddEvidence(officer, id, 1, item, 0, "soc2.pdf", apitest.TinyPDF)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	f, err := env.Evaluations.EvidenceFile(auditor, id, ev.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(f.Content) != string(apitest.TinyPDF) {
+		t.Errorf("downloaded %q", f.Content)
+	}
+	page, err := env.Audit.ListAuditEvents(cli, custos.AuditFilter{TeamID: &team, Limit: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := page.Items[0]
+	type shown struct {
+		Action, Actor, ObjectType, ObjectID string
+		Team                                int64
+		After                               map[string]any
+	}
+	var after map[string]any
+	if err := json.Unmarshal(got.After, &after); err != nil {
+		t.Fatal(err)
+	}
+	want := shown{Action: "evidence.download", Actor: "auditor@example.com", ObjectType: "evidence",
+		ObjectID: strconv.FormatInt(ev.ID, 10), Team: team, After: map[string]any{
+			"evaluation_id": float64(id), "custodian_id": float64(1), "item_id": float64(item), "label": "soc2.pdf",
+			"sha256": hex.EncodeToString(ev.SHA256)}}
+	if d := cmp.Diff(want, shown{got.Action, got.Actor, got.ObjectType, got.ObjectID, *got.TeamID, after}); d != "" {
+		t.Errorf("download event (-want +got):\n%s", d)
+	}
+
+	// A file that is not there records nothing.
+	before := got.Seq
+	if _, err := env.Evaluations.EvidenceFile(auditor, id, ev.ID+100); custos.ErrorCode(err) != custos.ENOTFOUND {
+		t.Fatalf("a missing file: %v", err)
+	}
+	if page, err = env.Audit.ListAuditEvents(cli, custos.AuditFilter{Limit: 1}); err != nil || page.Items[0].Seq != before {
+		t.Errorf("a missing file left an event: %+v, %v", page.Items[0], err)
+	}
+}
