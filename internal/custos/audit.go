@@ -199,10 +199,7 @@ type AuditFilter struct {
 }
 
 // AuditPage is one page of events, newest first.
-type AuditPage struct {
-	Items      []*AuditEvent `json:"items"`
-	NextBefore *int64        `json:"next_before"`
-}
+type AuditPage = Page[*AuditEvent]
 
 // AuditService reads and verifies the trail.
 type AuditService interface {
