@@ -1617,9 +1617,9 @@ func TestEvidence_TypeFromTheBytesSafeDownloadAndTeamAccess(t *testing.T) {
 	// Not a candidate, not an item of the template: 404.
 	expectProblem(t, wfUpload(officer, id, gemini, item, "x.pdf", "", wfPDF), http.StatusNotFound)
 	expectProblem(t, wfUpload(officer, id, coinbase, 999999, "x.pdf", "", wfPDF), http.StatusNotFound)
-	// Another team's officer may not upload.
+	// To another team's officer the evaluation does not exist.
 	outsider := k.env.Login("other.officer@example.com")
-	expectProblem(t, wfUpload(outsider, id, coinbase, item, "x.pdf", "", wfPDF), http.StatusForbidden)
+	expectProblem(t, wfUpload(outsider, id, coinbase, item, "x.pdf", "", wfPDF), http.StatusNotFound)
 
 	ws = k.workspace(officer, id)
 	a := ws.assessment(t, coinbase)
@@ -1656,7 +1656,7 @@ func TestEvidence_TypeFromTheBytesSafeDownloadAndTeamAccess(t *testing.T) {
 			t.Errorf("X-Content-SHA256 %q, want %s", got, listed.SHA256)
 		}
 	}
-	expectProblem(t, download(outsider, id, ev.ID), http.StatusForbidden)
+	expectProblem(t, download(outsider, id, ev.ID), http.StatusNotFound)
 	expectProblem(t, download(officer, id, 999999), http.StatusNotFound)
 
 	// Evidence of one evaluation cannot be fetched through another.
