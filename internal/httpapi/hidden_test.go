@@ -67,8 +67,8 @@ func TestAnotherTeamsEvaluationOrMemoAnswersExactlyLikeAMissingOne(t *testing.T)
 				body := map[string]any{"comment": "probe", "title": "probe", "custodian_id": 3}
 				theirs := c.Do(r.Method, path(realID(r.Path)), body)
 				none := c.Do(r.Method, path(missing), body)
-				want := expectProblem(t, none, http.StatusNotFound)
-				got := expectProblem(t, theirs, http.StatusNotFound)
+				want := apitest.ExpectProblem(t, none, http.StatusNotFound)
+				got := apitest.ExpectProblem(t, theirs, http.StatusNotFound)
 				if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(httpapi.Problem{}, "Instance", "RequestID")); diff != "" {
 					t.Errorf("another team's ID answers differently from a missing one (-missing +theirs):\n%s", diff)
 				}
@@ -112,7 +112,7 @@ func TestATeamMemberWhoMayNotActIsToldSo(t *testing.T) {
 	draft := env.OpenEvaluation(env.As("officer@example.com"), teams[demo.TreasuryTeam], 1, 2)
 	auditor := env.Login("auditor@example.com")
 	path := fmt.Sprintf("/api/v1/evaluations/%d", draft.Evaluation.ID)
-	expectStatus(t, auditor.Do(http.MethodGet, path, nil), http.StatusOK)
-	expectProblem(t, auditor.Do(http.MethodPatch, path, map[string]string{"title": "Renamed"}), http.StatusForbidden)
-	expectProblem(t, auditor.Do(http.MethodPost, path+"/submit", nil), http.StatusForbidden)
+	apitest.ExpectStatus(t, auditor.Do(http.MethodGet, path, nil), http.StatusOK)
+	apitest.ExpectProblem(t, auditor.Do(http.MethodPatch, path, map[string]string{"title": "Renamed"}), http.StatusForbidden)
+	apitest.ExpectProblem(t, auditor.Do(http.MethodPost, path+"/submit", nil), http.StatusForbidden)
 }

@@ -219,7 +219,7 @@ var matrix = map[string]cell{
 	}},
 	"POST /api/v1/evaluations/:id/custodians/:custodianID/answers/:itemID/evidence": {officers, 201, func(f *fixture, c *apitest.Client) (string, any) {
 		ws := f.draft()
-		r, h := apitest.Multipart("file", "licence.pdf", apitest.TinyPDF)
+		r, h := apitest.Multipart("file", "licence.pdf", "", apitest.TinyPDF)
 		return f.evalPath(ws, fmt.Sprintf("/custodians/1/answers/%d/evidence", ws.Template.Items()[0].ID)), upload{r, h}
 	}},
 	"GET /api/v1/evaluations/:id/evidence/:evidenceID": {readers, 200, func(f *fixture, c *apitest.Client) (string, any) {
