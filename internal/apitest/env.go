@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -207,10 +208,20 @@ func (e *Env) Anonymous() *Client { return &Client{env: e} }
 // Login signs in through the API and returns a client holding the session.
 func (e *Env) Login(email string) *Client {
 	e.T.Helper()
+	c, err := e.TryLogin(email)
+	if err != nil {
+		e.T.Fatal(err)
+	}
+	return c
+}
+
+// TryLogin signs in like Login but returns an error instead of failing the
+// test, so that it can run on any goroutine.
+func (e *Env) TryLogin(email string) (*Client, error) {
 	c := e.Anonymous()
 	res := c.Do(http.MethodPost, "/api/v1/session", map[string]string{"email": email, "password": Password})
 	if res.Status != http.StatusCreated {
-		e.T.Fatalf("login %s: %d %s", email, res.Status, res.Body)
+		return nil, fmt.Errorf("login %s: %d %s", email, res.Status, res.Body)
 	}
 	for _, ck := range res.Header.Values("Set-Cookie") {
 		if parsed, err := http.ParseSetCookie(ck); err == nil && parsed.Value != "" {
@@ -220,9 +231,11 @@ func (e *Env) Login(email string) *Client {
 	var me struct {
 		CSRF string `json:"csrf_token"`
 	}
-	res.JSON(&me)
+	if err := json.Unmarshal(res.Body, &me); err != nil {
+		return nil, fmt.Errorf("login %s: %w", email, err)
+	}
 	c.CSRF = me.CSRF
-	return c
+	return c, nil
 }
 
 // Request is a raw request for cases the JSON helper cannot express.

@@ -1,12 +1,8 @@
 package apitest
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"io"
-	"mime/multipart"
-	"net/http"
 
 	"github.com/custos-dd/custos/internal/custos"
 )
@@ -23,16 +19,6 @@ func (e *Env) As(email string) context.Context {
 
 // TinyPDF is a minimal file that sniffs as application/pdf.
 var TinyPDF = []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
-
-// Multipart builds a multipart/form-data body with one file.
-func Multipart(field, filename string, content []byte) (io.Reader, http.Header) {
-	var buf bytes.Buffer
-	w := multipart.NewWriter(&buf)
-	part, _ := w.CreateFormFile(field, filename)
-	part.Write(content)
-	w.Close()
-	return &buf, http.Header{"Content-Type": {w.FormDataContentType()}}
-}
 
 // OpenEvaluation opens a draft in the team, as the officer, of the given
 // catalogue custodians, for a US mandate that every US custodian fits.

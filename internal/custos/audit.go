@@ -34,6 +34,25 @@ type HashBytes []byte
 // MarshalJSON writes the digest as a hex string.
 func (h HashBytes) MarshalJSON() ([]byte, error) { return json.Marshal(hex.EncodeToString(h)) }
 
+// UnmarshalJSON reads the hex string MarshalJSON writes, so that API clients
+// (and the API tests) decode answers into the domain types.
+func (h *HashBytes) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	if s == "" {
+		*h = nil
+		return nil
+	}
+	raw, err := hex.DecodeString(s)
+	if err != nil {
+		return err
+	}
+	*h = raw
+	return nil
+}
+
 // GenesisHash is the previous hash of the first event.
 var GenesisHash = make(HashBytes, sha256.Size)
 
@@ -199,10 +218,7 @@ type AuditFilter struct {
 }
 
 // AuditPage is one page of events, newest first.
-type AuditPage struct {
-	Items      []*AuditEvent `json:"items"`
-	NextBefore *int64        `json:"next_before"`
-}
+type AuditPage = Page[*AuditEvent]
 
 // AuditService reads and verifies the trail.
 type AuditService interface {

@@ -420,11 +420,8 @@ type EvaluationSummary struct {
 	Candidates int `json:"candidates"`
 }
 
-// EvaluationPage is a page of evaluations.
-type EvaluationPage struct {
-	Items      []EvaluationSummary `json:"items"`
-	NextBefore *int64              `json:"next_before"`
-}
+// EvaluationPage is a page of evaluations, newest first.
+type EvaluationPage = Page[EvaluationSummary]
 
 // EvaluationService runs the workflow.
 type EvaluationService interface {

@@ -98,11 +98,8 @@ type MemoFilter struct {
 	Limit  int
 }
 
-// MemoPage is a page of memos.
-type MemoPage struct {
-	Items      []Memo `json:"items"`
-	NextBefore *int64 `json:"next_before"`
-}
+// MemoPage is a page of memos, newest first.
+type MemoPage = Page[Memo]
 
 // MemoService issues, lists, serves and verifies memos.
 type MemoService interface {

@@ -12,11 +12,11 @@ import (
 // audit.
 
 func (s *Server) listAudit(c *gin.Context) {
-	limit, before, ok := pageParams(c)
+	q, ok := pageParams(c)
 	if !ok {
 		return
 	}
-	f := custos.AuditFilter{Before: int64(before), Limit: limit}
+	f := custos.AuditFilter{Before: q.Before, Limit: q.Limit}
 	if raw := c.Query("team"); raw != "" {
 		id, _ := strconv.ParseInt(raw, 10, 64) // the guard has checked it
 		f.TeamID = &id

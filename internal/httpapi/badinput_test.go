@@ -1,120 +1,29 @@
 package httpapi_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
-	"sort"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/custos-dd/custos/internal/apitest"
-	"github.com/custos-dd/custos/internal/httpapi"
 )
 
 // --- helpers shared by badinput_test.go, catalogue_test.go and admin_test.go ---
-
-// expectStatus fails the test unless res has the status.
-func expectStatus(t *testing.T, res *apitest.Response, status int) {
-	t.Helper()
-	if res.Status != status {
-		t.Fatalf("status = %d, want %d; body: %s", res.Status, status, res.Body)
-	}
-}
-
-// decodeInto decodes res's body with the subtest's own t (Response.JSON
-// reports to the top-level test).
-func decodeInto(t *testing.T, res *apitest.Response, v any) {
-	t.Helper()
-	if err := json.Unmarshal(res.Body, v); err != nil {
-		t.Fatalf("decode %s: %v", res.Body, err)
-	}
-}
-
-// expectProblem checks that res is a problem document with the status.
-func expectProblem(t *testing.T, res *apitest.Response, status int) httpapi.Problem {
-	t.Helper()
-	expectStatus(t, res, status)
-	if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/problem+json") {
-		t.Fatalf("Content-Type = %q, want application/problem+json; body: %s", ct, res.Body)
-	}
-	var p httpapi.Problem
-	decodeInto(t, res, &p)
-	if p.Status != status {
-		t.Fatalf("problem status = %d, want %d", p.Status, status)
-	}
-	if p.Title == "" || p.Type == "" {
-		t.Fatalf("problem without type or title: %s", res.Body)
-	}
-	return p
-}
-
-// expectFieldErrors checks that res is a 400 problem whose errors name
-// exactly the given fields (as a set), each with a reason.
-func expectFieldErrors(t *testing.T, res *apitest.Response, fields ...string) httpapi.Problem {
-	t.Helper()
-	p := expectProblem(t, res, http.StatusBadRequest)
-	got := map[string]bool{}
-	for _, fe := range p.Errors {
-		if strings.TrimSpace(fe.Reason) == "" {
-			t.Errorf("field %q has no reason: %s", fe.Field, res.Body)
-		}
-		got[fe.Field] = true
-	}
-	want := map[string]bool{}
-	for _, f := range fields {
-		want[f] = true
-	}
-	if !sameKeys(got, want) {
-		t.Fatalf("errors name fields %v, want %v; body: %s", sortedKeys(got), sortedKeys(want), res.Body)
-	}
-	return p
-}
-
-func sameKeys(a, b map[string]bool) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k := range a {
-		if !b[k] {
-			return false
-		}
-	}
-	return true
-}
-
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
-// reasonOf returns the reason given for a field, or "".
-func reasonOf(p httpapi.Problem, field string) string {
-	for _, fe := range p.Errors {
-		if fe.Field == field {
-			return fe.Reason
-		}
-	}
-	return ""
-}
 
 // userIDByEmail finds an account's ID through the API, as an org admin.
 func userIDByEmail(t *testing.T, admin *apitest.Client, email string) int64 {
 	t.Helper()
 	res := admin.Do(http.MethodGet, "/api/v1/users", nil)
-	expectStatus(t, res, http.StatusOK)
+	apitest.ExpectStatus(t, res, http.StatusOK)
 	var list struct {
 		Items []struct {
 			ID    int64  `json:"id"`
 			Email string `json:"email"`
 		} `json:"items"`
 	}
-	decodeInto(t, res, &list)
+	apitest.DecodeInto(t, res, &list)
 	for _, u := range list.Items {
 		if u.Email == email {
 			return u.ID
@@ -128,13 +37,13 @@ func userIDByEmail(t *testing.T, admin *apitest.Client, email string) int64 {
 func firstCustodianID(t *testing.T, c *apitest.Client) int64 {
 	t.Helper()
 	res := c.Do(http.MethodGet, "/api/v1/custodians?limit=1", nil)
-	expectStatus(t, res, http.StatusOK)
+	apitest.ExpectStatus(t, res, http.StatusOK)
 	var page struct {
 		Items []struct {
 			ID int64 `json:"id"`
 		} `json:"items"`
 	}
-	decodeInto(t, res, &page)
+	apitest.DecodeInto(t, res, &page)
 	if len(page.Items) != 1 {
 		t.Fatalf("empty catalogue: %s", res.Body)
 	}
@@ -218,7 +127,7 @@ func TestJSONBody_415(t *testing.T) {
 					h.Set("Content-Type", ct)
 				}
 				res := r.as.Request(r.method, r.path, strings.NewReader(`{"name": "x"}`), h)
-				expectProblem(t, res, http.StatusUnsupportedMediaType)
+				apitest.ExpectProblem(t, res, http.StatusUnsupportedMediaType)
 			})
 		}
 	}
@@ -231,7 +140,7 @@ func TestJSONBody_413(t *testing.T) {
 	for _, r := range routes {
 		t.Run(r.String()+" refuses a 70 KiB body", func(t *testing.T) {
 			body := fmt.Sprintf(`{%q: %q}`, r.pad, strings.Repeat("x", 70<<10))
-			p := expectProblem(t, r.as.Do(r.method, r.path, body), http.StatusRequestEntityTooLarge)
+			p := apitest.ExpectProblem(t, r.as.Do(r.method, r.path, body), http.StatusRequestEntityTooLarge)
 			if len(p.Errors) != 0 {
 				t.Errorf("a 413 names no field: %+v", p.Errors)
 			}
@@ -250,11 +159,11 @@ func TestJSONBody_413(t *testing.T) {
 		if len(atLimit) != limit {
 			t.Fatalf("body is %d bytes", len(atLimit))
 		}
-		expectFieldErrors(t, teams.as.Do(http.MethodPost, teams.path, atLimit), "name")
+		apitest.ExpectFieldErrors(t, teams.as.Do(http.MethodPost, teams.path, atLimit), "name")
 	})
 	t.Run("a body one byte over the limit is refused", func(t *testing.T) {
 		over := `{"name":"` + strings.Repeat("x", limit-len(`{"name":""}`)+1) + `"}`
-		expectProblem(t, teams.as.Do(http.MethodPost, teams.path, over), http.StatusRequestEntityTooLarge)
+		apitest.ExpectProblem(t, teams.as.Do(http.MethodPost, teams.path, over), http.StatusRequestEntityTooLarge)
 	})
 }
 
@@ -279,7 +188,7 @@ func TestJSONBody_400(t *testing.T) {
 		}
 		for _, tc := range cases {
 			t.Run(r.String()+": "+tc.name, func(t *testing.T) {
-				expectFieldErrors(t, r.as.Do(r.method, r.path, tc.body), tc.field)
+				apitest.ExpectFieldErrors(t, r.as.Do(r.method, r.path, tc.body), tc.field)
 			})
 		}
 	}
@@ -300,9 +209,9 @@ func TestJSONBody_400_NestedWrongTypes(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name+" names "+tc.field, func(t *testing.T) {
-			p := expectFieldErrors(t, admin.Do(http.MethodPost, "/api/v1/custodians", tc.body), tc.field)
-			if !strings.HasPrefix(reasonOf(p, tc.field), "must be") {
-				t.Errorf("reason %q does not say what the field must be", reasonOf(p, tc.field))
+			p := apitest.ExpectFieldErrors(t, admin.Do(http.MethodPost, "/api/v1/custodians", tc.body), tc.field)
+			if !strings.HasPrefix(apitest.ReasonOf(p, tc.field), "must be") {
+				t.Errorf("reason %q does not say what the field must be", apitest.ReasonOf(p, tc.field))
 			}
 		})
 	}
@@ -413,12 +322,12 @@ func TestDomainValidation_400(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			expectFieldErrors(t, tc.as.Do(tc.method, tc.path, tc.body), tc.fields...)
+			apitest.ExpectFieldErrors(t, tc.as.Do(tc.method, tc.path, tc.body), tc.fields...)
 		})
 	}
 
 	t.Run("every provenance problem is listed, not only the first", func(t *testing.T) {
-		p := expectFieldErrors(t, admin.Do(http.MethodPost, "/api/v1/custodians", spoiled), "slug", "regions", "key_management", "provenance")
+		p := apitest.ExpectFieldErrors(t, admin.Do(http.MethodPost, "/api/v1/custodians", spoiled), "slug", "regions", "key_management", "provenance")
 		var provenance []string
 		for _, fe := range p.Errors {
 			if fe.Field == "provenance" {
@@ -435,11 +344,11 @@ func TestDomainValidation_400(t *testing.T) {
 	})
 	t.Run("a refused custodian is not created", func(t *testing.T) {
 		res := admin.Do(http.MethodGet, "/api/v1/custodians?q=acme", nil)
-		expectStatus(t, res, http.StatusOK)
+		apitest.ExpectStatus(t, res, http.StatusOK)
 		var page struct {
 			Items []any `json:"items"`
 		}
-		decodeInto(t, res, &page)
+		apitest.DecodeInto(t, res, &page)
 		if len(page.Items) != 0 {
 			t.Fatalf("a refused custodian was stored: %s", res.Body)
 		}
@@ -479,7 +388,7 @@ func TestPathIDs_400(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.method+" "+tc.path+" names "+tc.field, func(t *testing.T) {
-			expectFieldErrors(t, admin.Do(tc.method, tc.path, tc.body), tc.field)
+			apitest.ExpectFieldErrors(t, admin.Do(tc.method, tc.path, tc.body), tc.field)
 		})
 	}
 }

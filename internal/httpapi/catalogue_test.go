@@ -51,9 +51,9 @@ type custodianPageJSON struct {
 func custodianPage(t *testing.T, c *apitest.Client, query string) custodianPageJSON {
 	t.Helper()
 	res := c.Do(http.MethodGet, "/api/v1/custodians?"+query, nil)
-	expectStatus(t, res, http.StatusOK)
+	apitest.ExpectStatus(t, res, http.StatusOK)
 	var page custodianPageJSON
-	decodeInto(t, res, &page)
+	apitest.DecodeInto(t, res, &page)
 	return page
 }
 
@@ -200,7 +200,7 @@ func TestCatalogue_200_KeysetPagination(t *testing.T) {
 		second := custodianPage(t, officer, "limit=3&after="+url.QueryEscape(first.NextCursor))
 		body := validCustodian()
 		body["slug"], body["name"] = "aardvark-custody", "Aardvark Custody"
-		expectStatus(t, admin.Do(http.MethodPost, "/api/v1/custodians", body), http.StatusCreated)
+		apitest.ExpectStatus(t, admin.Do(http.MethodPost, "/api/v1/custodians", body), http.StatusCreated)
 
 		again := custodianPage(t, officer, "limit=3&after="+url.QueryEscape(first.NextCursor))
 		if !reflect.DeepEqual(custodianNames(again.Items), custodianNames(second.Items)) || again.NextCursor != second.NextCursor {
@@ -234,7 +234,7 @@ func TestCatalogue_400(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name+" names "+tc.field, func(t *testing.T) {
-			expectFieldErrors(t, officer.Do(http.MethodGet, "/api/v1/custodians?"+tc.query, nil), tc.field)
+			apitest.ExpectFieldErrors(t, officer.Do(http.MethodGet, "/api/v1/custodians?"+tc.query, nil), tc.field)
 		})
 	}
 }
@@ -250,9 +250,9 @@ func TestCustodian_200(t *testing.T) {
 	t.Run("anyone signed in reads one custodian", func(t *testing.T) {
 		id := firstCustodianID(t, officer)
 		res := officer.Do(http.MethodGet, "/api/v1/custodians/"+fmtID(id), nil)
-		expectStatus(t, res, http.StatusOK)
+		apitest.ExpectStatus(t, res, http.StatusOK)
 		var c custodianJSON
-		decodeInto(t, res, &c)
+		apitest.DecodeInto(t, res, &c)
 		if c.ID != id || c.Name != seededCustodians[0] {
 			t.Fatalf("got %+v", c)
 		}
@@ -261,8 +261,8 @@ func TestCustodian_200(t *testing.T) {
 		body := validCustodian()
 		body["name"] = "  Acme Custody  "
 		res := admin.Do(http.MethodPost, "/api/v1/custodians", body)
-		expectStatus(t, res, http.StatusCreated)
-		decodeInto(t, res, &created)
+		apitest.ExpectStatus(t, res, http.StatusCreated)
+		apitest.DecodeInto(t, res, &created)
 		if created.ID == 0 || created.Version != 1 || created.Name != "Acme Custody" || created.Slug != "acme-custody" ||
 			!reflect.DeepEqual(created.KeyManagement, []string{"mpc", "hsm"}) || created.Provenance["regions"].VerifiedOn != "2026-01-31" {
 			t.Fatalf("created %s", res.Body)
@@ -284,16 +284,16 @@ func TestCustodian_200(t *testing.T) {
 		body["qualified_custodian"] = false
 		body["version"] = created.Version
 		res := admin.Do(http.MethodPut, "/api/v1/custodians/"+fmtID(created.ID), body)
-		expectStatus(t, res, http.StatusOK)
+		apitest.ExpectStatus(t, res, http.StatusOK)
 		var updated custodianJSON
-		decodeInto(t, res, &updated)
+		apitest.DecodeInto(t, res, &updated)
 		if updated.Version != created.Version+1 || updated.Notes != "Reviewed by the desk." || updated.QualifiedCustodian {
 			t.Fatalf("updated %s", res.Body)
 		}
 		res = officer.Do(http.MethodGet, "/api/v1/custodians/"+fmtID(created.ID), nil)
-		expectStatus(t, res, http.StatusOK)
+		apitest.ExpectStatus(t, res, http.StatusOK)
 		var read custodianJSON
-		decodeInto(t, res, &read)
+		apitest.DecodeInto(t, res, &read)
 		if read.Version != 2 || read.Notes != "Reviewed by the desk." {
 			t.Fatalf("read back %s", res.Body)
 		}
@@ -309,12 +309,12 @@ func TestCustodian_404(t *testing.T) {
 	env.SeedDemo()
 	admin := env.Login("admin@example.com")
 	t.Run("reading an unknown custodian", func(t *testing.T) {
-		expectProblem(t, admin.Do(http.MethodGet, "/api/v1/custodians/999999", nil), http.StatusNotFound)
+		apitest.ExpectProblem(t, admin.Do(http.MethodGet, "/api/v1/custodians/999999", nil), http.StatusNotFound)
 	})
 	t.Run("updating an unknown custodian", func(t *testing.T) {
 		body := validCustodian()
 		body["version"] = 1
-		expectProblem(t, admin.Do(http.MethodPut, "/api/v1/custodians/999999", body), http.StatusNotFound)
+		apitest.ExpectProblem(t, admin.Do(http.MethodPut, "/api/v1/custodians/999999", body), http.StatusNotFound)
 	})
 }
 
@@ -324,7 +324,7 @@ func TestCustodian_409(t *testing.T) {
 	env.SeedDemo()
 	admin := env.Login("admin@example.com")
 	res := admin.Do(http.MethodPost, "/api/v1/custodians", validCustodian())
-	expectStatus(t, res, http.StatusCreated)
+	apitest.ExpectStatus(t, res, http.StatusCreated)
 	var acme custodianJSON
 	res.JSON(&acme)
 
@@ -332,7 +332,7 @@ func TestCustodian_409(t *testing.T) {
 	edit := validCustodian()
 	edit["notes"] = "first edit"
 	edit["version"] = 1
-	expectStatus(t, admin.Do(http.MethodPut, "/api/v1/custodians/"+fmtID(acme.ID), edit), http.StatusOK)
+	apitest.ExpectStatus(t, admin.Do(http.MethodPut, "/api/v1/custodians/"+fmtID(acme.ID), edit), http.StatusOK)
 
 	stale := validCustodian()
 	stale["notes"] = "second edit, based on version 1"
@@ -363,14 +363,14 @@ func TestCustodian_409(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			expectProblem(t, admin.Do(tc.method, tc.path, tc.body), http.StatusConflict)
+			apitest.ExpectProblem(t, admin.Do(tc.method, tc.path, tc.body), http.StatusConflict)
 		})
 	}
 	t.Run("refused edits change nothing", func(t *testing.T) {
 		res := admin.Do(http.MethodGet, "/api/v1/custodians/"+fmtID(acme.ID), nil)
-		expectStatus(t, res, http.StatusOK)
+		apitest.ExpectStatus(t, res, http.StatusOK)
 		var c custodianJSON
-		decodeInto(t, res, &c)
+		apitest.DecodeInto(t, res, &c)
 		if c.Version != 2 || c.Notes != "first edit" || c.Slug != "acme-custody" {
 			t.Fatalf("custodian changed: %s", res.Body)
 		}
@@ -388,10 +388,10 @@ func TestCustodian_403(t *testing.T) {
 	for _, email := range []string{"officer@example.com", "manager@example.com", "auditor@example.com"} {
 		c := env.Login(email)
 		t.Run(email+" cannot create a custodian", func(t *testing.T) {
-			expectProblem(t, c.Do(http.MethodPost, "/api/v1/custodians", validCustodian()), http.StatusForbidden)
+			apitest.ExpectProblem(t, c.Do(http.MethodPost, "/api/v1/custodians", validCustodian()), http.StatusForbidden)
 		})
 		t.Run(email+" cannot update a custodian", func(t *testing.T) {
-			expectProblem(t, c.Do(http.MethodPut, "/api/v1/custodians/"+id, update), http.StatusForbidden)
+			apitest.ExpectProblem(t, c.Do(http.MethodPut, "/api/v1/custodians/"+id, update), http.StatusForbidden)
 		})
 	}
 	t.Run("nothing was created", func(t *testing.T) {
@@ -410,7 +410,7 @@ func auditHas(t *testing.T, c *apitest.Client, team, action, objectID string) bo
 		path += "&team=" + team
 	}
 	res := c.Do(http.MethodGet, path, nil)
-	expectStatus(t, res, http.StatusOK)
+	apitest.ExpectStatus(t, res, http.StatusOK)
 	var page struct {
 		Items []struct {
 			Action   string `json:"action"`
@@ -418,7 +418,7 @@ func auditHas(t *testing.T, c *apitest.Client, team, action, objectID string) bo
 			Actor    string `json:"actor"`
 		} `json:"items"`
 	}
-	decodeInto(t, res, &page)
+	apitest.DecodeInto(t, res, &page)
 	for _, e := range page.Items {
 		if e.Action == action && e.ObjectID == objectID {
 			return true
@@ -461,7 +461,7 @@ func TestTemplates_200(t *testing.T) {
 	officer := env.Login("officer@example.com")
 
 	res := officer.Do(http.MethodGet, "/api/v1/templates", nil)
-	expectStatus(t, res, http.StatusOK)
+	apitest.ExpectStatus(t, res, http.StatusOK)
 	var list struct {
 		Items []templateJSON `json:"items"`
 	}
@@ -472,7 +472,7 @@ func TestTemplates_200(t *testing.T) {
 	id := list.Items[0].ID
 
 	res = officer.Do(http.MethodGet, "/api/v1/templates/"+fmtID(id), nil)
-	expectStatus(t, res, http.StatusOK)
+	apitest.ExpectStatus(t, res, http.StatusOK)
 	var tpl templateJSON
 	res.JSON(&tpl)
 
@@ -535,7 +535,7 @@ func TestTemplates_200(t *testing.T) {
 		}
 	})
 	t.Run("unknown template is 404", func(t *testing.T) {
-		expectProblem(t, officer.Do(http.MethodGet, "/api/v1/templates/999999", nil), http.StatusNotFound)
+		apitest.ExpectProblem(t, officer.Do(http.MethodGet, "/api/v1/templates/999999", nil), http.StatusNotFound)
 	})
 	t.Run("the database refuses to change a template version", func(t *testing.T) {
 		for _, stmt := range []string{

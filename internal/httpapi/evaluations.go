@@ -121,12 +121,12 @@ func (s *Server) createEvaluation(c *gin.Context) {
 
 func (s *Server) listEvaluations(c *gin.Context) {
 	team, _ := strconv.ParseInt(c.Query("team"), 10, 64) // the guard has checked it
-	limit, before, ok := pageParams(c)
+	q, ok := pageParams(c)
 	if !ok {
 		return
 	}
 	page, err := s.Evaluations.ListEvaluations(c.Request.Context(), custos.EvaluationFilter{TeamID: team,
-		Status: custos.EvaluationStatus(c.Query("status")), Before: int64(before), Limit: limit})
+		Status: custos.EvaluationStatus(c.Query("status")), Before: q.Before, Limit: q.Limit})
 	if err != nil {
 		s.writeError(c, err)
 		return
@@ -135,8 +135,11 @@ func (s *Server) listEvaluations(c *gin.Context) {
 }
 
 func (s *Server) getWorkspace(c *gin.Context) {
-	id, _ := pathID(c, "id") // the guard has checked it
-	ws, err := s.Evaluations.Workspace(c.Request.Context(), id)
+	p, ok := bindPath(c)
+	if !ok {
+		return
+	}
+	ws, err := s.Evaluations.Workspace(c.Request.Context(), p.ID)
 	if err != nil {
 		s.writeError(c, err)
 		return
@@ -158,15 +161,15 @@ type updateEvaluationRequest struct {
 }
 
 func (s *Server) updateEvaluation(c *gin.Context) {
-	id, _ := pathID(c, "id")
 	var req updateEvaluationRequest
-	if !s.bindJSON(c, &req) {
+	p, ok := bindPath(c)
+	if !ok || !s.bindJSON(c, &req) {
 		return
 	}
-	ws, err := s.Evaluations.UpdateEvaluation(c.Request.Context(), id, ifMatch(c), custos.EvaluationUpdate{
+	ws, err := s.Evaluations.UpdateEvaluation(c.Request.Context(), p.ID, ifMatch(c), custos.EvaluationUpdate{
 		Title: req.Title, Mandate: req.Mandate.mandate(), DueDate: req.DueDate, ClearDueDate: req.ClearDueDate})
 	if err != nil {
-		s.workspaceError(c, id, err)
+		s.workspaceError(c, p.ID, err)
 		return
 	}
 	s.renderWorkspace(c, http.StatusOK, ws)
@@ -177,32 +180,31 @@ type addCandidateRequest struct {
 }
 
 func (s *Server) addCandidate(c *gin.Context) {
-	id, _ := pathID(c, "id")
 	var req addCandidateRequest
-	if !s.bindJSON(c, &req) {
+	p, ok := bindPath(c)
+	if !ok || !s.bindJSON(c, &req) {
 		return
 	}
 	if req.CustodianID <= 0 {
 		s.writeError(c, custos.Invalid("custodian_id", "is required"))
 		return
 	}
-	ws, err := s.Evaluations.AddCandidate(c.Request.Context(), id, req.CustodianID, ifMatch(c))
+	ws, err := s.Evaluations.AddCandidate(c.Request.Context(), p.ID, req.CustodianID, ifMatch(c))
 	if err != nil {
-		s.workspaceError(c, id, err)
+		s.workspaceError(c, p.ID, err)
 		return
 	}
 	s.renderWorkspace(c, http.StatusOK, ws)
 }
 
 func (s *Server) removeCandidate(c *gin.Context) {
-	id, _ := pathID(c, "id")
-	custodianID, ok := pathID(c, "custodianID")
+	p, ok := bindPath(c)
 	if !ok {
 		return
 	}
-	ws, err := s.Evaluations.RemoveCandidate(c.Request.Context(), id, custodianID, ifMatch(c))
+	ws, err := s.Evaluations.RemoveCandidate(c.Request.Context(), p.ID, p.CustodianID, ifMatch(c))
 	if err != nil {
-		s.workspaceError(c, id, err)
+		s.workspaceError(c, p.ID, err)
 		return
 	}
 	s.renderWorkspace(c, http.StatusOK, ws)
@@ -214,23 +216,15 @@ type answerRequest struct {
 }
 
 func (s *Server) putAnswer(c *gin.Context) {
-	id, _ := pathID(c, "id")
-	custodianID, ok := pathID(c, "custodianID")
-	if !ok {
-		return
-	}
-	itemID, ok := pathID(c, "itemID")
-	if !ok {
-		return
-	}
 	var req answerRequest
-	if !s.bindJSON(c, &req) {
+	p, ok := bindPath(c)
+	if !ok || !s.bindJSON(c, &req) {
 		return
 	}
-	a, err := s.Evaluations.PutAnswer(c.Request.Context(), id, custodianID, itemID, ifMatchAnswer(c),
+	a, err := s.Evaluations.PutAnswer(c.Request.Context(), p.ID, p.CustodianID, p.ItemID, ifMatchAnswer(c),
 		custos.AnswerInput{Status: custos.AnswerStatus(req.Status), Note: req.Note})
 	if custos.ErrorCode(err) == custos.EPRECONDITION {
-		cur, cerr := s.Evaluations.Answer(c.Request.Context(), id, custodianID, itemID)
+		cur, cerr := s.Evaluations.Answer(c.Request.Context(), p.ID, p.CustodianID, p.ItemID)
 		if cerr != nil {
 			s.writeError(c, cerr)
 			return
@@ -248,12 +242,7 @@ func (s *Server) putAnswer(c *gin.Context) {
 
 // addEvidence takes one file in the multipart field "file".
 func (s *Server) addEvidence(c *gin.Context) {
-	id, _ := pathID(c, "id")
-	custodianID, ok := pathID(c, "custodianID")
-	if !ok {
-		return
-	}
-	itemID, ok := pathID(c, "itemID")
+	p, ok := bindPath(c)
 	if !ok {
 		return
 	}
@@ -295,9 +284,9 @@ func (s *Server) addEvidence(c *gin.Context) {
 		if label == "." || label == "/" {
 			label = ""
 		}
-		ev, err := s.Evaluations.AddEvidence(c.Request.Context(), id, custodianID, itemID, ifMatch(c), label, content)
+		ev, err := s.Evaluations.AddEvidence(c.Request.Context(), p.ID, p.CustodianID, p.ItemID, ifMatch(c), label, content)
 		if err != nil {
-			s.workspaceError(c, id, err)
+			s.workspaceError(c, p.ID, err)
 			return
 		}
 		c.JSON(http.StatusCreated, ev)
@@ -317,12 +306,11 @@ func (s *Server) uploadError(c *gin.Context, err error) {
 // downloadEvidence sends a file as an attachment that browsers never render
 // in place.
 func (s *Server) downloadEvidence(c *gin.Context) {
-	id, _ := pathID(c, "id")
-	evidenceID, ok := pathID(c, "evidenceID")
+	p, ok := bindPath(c)
 	if !ok {
 		return
 	}
-	f, err := s.Evaluations.EvidenceFile(c.Request.Context(), id, evidenceID)
+	f, err := s.Evaluations.EvidenceFile(c.Request.Context(), p.ID, p.EvidenceID)
 	if err != nil {
 		s.writeError(c, err)
 		return
@@ -341,13 +329,9 @@ type scoreRequest struct {
 }
 
 func (s *Server) putScore(c *gin.Context) {
-	id, _ := pathID(c, "id")
-	custodianID, ok := pathID(c, "custodianID")
-	if !ok {
-		return
-	}
 	var req scoreRequest
-	if !s.bindJSON(c, &req) {
+	p, ok := bindPath(c)
+	if !ok || !s.bindJSON(c, &req) {
 		return
 	}
 	if req.Score == nil {
@@ -359,10 +343,10 @@ func (s *Server) putScore(c *gin.Context) {
 		s.writeError(c, p.Err())
 		return
 	}
-	sc, err := s.Evaluations.PutScore(c.Request.Context(), id, custodianID, c.Param("criterion"), ifMatch(c),
+	sc, err := s.Evaluations.PutScore(c.Request.Context(), p.ID, p.CustodianID, p.Criterion, ifMatch(c),
 		custos.ScoreInput{Score: *req.Score, Rationale: req.Rationale})
 	if err != nil {
-		s.workspaceError(c, id, err)
+		s.workspaceError(c, p.ID, err)
 		return
 	}
 	c.JSON(http.StatusOK, sc)
@@ -376,19 +360,15 @@ type raiseRedFlagRequest struct {
 }
 
 func (s *Server) raiseRedFlag(c *gin.Context) {
-	id, _ := pathID(c, "id")
-	custodianID, ok := pathID(c, "custodianID")
-	if !ok {
-		return
-	}
 	var req raiseRedFlagRequest
-	if !s.bindJSON(c, &req) {
+	p, ok := bindPath(c)
+	if !ok || !s.bindJSON(c, &req) {
 		return
 	}
-	f, err := s.Evaluations.RaiseRedFlag(c.Request.Context(), id, custodianID, ifMatch(c), custos.NewRedFlag{DefinitionID: req.DefinitionID,
+	f, err := s.Evaluations.RaiseRedFlag(c.Request.Context(), p.ID, p.CustodianID, ifMatch(c), custos.NewRedFlag{DefinitionID: req.DefinitionID,
 		Title: req.Title, Description: req.Description, Severity: custos.Severity(req.Severity)})
 	if err != nil {
-		s.workspaceError(c, id, err)
+		s.workspaceError(c, p.ID, err)
 		return
 	}
 	c.JSON(http.StatusCreated, f)
@@ -400,18 +380,14 @@ type moveRedFlagRequest struct {
 }
 
 func (s *Server) moveRedFlag(c *gin.Context) {
-	id, _ := pathID(c, "id")
-	flagID, ok := pathID(c, "flagID")
-	if !ok {
-		return
-	}
 	var req moveRedFlagRequest
-	if !s.bindJSON(c, &req) {
+	p, ok := bindPath(c)
+	if !ok || !s.bindJSON(c, &req) {
 		return
 	}
-	f, err := s.Evaluations.MoveRedFlag(c.Request.Context(), id, flagID, ifMatch(c), custos.RedFlagMove{Status: custos.RedFlagStatus(req.Status), Resolution: req.Resolution})
+	f, err := s.Evaluations.MoveRedFlag(c.Request.Context(), p.ID, p.FlagID, ifMatch(c), custos.RedFlagMove{Status: custos.RedFlagStatus(req.Status), Resolution: req.Resolution})
 	if err != nil {
-		s.workspaceError(c, id, err)
+		s.workspaceError(c, p.ID, err)
 		return
 	}
 	c.JSON(http.StatusOK, f)
@@ -426,28 +402,31 @@ type shortlistRequest struct {
 }
 
 func (s *Server) putShortlist(c *gin.Context) {
-	id, _ := pathID(c, "id")
 	var req shortlistRequest
-	if !s.bindJSON(c, &req) {
+	p, ok := bindPath(c)
+	if !ok || !s.bindJSON(c, &req) {
 		return
 	}
 	entries := make([]custos.ShortlistEntry, len(req.Entries))
 	for i, e := range req.Entries {
 		entries[i] = custos.ShortlistEntry{CustodianID: e.CustodianID, Rank: e.Rank, Rationale: e.Rationale}
 	}
-	ws, err := s.Evaluations.PutShortlist(c.Request.Context(), id, ifMatch(c), entries)
+	ws, err := s.Evaluations.PutShortlist(c.Request.Context(), p.ID, ifMatch(c), entries)
 	if err != nil {
-		s.workspaceError(c, id, err)
+		s.workspaceError(c, p.ID, err)
 		return
 	}
 	s.renderWorkspace(c, http.StatusOK, ws)
 }
 
 func (s *Server) submit(c *gin.Context) {
-	id, _ := pathID(c, "id")
-	ws, err := s.Evaluations.Submit(c.Request.Context(), id, ifMatch(c))
+	p, ok := bindPath(c)
+	if !ok {
+		return
+	}
+	ws, err := s.Evaluations.Submit(c.Request.Context(), p.ID, ifMatch(c))
 	if err != nil {
-		s.workspaceError(c, id, err)
+		s.workspaceError(c, p.ID, err)
 		return
 	}
 	s.renderWorkspace(c, http.StatusOK, ws)
@@ -458,15 +437,15 @@ type decisionRequest struct {
 }
 
 func (s *Server) decide(c *gin.Context, d custos.Decision) {
-	id, _ := pathID(c, "id")
 	var req decisionRequest
+	p, ok := bindPath(c)
 	// A decision may come without a body (an approval needs no comment).
-	if c.Request.ContentLength != 0 && !s.bindJSON(c, &req) {
+	if !ok || c.Request.ContentLength != 0 && !s.bindJSON(c, &req) {
 		return
 	}
-	ws, err := s.Evaluations.Decide(c.Request.Context(), id, ifMatch(c), d, req.Comment)
+	ws, err := s.Evaluations.Decide(c.Request.Context(), p.ID, ifMatch(c), d, req.Comment)
 	if err != nil {
-		s.workspaceError(c, id, err)
+		s.workspaceError(c, p.ID, err)
 		return
 	}
 	s.renderWorkspace(c, http.StatusOK, ws)

@@ -219,7 +219,7 @@ var matrix = map[string]cell{
 	}},
 	"POST /api/v1/evaluations/:id/custodians/:custodianID/answers/:itemID/evidence": {officers, 201, func(f *fixture, c *apitest.Client) (string, any) {
 		ws := f.draft()
-		r, h := apitest.Multipart("file", "licence.pdf", apitest.TinyPDF)
+		r, h := apitest.Multipart("file", "licence.pdf", "", apitest.TinyPDF)
 		return f.evalPath(ws, fmt.Sprintf("/custodians/1/answers/%d/evidence", ws.Template.Items()[0].ID)), upload{r, h}
 	}},
 	"GET /api/v1/evaluations/:id/evidence/:evidenceID": {readers, 200, func(f *fixture, c *apitest.Client) (string, any) {
@@ -322,6 +322,8 @@ func TestRouteRoleMatrix(t *testing.T) {
 				case cl.allowed == nil:
 				case p.email == "":
 					want = http.StatusUnauthorized
+				case !slices.Contains(cl.allowed, p.name) && hidesFrom(key, p.name):
+					want = http.StatusNotFound
 				case !slices.Contains(cl.allowed, p.name):
 					want = http.StatusForbidden
 				}
@@ -339,6 +341,15 @@ func TestRouteRoleMatrix(t *testing.T) {
 			}
 		})
 	}
+}
+
+// hidesFrom says whether a route answers party 404 rather than 403: an
+// evaluation or memo is no one's business but its team's readers, and
+// telling anyone else "forbidden" would confirm that the ID exists.
+func hidesFrom(route, party string) bool {
+	_, path, _ := strings.Cut(route, " ")
+	guarded := strings.HasPrefix(path, "/api/v1/evaluations/:id") || strings.HasPrefix(path, "/api/v1/memos/:id")
+	return guarded && !slices.Contains([]string{"officer", "manager", "auditor"}, party)
 }
 
 func truncate(b []byte) string {

@@ -2,7 +2,6 @@ package httpapi_test
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"fmt"
 	"net/http"
 	"strings"
@@ -12,54 +11,50 @@ import (
 	"github.com/custos-dd/custos/internal/custos"
 	"github.com/custos-dd/custos/internal/demo"
 	"github.com/custos-dd/custos/internal/signing"
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
-type verdict struct {
-	Genuine   bool   `json:"genuine"`
-	SHA256    string `json:"sha256"`
-	Signature struct {
-		Signed          bool `json:"signed"`
-		Valid           bool `json:"valid"`
-		CoversWholeFile bool `json:"covers_whole_file"`
-		OurCertificate  bool `json:"our_certificate"`
-	} `json:"signature"`
-	Memo *struct {
-		ID           int64 `json:"id"`
-		EvaluationID int64 `json:"evaluation_id"`
-	} `json:"memo"`
-	Approvals []struct {
-		ManagerName string `json:"manager_name"`
-	} `json:"approvals"`
-	Reasons []string `json:"reasons"`
-}
-
-func verifyPDF(t *testing.T, c *apitest.Client, pdf []byte) verdict {
+func verifyPDF(t *testing.T, c *apitest.Client, pdf []byte) *custos.MemoVerdict {
 	t.Helper()
 	res := c.Request(http.MethodPost, "/api/v1/memos/verify", bytes.NewReader(pdf), http.Header{"Content-Type": {"application/pdf"}})
-	if res.Status != http.StatusOK {
-		t.Fatalf("verify: %d %s", res.Status, res.Body)
-	}
-	var v verdict
-	res.JSON(&v)
-	return v
+	apitest.ExpectStatus(t, res, http.StatusOK)
+	return apitest.Decode[*custos.MemoVerdict](t, res)
 }
 
 // issuedMemo approves an evaluation of n custodians and issues its memo
 // through the API, returning the memo's metadata and the downloaded PDF.
-func issuedMemo(t *testing.T, env *apitest.Env, n int) (*custos.Workspace, map[string]any, []byte) {
+func issuedMemo(t *testing.T, env *apitest.Env, n int) (*custos.Workspace, custos.Memo, []byte) {
 	t.Helper()
 	teams := env.SeedDemo()
 	ws := env.ApprovedEvaluation(env.As("officer@example.com"), env.As("manager@example.com"), teams[demo.TreasuryTeam], n)
 	res := env.Login("officer@example.com").Do(http.MethodPost, fmt.Sprintf("/api/v1/evaluations/%d/memos", ws.Evaluation.ID), nil)
-	if res.Status != http.StatusCreated {
-		t.Fatalf("issue memo: %d %s", res.Status, res.Body)
-	}
-	m := res.Map()
-	dl := env.Login("auditor@example.com").Do(http.MethodGet, fmt.Sprintf("/api/v1/memos/%v/pdf", m["id"]), nil)
-	if dl.Status != http.StatusOK || dl.Header.Get("Content-Type") != "application/pdf" {
-		t.Fatalf("download: %d %s", dl.Status, dl.Header.Get("Content-Type"))
+	apitest.ExpectStatus(t, res, http.StatusCreated)
+	m := apitest.Decode[custos.Memo](t, res)
+	dl := env.Login("auditor@example.com").Do(http.MethodGet, fmt.Sprintf("/api/v1/memos/%d/pdf", m.ID), nil)
+	apitest.ExpectStatus(t, dl, http.StatusOK)
+	if ct := dl.Header.Get("Content-Type"); ct != "application/pdf" {
+		t.Fatalf("the memo downloads as %q", ct)
 	}
 	return ws, m, dl.Body
+}
+
+// recognition is what a verdict says about a file's origin.
+type recognition struct {
+	Genuine   bool
+	Memo      int64 // the registered memo it matches, 0 for none
+	Approvers []string
+}
+
+func recognitionOf(v *custos.MemoVerdict) recognition {
+	r := recognition{Genuine: v.Genuine}
+	if v.Memo != nil {
+		r.Memo = v.Memo.ID
+	}
+	for _, a := range v.Approvals {
+		r.Approvers = append(r.Approvers, a.ManagerName)
+	}
+	return r
 }
 
 func TestMemo_OfTenCandidatesIsSignedReadableAndRegistered(t *testing.T) {
@@ -67,12 +62,16 @@ func TestMemo_OfTenCandidatesIsSignedReadableAndRegistered(t *testing.T) {
 	env := apitest.New(t)
 	ws, m, pdf := issuedMemo(t, env, 10)
 
-	sum := fmt.Sprintf("%x", sha256.Sum256(pdf))
-	if m["sha256"] != sum || int(m["size"].(float64)) != len(pdf) || m["signer_fingerprint"] != env.Signer.Fingerprint() {
-		t.Fatalf("registry entry %v does not describe the downloaded file (sha256 %s, %d bytes)", m, sum, len(pdf))
+	// The registry entry describes the downloaded file and the approved snapshot.
+	officer, err := env.Users.FindUserByEmail(env.As("officer@example.com"), "officer@example.com")
+	if err != nil {
+		t.Fatal(err)
 	}
-	if m["snapshot_hash"] != fmt.Sprintf("%x", []byte(ws.Evaluation.SnapshotHash)) {
-		t.Fatalf("memo snapshot %v, evaluation snapshot %x", m["snapshot_hash"], []byte(ws.Evaluation.SnapshotHash))
+	want := custos.Memo{ID: m.ID, EvaluationID: ws.Evaluation.ID, TeamID: ws.Evaluation.TeamID, Title: ws.Evaluation.Title,
+		SHA256: apitest.SHA256(pdf), Size: int64(len(pdf)), SignerFingerprint: env.Signer.Fingerprint(),
+		SnapshotHash: ws.Evaluation.SnapshotHash, IssuedBy: officer.ID}
+	if diff := cmp.Diff(want, m, cmpopts.IgnoreFields(custos.Memo{}, "AuditHeadSeq", "AuditHeadHash", "IssuedAt")); diff != "" {
+		t.Fatalf("registry entry (-want +got):\n%s", diff)
 	}
 
 	sig := apitest.Poppler(t, "pdfsig", pdf)
@@ -101,8 +100,9 @@ func TestMemo_OfTenCandidatesIsSignedReadableAndRegistered(t *testing.T) {
 	}
 
 	v := verifyPDF(t, env.Login("auditor@example.com"), pdf)
-	if !v.Genuine || v.Memo == nil || v.Memo.EvaluationID != ws.Evaluation.ID || len(v.Approvals) != 1 || v.Approvals[0].ManagerName != "Maya Manager" {
-		t.Fatalf("the issued memo is not recognised as genuine: %+v", v)
+	wantVerdict := recognition{Genuine: true, Memo: m.ID, Approvers: []string{"Maya Manager"}}
+	if diff := cmp.Diff(wantVerdict, recognitionOf(v)); diff != "" {
+		t.Fatalf("the issued memo's verdict (-want +got):\n%s", diff)
 	}
 }
 
@@ -128,21 +128,28 @@ func TestMemo_TamperedOrForeignFilesAreRejectedWithAReason(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// Each is refused, names what is wrong with its signature, and matches
+	// no registered memo.
+	type signature struct{ Signed, Valid, CoversWholeFile, OurCertificate bool }
 	cases := []struct {
 		name   string
 		file   []byte
-		check  func(v verdict) bool
+		want   signature
 		reason string
 	}{
-		{"a flipped byte", flipped, func(v verdict) bool { return !v.Signature.Valid }, "changed after signing"},
-		{"an update appended after signing", apitest.AppendUpdate(t, pdf), func(v verdict) bool { return v.Signature.Valid && !v.Signature.CoversWholeFile }, "appended after the signature"},
-		{"a signature by another certificate", foreign, func(v verdict) bool { return v.Signature.Valid && !v.Signature.OurCertificate }, "another certificate"},
-		{"a file that is not a signed PDF", []byte("%PDF-1.4\nnot really\n%%EOF\n"), func(v verdict) bool { return !v.Signature.Signed }, "not signed"},
+		{"a flipped byte", flipped, signature{Signed: true, Valid: false, CoversWholeFile: true, OurCertificate: true}, "changed after signing"},
+		{"an update appended after signing", apitest.AppendUpdate(t, pdf), signature{Signed: true, Valid: true, CoversWholeFile: false, OurCertificate: true}, "appended after the signature"},
+		{"a signature by another certificate", foreign, signature{Signed: true, Valid: true, CoversWholeFile: true, OurCertificate: false}, "another certificate"},
+		{"a file that is not a signed PDF", []byte("%PDF-1.4\nnot really\n%%EOF\n"), signature{}, "not signed"},
 	}
 	for _, c := range cases {
 		v := verifyPDF(t, auditor, c.file)
-		if v.Genuine || !c.check(v) || v.Memo != nil {
-			t.Errorf("%s: verdict %+v", c.name, v)
+		if diff := cmp.Diff(recognition{}, recognitionOf(v)); diff != "" {
+			t.Errorf("%s: recognised (-want +got):\n%s", c.name, diff)
+		}
+		got := signature{v.Signature.Signed, v.Signature.Valid, v.Signature.CoversWholeFile, v.Signature.OurCertificate}
+		if diff := cmp.Diff(c.want, got); diff != "" {
+			t.Errorf("%s: signature check (-want +got):\n%s", c.name, diff)
 		}
 		joined := strings.Join(v.Reasons, "; ")
 		if !strings.Contains(joined, c.reason) || !strings.Contains(joined, "no memo with this SHA-256") {
@@ -163,24 +170,23 @@ func TestMemo_OnlyAnApprovedEvaluationHasOne(t *testing.T) {
 	teams := env.SeedDemo()
 	ws := env.SubmittedEvaluation(env.As("officer@example.com"), teams[demo.TreasuryTeam])
 	res := env.Login("officer@example.com").Do(http.MethodPost, fmt.Sprintf("/api/v1/evaluations/%d/memos", ws.Evaluation.ID), nil)
-	if res.Status != http.StatusConflict {
-		t.Fatalf("memo of a submitted evaluation: %d, want 409", res.Status)
-	}
+	apitest.ExpectProblem(t, res, http.StatusConflict)
 }
 
 func TestMemo_EveryDownloadIsAuditedAndOutsidersCannotDownload(t *testing.T) {
 	t.Parallel()
 	env := apitest.New(t)
 	_, m, _ := issuedMemo(t, env, 2)
-	path := fmt.Sprintf("/api/v1/memos/%v/pdf", m["id"])
+	path := fmt.Sprintf("/api/v1/memos/%d/pdf", m.ID)
 	for _, email := range []string{"manager@example.com", "officer2@example.com"} {
 		if res := env.Login(email).Do(http.MethodGet, path, nil); res.Status != http.StatusOK {
 			t.Fatalf("%s download: %d", email, res.Status)
 		}
 	}
+	// To those who may not read the team's memos, the memo does not exist.
 	for _, email := range []string{"other.officer@example.com", "admin@example.com"} {
-		if res := env.Login(email).Do(http.MethodGet, path, nil); res.Status != http.StatusForbidden {
-			t.Fatalf("%s download: %d, want 403", email, res.Status)
+		if res := env.Login(email).Do(http.MethodGet, path, nil); res.Status != http.StatusNotFound {
+			t.Fatalf("%s download: %d, want 404", email, res.Status)
 		}
 	}
 	var who []string
@@ -188,10 +194,14 @@ func TestMemo_EveryDownloadIsAuditedAndOutsidersCannotDownload(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []string{"auditor@example.com", "manager@example.com", "officer2@example.com"}
-	if strings.Join(who, ",") != strings.Join(want, ",") {
-		t.Fatalf("download events name %v, want %v", who, want)
+	if diff := cmp.Diff(want, who); diff != "" {
+		t.Fatalf("who the download events name (-want +got):\n%s", diff)
 	}
-	if r, err := env.Audit.VerifyAuditChain(env.As("auditor@example.com")); err != nil || !r.Valid {
-		t.Fatalf("audit chain after downloads: %+v %v", r, err)
+	r, err := env.Audit.VerifyAuditChain(env.As("auditor@example.com"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.Valid {
+		t.Fatalf("audit chain after downloads does not verify: %+v", r)
 	}
 }

@@ -17,8 +17,11 @@ import (
 const MaxMemoBytes = 32 << 20
 
 func (s *Server) issueMemo(c *gin.Context) {
-	id, _ := pathID(c, "id")
-	m, err := s.Memos.IssueMemo(c.Request.Context(), id)
+	p, ok := bindPath(c)
+	if !ok {
+		return
+	}
+	m, err := s.Memos.IssueMemo(c.Request.Context(), p.ID)
 	if err != nil {
 		s.writeError(c, err)
 		return
@@ -29,11 +32,11 @@ func (s *Server) issueMemo(c *gin.Context) {
 
 func (s *Server) listMemos(c *gin.Context) {
 	team, _ := strconv.ParseInt(c.Query("team"), 10, 64) // the guard has checked it
-	limit, before, ok := pageParams(c)
+	q, ok := pageParams(c)
 	if !ok {
 		return
 	}
-	page, err := s.Memos.ListMemos(c.Request.Context(), custos.MemoFilter{TeamID: team, Before: int64(before), Limit: limit})
+	page, err := s.Memos.ListMemos(c.Request.Context(), custos.MemoFilter{TeamID: team, Before: q.Before, Limit: q.Limit})
 	if err != nil {
 		s.writeError(c, err)
 		return
@@ -42,8 +45,11 @@ func (s *Server) listMemos(c *gin.Context) {
 }
 
 func (s *Server) getMemo(c *gin.Context) {
-	id, _ := pathID(c, "id")
-	m, err := s.Memos.FindMemo(c.Request.Context(), id)
+	p, ok := bindPath(c)
+	if !ok {
+		return
+	}
+	m, err := s.Memos.FindMemo(c.Request.Context(), p.ID)
 	if err != nil {
 		s.writeError(c, err)
 		return
@@ -52,8 +58,11 @@ func (s *Server) getMemo(c *gin.Context) {
 }
 
 func (s *Server) downloadMemo(c *gin.Context) {
-	id, _ := pathID(c, "id")
-	m, pdf, err := s.Memos.DownloadMemo(c.Request.Context(), id)
+	p, ok := bindPath(c)
+	if !ok {
+		return
+	}
+	m, pdf, err := s.Memos.DownloadMemo(c.Request.Context(), p.ID)
 	if err != nil {
 		s.writeError(c, err)
 		return

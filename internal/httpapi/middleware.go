@@ -180,20 +180,11 @@ func (s *Server) guard(r Route) gin.HandlerFunc {
 			c.Next() // the handler calls allowTeam after binding the body
 			return
 		case TeamOfEvaluation, TeamOfMemo:
-			id, ok := pathID(c, "id")
-			if !ok {
-				return
+			if g, ok := s.guardResource(c, actor.UserID, r); ok {
+				c.Set(ctxGuarded, g)
+				c.Next()
 			}
-			teamOf := s.Evaluations.EvaluationTeam
-			if r.Team == TeamOfMemo {
-				teamOf = s.Memos.MemoTeam
-			}
-			team, err := teamOf(c.Request.Context(), id)
-			if err != nil {
-				s.writeError(c, err)
-				return
-			}
-			domain = custos.TeamDomain(team)
+			return
 		default:
 			var ok bool
 			if domain, ok = r.domain(c); !ok {
@@ -208,6 +199,39 @@ func (s *Server) guard(r Route) gin.HandlerFunc {
 }
 
 const ctxRoute = "route"
+
+// guardResource parses the :id of an evaluation or memo route, finds the
+// team it belongs to and authorizes the request there. Someone who may not
+// even read it is answered 404 exactly as for an ID that does not exist: a
+// 403 would confirm that the ID is taken. Someone who may read it but not do
+// this gets 403, which tells them nothing new.
+func (s *Server) guardResource(c *gin.Context, userID int64, r Route) (guarded, bool) {
+	id, ok := pathID(c, "id")
+	if !ok {
+		return guarded{}, false
+	}
+	kind, teamOf, readable := "evaluation", s.Evaluations.EvaluationTeam, custos.ObjEvaluation
+	if r.Team == TeamOfMemo {
+		kind, teamOf, readable = "memo", s.Memos.MemoTeam, custos.ObjMemo
+	}
+	team, err := teamOf(c.Request.Context(), id)
+	if err != nil {
+		s.writeError(c, err)
+		return guarded{}, false
+	}
+	domain := custos.TeamDomain(team)
+	if ok, err := s.Authz.Allowed(c.Request.Context(), userID, domain, readable, custos.ActRead); err != nil {
+		s.writeError(c, custos.Internal(err))
+		return guarded{}, false
+	} else if !ok {
+		s.writeError(c, custos.Errorf(custos.ENOTFOUND, "%s not found", kind))
+		return guarded{}, false
+	}
+	if !s.allowed(c, userID, domain, r) {
+		return guarded{}, false
+	}
+	return guarded{ID: id, TeamID: team}, true
+}
 
 // allowed enforces the route's permission in domain, answering 403 when the
 // policy does not allow it.

@@ -19,6 +19,47 @@ func pathID(c *gin.Context, name string) (int64, bool) {
 	return id, true
 }
 
+// guarded is the evaluation or memo named by an evaluation or memo route's
+// :id: the guard parsed the ID, found its team and authorized the request
+// there before the handler runs.
+type guarded struct {
+	ID     int64
+	TeamID int64
+}
+
+const ctxGuarded = "guarded"
+
+// evaluationPath is everything the path of an evaluation or memo route names:
+// the guarded :id and the parameters below it.
+type evaluationPath struct {
+	guarded
+	CustodianID int64  // :custodianID
+	ItemID      int64  // :itemID
+	FlagID      int64  // :flagID
+	EvidenceID  int64  // :evidenceID
+	Criterion   string // :criterion, a criterion key the service checks
+}
+
+// bindPath reads the path of an evaluation or memo route, answering 400
+// naming the first malformed parameter. Each kind of parameter has one
+// reader here, so every handler starts the same way: bind, call, render.
+func bindPath(c *gin.Context) (evaluationPath, bool) {
+	p := evaluationPath{guarded: c.MustGet(ctxGuarded).(guarded), Criterion: c.Param("criterion")}
+	for _, id := range []struct {
+		param string
+		into  *int64
+	}{{"custodianID", &p.CustodianID}, {"itemID", &p.ItemID}, {"flagID", &p.FlagID}, {"evidenceID", &p.EvidenceID}} {
+		if c.Param(id.param) == "" {
+			continue // not a parameter of this route
+		}
+		var ok bool
+		if *id.into, ok = pathID(c, id.param); !ok {
+			return p, false
+		}
+	}
+	return p, true
+}
+
 // queryInt reads an optional integer query parameter.
 func queryInt(c *gin.Context, name string) (int, bool) {
 	raw := c.Query(name)
@@ -33,13 +74,15 @@ func queryInt(c *gin.Context, name string) (int, bool) {
 	return n, true
 }
 
-// pageParams reads the ?limit= and ?before= of a newest-first list.
-func pageParams(c *gin.Context) (limit, before int, ok bool) {
-	if limit, ok = queryInt(c, "limit"); !ok {
-		return 0, 0, false
+// pageParams reads the ?limit= and ?before= of a newest-first list; the
+// store checks them against the list's bounds (custos.PageQuery.Check).
+func pageParams(c *gin.Context) (custos.PageQuery, bool) {
+	limit, ok := queryInt(c, "limit")
+	if !ok {
+		return custos.PageQuery{}, false
 	}
-	before, ok = queryInt(c, "before")
-	return limit, before, ok
+	before, ok := queryInt(c, "before")
+	return custos.PageQuery{Before: int64(before), Limit: limit}, ok
 }
 
 type list[T any] struct {

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/custos-dd/custos/internal/custos"
+	"github.com/custos-dd/custos/internal/memo/memotest"
 )
 
 func render(t testing.TB, m *custos.MemoContent) []byte {
@@ -32,7 +33,7 @@ func render(t testing.TB, m *custos.MemoContent) []byte {
 // TestRender renders the 10-candidate sample twice and checks the bytes.
 // With MEMO_PDF=path it also writes the PDF there, to look at.
 func TestRender(t *testing.T) {
-	m := SampleContent(10)
+	m := memotest.SampleContent(10)
 	a := render(t, m)
 	if !bytes.HasPrefix(a, []byte("%PDF-")) {
 		t.Fatalf("output starts with %q, not %%PDF-", a[:min(len(a), 16)])
@@ -40,7 +41,7 @@ func TestRender(t *testing.T) {
 	if !bytes.HasSuffix(bytes.TrimRight(a, "\r\n"), []byte("%%EOF")) {
 		t.Fatal("output does not end with the end-of-file marker")
 	}
-	b := render(t, SampleContent(10))
+	b := render(t, memotest.SampleContent(10))
 	if !bytes.Equal(a, b) {
 		t.Fatalf("two renders of the same content differ (%d and %d bytes, SHA-256 %x and %x)",
 			len(a), len(b), sha256.Sum256(a), sha256.Sum256(b))
@@ -59,7 +60,7 @@ func TestRender(t *testing.T) {
 // TestSampleContent: the fixture is a consistent approved evaluation, as
 // the workflow would have left it.
 func TestSampleContent(t *testing.T) {
-	m := SampleContent(10)
+	m := memotest.SampleContent(10)
 	ws := m.Workspace
 	if len(ws.Assessments) != 10 || len(ws.Template.Items()) != 29 || len(ws.Template.Sections) != 8 {
 		t.Fatalf("%d candidates, %d items in %d sections", len(ws.Assessments), len(ws.Template.Items()), len(ws.Template.Sections))
@@ -92,7 +93,7 @@ func TestSampleContent(t *testing.T) {
 	if len(statuses) != 4 || auto == 0 || evidence == 0 || shortfalls == 0 {
 		t.Errorf("flag statuses %v, %d automatic flags, %d evidence files, %d shortfalls", statuses, auto, evidence, shortfalls)
 	}
-	if !bytes.Equal(mustJSON(t, SampleContent(10)), mustJSON(t, m)) {
+	if !bytes.Equal(mustJSON(t, memotest.SampleContent(10)), mustJSON(t, m)) {
 		t.Error("SampleContent is not deterministic")
 	}
 }
@@ -108,7 +109,7 @@ func mustJSON(t *testing.T, v any) []byte {
 
 func TestRenderSizes(t *testing.T) {
 	for _, n := range []int{1, 2, 3, 12, 20} {
-		out := render(t, SampleContent(n))
+		out := render(t, memotest.SampleContent(n))
 		if !bytes.HasPrefix(out, []byte("%PDF-")) {
 			t.Fatalf("%d candidates: not a PDF", n)
 		}
@@ -123,11 +124,11 @@ func TestRenderRejectsIncompleteContent(t *testing.T) {
 	if _, err := r.Render(nil); err == nil {
 		t.Error("nil content rendered")
 	}
-	if _, err := r.Render(&custos.MemoContent{IssuedAt: SampleContent(2).IssuedAt}); err == nil {
+	if _, err := r.Render(&custos.MemoContent{IssuedAt: memotest.SampleContent(2).IssuedAt}); err == nil {
 		t.Error("content without a workspace rendered")
 	}
 	var zero custos.MemoContent
-	zero.Workspace = SampleContent(2).Workspace
+	zero.Workspace = memotest.SampleContent(2).Workspace
 	if _, err := r.Render(&zero); err == nil {
 		t.Error("content without an issue time rendered (its bytes would depend on the clock)")
 	}
@@ -137,7 +138,7 @@ func TestRenderRejectsIncompleteContent(t *testing.T) {
 // Basic Multilingual Plane, very long words and notes, the page-count
 // alias) lays out without breaking gofpdf.
 func TestHostileText(t *testing.T) {
-	m := SampleContent(3)
+	m := memotest.SampleContent(3)
 	ws := m.Workspace
 	ws.Evaluation.Title = "Fund \x00IV\tcustody 🚀 review {nb} " + strings.Repeat("Ünterschrift ", 20)
 	long := strings.Repeat("A very long note that wraps across many lines and pages. ", 400)
@@ -181,7 +182,7 @@ func pdfText(t *testing.T, pdf []byte) string {
 // (accents included), the weights, the approvers and the snapshot hash are
 // all there as text.
 func TestTextContent(t *testing.T) {
-	m := SampleContent(10)
+	m := memotest.SampleContent(10)
 	text := pdfText(t, render(t, m))
 	// pdftotext may break a line anywhere a table cell wraps: compare with
 	// runs of white space folded.
@@ -245,10 +246,10 @@ func TestFontFallback(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, outside, err := r.render(SampleContent(10), r.cut); err != nil || outside {
+	if _, outside, err := r.render(memotest.SampleContent(10), r.cut); err != nil || outside {
 		t.Fatalf("the sample does not fit the cut fonts (outside %v, err %v)", outside, err)
 	}
-	m := SampleContent(4)
+	m := memotest.SampleContent(4)
 	m.Workspace.Assessments[1].Custodian.Name = "Αθηνά Θεματοφύλακας"
 	m.Workspace.Assessments[3].Custodian.Name = "Московский Депозитарий"
 	for i := range m.Workspace.Ranking {
@@ -280,7 +281,7 @@ func TestConcurrentRender(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := SampleContent(3)
+	m := memotest.SampleContent(3)
 	want, err := r.Render(m)
 	if err != nil {
 		t.Fatal(err)
@@ -288,7 +289,7 @@ func TestConcurrentRender(t *testing.T) {
 	errs := make(chan error, 4)
 	for i := 0; i < 4; i++ {
 		go func() {
-			got, err := r.Render(SampleContent(3))
+			got, err := r.Render(memotest.SampleContent(3))
 			if err == nil && !bytes.Equal(got, want) {
 				err = errors.New("a concurrent render gave other bytes")
 			}
@@ -307,7 +308,7 @@ func BenchmarkRender10Candidates(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	m := SampleContent(10)
+	m := memotest.SampleContent(10)
 	b.ReportAllocs()
 	b.ResetTimer()
 	var n int

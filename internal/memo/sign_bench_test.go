@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/custos-dd/custos/internal/memo"
+	"github.com/custos-dd/custos/internal/memo/memotest"
 	"github.com/custos-dd/custos/internal/signing"
 )
 
@@ -20,7 +21,7 @@ func BenchmarkRenderAndSign10Candidates(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	content := memo.SampleContent(10)
+	content := memotest.SampleContent(10)
 	var signTime time.Duration
 	b.ReportAllocs()
 	b.ResetTimer()

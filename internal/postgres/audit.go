@@ -125,33 +125,23 @@ const auditColumns = `seq, occurred_at, actor_id, actor, team_id, action, object
 
 // ListAuditEvents returns a page of events, newest first.
 func (s *AuditService) ListAuditEvents(ctx context.Context, f custos.AuditFilter) (*custos.AuditPage, error) {
-	if f.Limit < 0 || f.Limit > 200 {
-		return nil, custos.Invalid("limit", "must be between 1 and 200")
-	}
-	if f.Limit == 0 {
-		f.Limit = 50
-	}
-	before := f.Before
-	if before <= 0 {
-		before = 1<<63 - 1
+	q, err := custos.PageQuery{Before: f.Before, Limit: f.Limit}.Check(custos.AuditPageBounds)
+	if err != nil {
+		return nil, err
 	}
 	var rows []auditRow
-	err := s.db.db.SelectContext(ctx, &rows, `SELECT `+auditColumns+` FROM audit_events
+	err = s.db.db.SelectContext(ctx, &rows, `SELECT `+auditColumns+` FROM audit_events
 		WHERE seq < $1 AND ($2::bigint IS NULL OR team_id = $2)
-		ORDER BY seq DESC LIMIT $3`, before, f.TeamID, f.Limit+1)
+		ORDER BY seq DESC LIMIT $3`, q.Before, f.TeamID, q.Limit+1)
 	if err != nil {
 		return nil, mapErr(err)
 	}
-	page := &custos.AuditPage{Items: []*custos.AuditEvent{}}
+	events := make([]*custos.AuditEvent, len(rows))
 	for i := range rows {
-		if i == f.Limit {
-			next := rows[i-1].Seq
-			page.NextBefore = &next
-			break
-		}
-		page.Items = append(page.Items, rows[i].event())
+		events[i] = rows[i].event()
 	}
-	return page, nil
+	page := custos.PageOf(events, q, func(e *custos.AuditEvent) int64 { return e.Seq })
+	return &page, nil
 }
 
 // VerifyAuditChain walks the whole chain in one consistent snapshot.

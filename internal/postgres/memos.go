@@ -110,32 +110,20 @@ func (s *MemoService) IssueMemo(ctx context.Context, evaluationID int64) (*custo
 
 // ListMemos returns a team's memos, newest first.
 func (s *MemoService) ListMemos(ctx context.Context, f custos.MemoFilter) (*custos.MemoPage, error) {
-	if f.Limit < 0 || f.Limit > 100 {
-		return nil, custos.Invalid("limit", "must be between 1 and 100")
-	}
-	if f.Limit == 0 {
-		f.Limit = 25
-	}
-	before := f.Before
-	if before <= 0 {
-		before = 1<<63 - 1
+	q, err := custos.PageQuery{Before: f.Before, Limit: f.Limit}.Check(custos.ListPage)
+	if err != nil {
+		return nil, err
 	}
 	var rows []custos.Memo
 	if err := s.db.db.SelectContext(ctx, &rows, `SELECT `+memoColumns+` FROM memos
-		WHERE team_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3`, f.TeamID, before, f.Limit+1); err != nil {
+		WHERE team_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3`, f.TeamID, q.Before, q.Limit+1); err != nil {
 		return nil, mapErr(err)
 	}
-	page := &custos.MemoPage{Items: []custos.Memo{}}
 	for i := range rows {
-		if i == f.Limit {
-			next := rows[i-1].ID
-			page.NextBefore = &next
-			break
-		}
 		rows[i].IssuedAt = rows[i].IssuedAt.UTC()
-		page.Items = append(page.Items, rows[i])
 	}
-	return page, nil
+	page := custos.PageOf(rows, q, func(m custos.Memo) int64 { return m.ID })
+	return &page, nil
 }
 
 // FindMemo returns a memo's registry entry.

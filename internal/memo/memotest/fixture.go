@@ -1,4 +1,6 @@
-package memo
+// Package memotest holds test fixtures of memos. Only _test files import it,
+// so none of it is compiled into the custos binary.
+package memotest
 
 import (
 	"crypto/sha256"
@@ -19,7 +21,7 @@ import (
 // approvals of the snapshot. The first ten candidates are the seeded
 // catalogue's custodians, with "Zürich – Société Générale" third in place of
 // Hex Trust; further ones are generic. The same argument always gives the
-// same content. Tests and benchmarks of other packages reuse it.
+// same content.
 func SampleContent(candidates int) *custos.MemoContent {
 	if candidates < 1 {
 		candidates = 1
