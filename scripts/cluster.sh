@@ -94,6 +94,7 @@ defaults
     timeout server 120s
     retries 2
     option redispatch 1
+    http-reuse never
 frontend custos
     bind $lb
     default_backend replicas
@@ -101,6 +102,7 @@ backend replicas
     balance roundrobin
     option httpchk GET /readyz
     http-check expect status 200
+    timeout check 5s
 $servers
 CFG
 "$haproxy" -c -q -f "$work/haproxy.cfg"
