@@ -7,7 +7,7 @@ WEB_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/null) \
 	frontend/index.html frontend/package.json frontend/vite.config.ts \
 	frontend/tsconfig.json frontend/tsconfig.app.json frontend/tsconfig.node.json
 
-.PHONY: build web run test vet clean db-stop
+.PHONY: build web run run-cluster test vet clean db-stop
 
 build: web
 	@scripts/need.sh go
@@ -24,6 +24,10 @@ frontend/dist/index.html: frontend/node_modules/.package-lock.json $(WEB_SOURCES
 
 run: build
 	@scripts/run.sh $(BIN)
+
+# Two replicas on one database behind HAProxy, as docker-compose.yml runs them.
+run-cluster: build
+	@scripts/cluster.sh $(BIN)
 
 test: build
 	@scripts/test.sh

@@ -19,6 +19,18 @@ if ! command -v pdfsig >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1
     fi
 fi
 
+# The cluster tests (internal/clustertest) put Debian's HAProxy in front of
+# two servers.
+if ! command -v haproxy >/dev/null 2>&1 && [ ! -x /usr/sbin/haproxy ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "Installing haproxy for the cluster tests"
+        apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >/dev/null
+    else
+        echo "need: haproxy for the cluster tests: sudo apt-get install haproxy" >&2
+        exit 1
+    fi
+fi
+
 if [ -z "${DATABASE_URL:-}" ]; then
     DATABASE_URL=$(scripts/devdb.sh start test)
     export DATABASE_URL

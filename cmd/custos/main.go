@@ -43,6 +43,7 @@ usage:
   custos member add --team T --email E --role R   give a user a role (officer, manager, auditor, admin) in a team
   custos audit verify           walk the audit chain and name the first broken event
   custos memo verify FILE       is FILE an unaltered memo that Custos issued? (reads CUSTOS_SIGNING_CERT)
+  custos healthcheck            exit 0 if the server at CUSTOS_ADDR is ready (for container probes)
 
 Every command reads DATABASE_URL.
 `
@@ -89,6 +90,8 @@ func run(ctx context.Context, args []string, out io.Writer, getenv func(string) 
 		return auditVerify(ctx, out, getenv)
 	case "memo verify":
 		return memoVerify(ctx, args[1:], out, getenv)
+	case "healthcheck":
+		return healthcheck(ctx, out, getenv)
 	case "help", "-h", "--help":
 		fmt.Fprint(out, usage)
 		return nil
