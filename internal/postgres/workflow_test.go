@@ -120,19 +120,27 @@ func TestEvidenceDownloadsAreAudited(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := page.Items[0]
+	type downloaded struct {
+		EvaluationID int64  `json:"evaluation_id"`
+		CustodianID  int64  `json:"custodian_id"`
+		ItemID       int64  `json:"item_id"`
+		Label        string `json:"label"`
+		SHA256       string `json:"sha256"`
+	}
 	type shown struct {
 		Action, Actor, ObjectType, ObjectID string
 		Team                                int64
-		After                               map[string]any
+		After                               downloaded
 	}
-	var after map[string]any
-	if err := json.Unmarshal(got.After, &after); err != nil {
-		t.Fatal(err)
+	var after downloaded
+	dec := json.NewDecoder(strings.NewReader(string(got.After)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&after); err != nil {
+		t.Fatalf("download event after %s: %v", got.After, err)
 	}
 	want := shown{Action: "evidence.download", Actor: "auditor@example.com", ObjectType: "evidence",
-		ObjectID: strconv.FormatInt(ev.ID, 10), Team: team, After: map[string]any{
-			"evaluation_id": float64(id), "custodian_id": float64(1), "item_id": float64(item), "label": "soc2.pdf",
-			"sha256": hex.EncodeToString(ev.SHA256)}}
+		ObjectID: strconv.FormatInt(ev.ID, 10), Team: team,
+		After: downloaded{EvaluationID: id, CustodianID: 1, ItemID: item, Label: "soc2.pdf", SHA256: hex.EncodeToString(ev.SHA256)}}
 	if d := cmp.Diff(want, shown{got.Action, got.Actor, got.ObjectType, got.ObjectID, *got.TeamID, after}); d != "" {
 		t.Errorf("download event (-want +got):\n%s", d)
 	}
