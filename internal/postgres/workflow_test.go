@@ -154,3 +154,33 @@ func TestEvidenceDownloadsAreAudited(t *testing.T) {
 		t.Errorf("a missing file left an event: %+v, %v", page.Items[0], err)
 	}
 }
+
+// A tick of one answer loads the evaluation's header and that answer, never
+// the whole workspace: a fixed handful of statements whatever the size of
+// the evaluation (the header with candidacy and the answer, the answer with
+// the workspace's new version, and the audit chain's two).
+func TestAnAnswerTickSendsAFixedHandfulOfStatements(t *testing.T) {
+	t.Parallel()
+	env := apitest.New(t)
+	team := env.SeedDemo()["Demo Treasury"]
+	officer := env.As("officer@example.com")
+	all := make([]int64, 10) // the whole seeded catalogue
+	for i := range all {
+		all[i] = int64(i + 1)
+	}
+	small, large := env.OpenEvaluation(officer, team, 1, 2), env.OpenEvaluation(officer, team, all...)
+	env.CompleteAndShortlist(officer, large, 1) // a full workspace
+	item := small.Template.Items()[1].ID
+	tick := func(id int64, status custos.AnswerStatus) int64 {
+		return env.Queries.During(func() {
+			if _, err := env.Evaluations.PutAnswer(officer, id, 1, item, nil, custos.AnswerInput{Status: status}); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+	got := []int64{tick(small.Evaluation.ID, custos.AnswerMet), tick(small.Evaluation.ID, custos.AnswerNotApplicable),
+		tick(large.Evaluation.ID, custos.AnswerNotApplicable)}
+	if d := cmp.Diff([]int64{4, 4, 4}, got); d != "" {
+		t.Errorf("statements per answer tick: first, again, on a full 10-candidate evaluation (-want +got):\n%s", d)
+	}
+}
