@@ -304,7 +304,7 @@ func Submit(ws *Workspace, ifVersion int, approvalsRequired int, by int64, at ti
 			Message: fmt.Sprintf("the shortlist cannot be submitted yet: %d thing(s) to finish", len(blockers))}
 	}
 	if approvalsRequired < 1 {
-		return EvaluationSubmitted{}, Errorf(EINTERNAL, "the team requires %d approvals", approvalsRequired)
+		return EvaluationSubmitted{}, Internal(fmt.Errorf("the team requires %d approvals", approvalsRequired))
 	}
 	next := *ws
 	next.Evaluation.Round++

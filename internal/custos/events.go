@@ -9,7 +9,7 @@ import (
 // command decided. The store saves it and records the audit event derived
 // from it, so every change has exactly one audit event of a known shape.
 type Event interface {
-	// EvaluationID is the evaluation the event belongs to.
+	// Evaluation is the ID of the evaluation the event belongs to.
 	Evaluation() int64
 	event()
 }
@@ -132,23 +132,21 @@ type MemoIssued struct{ Memo Memo }
 // MemoDownloaded: someone took a copy of a memo.
 type MemoDownloaded struct{ Memo Memo }
 
-func (e EvaluationCreated) Evaluation() int64  { return e.Header.ID }
-func (e EvaluationUpdated) Evaluation() int64  { return e.EvaluationID }
-func (e CandidateAdded) Evaluation() int64     { return e.EvaluationID }
-func (e CandidateRemoved) Evaluation() int64   { return e.EvaluationID }
-func (e AnswerRecorded) Evaluation() int64     { return e.EvaluationID }
-func (e EvidenceAttached) Evaluation() int64   { return e.EvaluationID }
-func (e EvidenceDownloaded) Evaluation() int64 { return e.EvaluationID }
-func (e ScoreRecorded) Evaluation() int64      { return e.EvaluationID }
-func (e RedFlagRaised) Evaluation() int64      { return e.EvaluationID }
-func (e RedFlagMoved) Evaluation() int64       { return e.EvaluationID }
-func (e ShortlistSet) Evaluation() int64       { return e.EvaluationID }
-func (e EvaluationSubmitted) Evaluation() int64 {
-	return e.EvaluationID
-}
-func (e DecisionRecorded) Evaluation() int64 { return e.EvaluationID }
-func (e MemoIssued) Evaluation() int64       { return e.Memo.EvaluationID }
-func (e MemoDownloaded) Evaluation() int64   { return e.Memo.EvaluationID }
+func (e EvaluationCreated) Evaluation() int64   { return e.Header.ID }
+func (e EvaluationUpdated) Evaluation() int64   { return e.EvaluationID }
+func (e CandidateAdded) Evaluation() int64      { return e.EvaluationID }
+func (e CandidateRemoved) Evaluation() int64    { return e.EvaluationID }
+func (e AnswerRecorded) Evaluation() int64      { return e.EvaluationID }
+func (e EvidenceAttached) Evaluation() int64    { return e.EvaluationID }
+func (e EvidenceDownloaded) Evaluation() int64  { return e.EvaluationID }
+func (e ScoreRecorded) Evaluation() int64       { return e.EvaluationID }
+func (e RedFlagRaised) Evaluation() int64       { return e.EvaluationID }
+func (e RedFlagMoved) Evaluation() int64        { return e.EvaluationID }
+func (e ShortlistSet) Evaluation() int64        { return e.EvaluationID }
+func (e EvaluationSubmitted) Evaluation() int64 { return e.EvaluationID }
+func (e DecisionRecorded) Evaluation() int64    { return e.EvaluationID }
+func (e MemoIssued) Evaluation() int64          { return e.Memo.EvaluationID }
+func (e MemoDownloaded) Evaluation() int64      { return e.Memo.EvaluationID }
 
 func (EvaluationCreated) event()   {}
 func (EvaluationUpdated) event()   {}

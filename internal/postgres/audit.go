@@ -62,16 +62,16 @@ func (tx *Tx) appendEvent(ctx context.Context, actorID *int64, actor string, ne 
 	if e.Hash, err = e.ComputeHash(prev); err != nil {
 		return custos.Internal(err)
 	}
+	// One round trip appends the event and moves the head to it.
 	if _, err := tx.ExecContext(ctx, `
-		INSERT INTO audit_events (seq, occurred_at, actor_id, actor, team_id, action, object_type,
-			object_id, before, after, request_id, prev_hash, hash)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+		WITH appended AS (
+			INSERT INTO audit_events (seq, occurred_at, actor_id, actor, team_id, action, object_type,
+				object_id, before, after, request_id, prev_hash, hash)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13))
+		UPDATE audit_head SET hash = $13 WHERE id = 1`,
 		e.Seq, e.OccurredAt, e.ActorID, e.Actor, e.TeamID, e.Action, e.ObjectType,
 		e.ObjectID, nullJSON(e.Before), nullJSON(e.After), e.RequestID, []byte(e.PrevHash), []byte(e.Hash)); err != nil {
-		return fmt.Errorf("insert audit event: %w", err)
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE audit_head SET hash = $1 WHERE id = 1`, []byte(e.Hash)); err != nil {
-		return fmt.Errorf("move audit head: %w", err)
+		return fmt.Errorf("append audit event: %w", err)
 	}
 	return nil
 }

@@ -89,7 +89,7 @@ func (s *AuthService) Login(ctx context.Context, email, password string) (string
 		}
 		actx := custos.WithActor(ctx, custos.Actor{UserID: u.ID, Email: u.Email})
 		return tx.audit(actx, custos.NewAuditEvent{Action: "session.login", ObjectType: "session",
-			ObjectID: strconv.FormatInt(sess.ID, 10), After: map[string]any{"user_id": u.ID, "expires_at": sess.ExpiresAt}})
+			ObjectID: strconv.FormatInt(sess.ID, 10), After: loginAudit{UserID: u.ID, ExpiresAt: sess.ExpiresAt}})
 	})
 	if err != nil {
 		return "", nil, err
@@ -128,7 +128,7 @@ func (s *AuthService) recordFailure(ctx context.Context, email, reason string) e
 			}
 		}
 		return tx.appendEvent(ctx, nil, "anonymous", custos.NewAuditEvent{Action: "session.login_failed", ObjectType: "session",
-			ObjectID: "", After: map[string]any{"email": email, "reason": reason}})
+			ObjectID: "", After: loginFailedAudit{Email: email, Reason: reason}})
 	})
 	if err != nil {
 		return err
@@ -258,7 +258,7 @@ func (s *AuthService) CreateToken(ctx context.Context, nt custos.NewAPIToken) (s
 		}
 		out = r.token()
 		return tx.audit(ctx, custos.NewAuditEvent{Action: "token.create", ObjectType: "api_token", ObjectID: strconv.FormatInt(r.ID, 10),
-			After: map[string]any{"name": out.Name, "read_only": out.ReadOnly, "expires_at": out.ExpiresAt}})
+			After: tokenCreatedAudit{Name: out.Name, ReadOnly: out.ReadOnly, ExpiresAt: out.ExpiresAt}})
 	})
 	if err != nil {
 		return "", nil, err
@@ -290,6 +290,6 @@ func (s *AuthService) RevokeToken(ctx context.Context, id int64) error {
 			return orNotFound(err, "API token")
 		}
 		return tx.audit(ctx, custos.NewAuditEvent{Action: "token.revoke", ObjectType: "api_token", ObjectID: strconv.FormatInt(id, 10),
-			After: map[string]any{"name": r.Name, "revoked_at": r.RevokedAt}})
+			After: tokenRevokedAudit{Name: r.Name, RevokedAt: r.RevokedAt}})
 	})
 }

@@ -365,8 +365,8 @@ func (s *CatalogueService) CreateTemplate(ctx context.Context, nt custos.NewTemp
 			}
 		}
 		return tx.audit(ctx, custos.NewAuditEvent{Action: "template.create", ObjectType: "template", ObjectID: strconv.FormatInt(id, 10),
-			After: map[string]any{"family": nt.Family, "version": version, "name": nt.Name, "criteria": nt.Criteria,
-				"sections": len(nt.Sections), "red_flags": len(nt.RedFlags)}})
+			After: templateCreatedAudit{Family: nt.Family, Version: version, Name: nt.Name, Criteria: nt.Criteria,
+				Sections: len(nt.Sections), RedFlags: len(nt.RedFlags)}})
 	})
 	if err != nil {
 		return nil, err

@@ -30,8 +30,8 @@ func (r *teamRow) team() *custos.Team {
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
 }
 
-func auditTeam(t *custos.Team) map[string]any {
-	return map[string]any{"name": t.Name, "approvals_required": t.ApprovalsRequired}
+func auditTeam(t *custos.Team) teamAudit {
+	return teamAudit{Name: t.Name, ApprovalsRequired: t.ApprovalsRequired}
 }
 
 func teamID(id int64) *int64 { return &id }
@@ -205,7 +205,7 @@ func (tx *Tx) addMember(ctx context.Context, teamID, userID int64, role custos.R
 	}
 	return &m, tx.audit(ctx, custos.NewAuditEvent{TeamID: &teamID, Action: "membership.create", ObjectType: "membership",
 		ObjectID: fmt.Sprintf("%d/%d/%s", teamID, userID, role),
-		After:    map[string]any{"team_id": teamID, "user_id": userID, "user_email": m.UserEmail, "role": role}})
+		After:    membershipAudit{TeamID: teamID, UserID: userID, UserEmail: m.UserEmail, Role: role}})
 }
 
 // RemoveMember takes a role in a team away from a user.
@@ -227,7 +227,7 @@ func (s *TeamService) RemoveMember(ctx context.Context, teamID, userID int64, ro
 		}
 		return tx.audit(ctx, custos.NewAuditEvent{TeamID: &teamID, Action: "membership.delete", ObjectType: "membership",
 			ObjectID: fmt.Sprintf("%d/%d/%s", teamID, userID, role),
-			Before:   map[string]any{"team_id": teamID, "user_id": userID, "role": role}})
+			Before:   membershipRemovedAudit{TeamID: teamID, UserID: userID, Role: role}})
 	})
 }
 

@@ -31,8 +31,8 @@ func (r *userRow) user() *custos.User {
 }
 
 // auditUser is what the trail records of an account: never the password hash.
-func auditUser(u *custos.User) map[string]any {
-	return map[string]any{"email": u.Email, "name": u.Name, "disabled": u.Disabled}
+func auditUser(u *custos.User) userAudit {
+	return userAudit{Email: u.Email, Name: u.Name, Disabled: u.Disabled}
 }
 
 func (tx *Tx) findUser(ctx context.Context, id int64, forUpdate bool) (*userRow, error) {
@@ -150,7 +150,7 @@ func (s *UserService) UpdateUser(ctx context.Context, id int64, up custos.UserUp
 		}
 		after := auditUser(out)
 		if hash != nil {
-			after["password_reset"] = true
+			after.PasswordReset = true
 		}
 		return tx.audit(ctx, custos.NewAuditEvent{Action: "user.update", ObjectType: "user",
 			ObjectID: strconv.FormatInt(id, 10), Before: auditUser(before), After: after})

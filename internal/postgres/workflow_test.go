@@ -120,19 +120,27 @@ func TestEvidenceDownloadsAreAudited(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := page.Items[0]
+	type downloaded struct {
+		EvaluationID int64  `json:"evaluation_id"`
+		CustodianID  int64  `json:"custodian_id"`
+		ItemID       int64  `json:"item_id"`
+		Label        string `json:"label"`
+		SHA256       string `json:"sha256"`
+	}
 	type shown struct {
 		Action, Actor, ObjectType, ObjectID string
 		Team                                int64
-		After                               map[string]any
+		After                               downloaded
 	}
-	var after map[string]any
-	if err := json.Unmarshal(got.After, &after); err != nil {
-		t.Fatal(err)
+	var after downloaded
+	dec := json.NewDecoder(strings.NewReader(string(got.After)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&after); err != nil {
+		t.Fatalf("download event after %s: %v", got.After, err)
 	}
 	want := shown{Action: "evidence.download", Actor: "auditor@example.com", ObjectType: "evidence",
-		ObjectID: strconv.FormatInt(ev.ID, 10), Team: team, After: map[string]any{
-			"evaluation_id": float64(id), "custodian_id": float64(1), "item_id": float64(item), "label": "soc2.pdf",
-			"sha256": hex.EncodeToString(ev.SHA256)}}
+		ObjectID: strconv.FormatInt(ev.ID, 10), Team: team,
+		After: downloaded{EvaluationID: id, CustodianID: 1, ItemID: item, Label: "soc2.pdf", SHA256: hex.EncodeToString(ev.SHA256)}}
 	if d := cmp.Diff(want, shown{got.Action, got.Actor, got.ObjectType, got.ObjectID, *got.TeamID, after}); d != "" {
 		t.Errorf("download event (-want +got):\n%s", d)
 	}
@@ -144,5 +152,35 @@ func TestEvidenceDownloadsAreAudited(t *testing.T) {
 	}
 	if page, err = env.Audit.ListAuditEvents(cli, custos.AuditFilter{Limit: 1}); err != nil || page.Items[0].Seq != before {
 		t.Errorf("a missing file left an event: %+v, %v", page.Items[0], err)
+	}
+}
+
+// A tick of one answer loads the evaluation's header and that answer, never
+// the whole workspace: a fixed handful of statements whatever the size of
+// the evaluation (the header with candidacy and the answer, the answer with
+// the workspace's new version, and the audit chain's two).
+func TestAnAnswerTickSendsAFixedHandfulOfStatements(t *testing.T) {
+	t.Parallel()
+	env := apitest.New(t)
+	team := env.SeedDemo()["Demo Treasury"]
+	officer := env.As("officer@example.com")
+	all := make([]int64, 10) // the whole seeded catalogue
+	for i := range all {
+		all[i] = int64(i + 1)
+	}
+	small, large := env.OpenEvaluation(officer, team, 1, 2), env.OpenEvaluation(officer, team, all...)
+	env.CompleteAndShortlist(officer, large, 1) // a full workspace
+	item := small.Template.Items()[1].ID
+	tick := func(id int64, status custos.AnswerStatus) int64 {
+		return env.Queries.During(func() {
+			if _, err := env.Evaluations.PutAnswer(officer, id, 1, item, nil, custos.AnswerInput{Status: status}); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+	got := []int64{tick(small.Evaluation.ID, custos.AnswerMet), tick(small.Evaluation.ID, custos.AnswerNotApplicable),
+		tick(large.Evaluation.ID, custos.AnswerNotApplicable)}
+	if d := cmp.Diff([]int64{4, 4, 4}, got); d != "" {
+		t.Errorf("statements per answer tick: first, again, on a full 10-candidate evaluation (-want +got):\n%s", d)
 	}
 }
