@@ -229,6 +229,13 @@ func TestEvaluationBadInput_EveryWriteOfADraft_400404409(t *testing.T) {
 		{"unknown evaluation: answer", PUT, apitest.AnswerPath(999999, coinbase, item), map[string]any{"status": "met"}, missing, nil},
 		{"unknown evaluation: submit", POST, apitest.EvalPath(999999, "/submit"), nil, missing, nil},
 		{"evaluation ID not a number", GET, "/api/v1/evaluations/latest", nil, bad, []string{"id"}},
+		// Every path parameter below the evaluation is read the same way: a
+		// malformed one is named, before the body is read.
+		{"custodian ID not a number", PUT, apitest.EvalPath(id, "/custodians/coinbase/answers/1"), map[string]any{"status": "met"}, bad, []string{"custodianID"}},
+		{"custodian ID zero", DELETE, apitest.EvalPath(id, "/candidates/0"), nil, bad, []string{"custodianID"}},
+		{"flag ID not a number", PATCH, apitest.EvalPath(id, "/red-flags/latest"), map[string]any{"status": "closed"}, bad, []string{"flagID"}},
+		{"evidence ID not a number", GET, apitest.EvalPath(id, "/evidence/-3"), nil, bad, []string{"evidenceID"}},
+		{"a bad path wins over a bad body", PUT, apitest.EvalPath(id, "/custodians/x/scores/security"), "{not json", bad, []string{"custodianID"}},
 		// GET /api/v1/evaluations
 		{"list: unknown status", GET, fmt.Sprintf("/api/v1/evaluations?team=%d&status=lost", k.Treasury), nil, bad, []string{"status"}},
 		{"list: limit too high", GET, fmt.Sprintf("/api/v1/evaluations?team=%d&limit=101", k.Treasury), nil, bad, []string{"limit"}},
