@@ -56,7 +56,7 @@ func mandateWith(key string, v any) map[string]any {
 	return m
 }
 
-func TestEvaluationBadInput_Create_400NamesTheFields(t *testing.T) {
+func TestEvaluationBadInput_CreateNamesEveryWrongField(t *testing.T) {
 	t.Parallel()
 	k := apitest.NewKit(t)
 	many := make([]int64, 21)
@@ -119,7 +119,7 @@ func TestEvaluationBadInput_Create_400NamesTheFields(t *testing.T) {
 	apitest.ExpectStatus(t, k.Officer.Do(http.MethodPost, "/api/v1/evaluations", validEvaluation(k, nil)), http.StatusCreated)
 }
 
-func TestEvaluationBadInput_EveryWriteOfADraft_400404409(t *testing.T) {
+func TestEvaluationBadInput_EveryWriteOfADraftIsRefusedNamingTheFieldOrTheMissingThing(t *testing.T) {
 	t.Parallel()
 	k := apitest.NewKit(t)
 	coinbase, anchorage, gemini := k.Custodian("coinbase-prime-custody"), k.Custodian("anchorage-digital-bank"), k.Custodian("gemini-custody")
@@ -282,7 +282,7 @@ func TestEvaluationBadInput_Decisions_ReturnNeedsAComment(t *testing.T) {
 	apitest.ExpectStatus(t, res, http.StatusOK)
 }
 
-func TestEvaluationBadInput_JSONRoutes_415And413(t *testing.T) {
+func TestEvaluationBadInput_JSONRoutesRefuseOtherMediaTypesAndOversizedBodies(t *testing.T) {
 	t.Parallel()
 	k := apitest.NewKit(t)
 	coinbase, anchorage := k.Custodian("coinbase-prime-custody"), k.Custodian("anchorage-digital-bank")
