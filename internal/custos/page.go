@@ -14,12 +14,26 @@ type PageBounds struct {
 	Default, Max int
 }
 
-// ListPage bounds the lists of evaluations and memos: 1 to 100, 25 by default.
+// ListPage bounds the lists of evaluations and memos and the catalogue's
+// pages: 1 to 100, 25 by default.
 var ListPage = PageBounds{Default: 25, Max: 100}
 
 // AuditPageBounds bounds the audit trail, whose screens read longer pages: 1 to
 // 200, 50 by default (as the API has always documented).
 var AuditPageBounds = PageBounds{Default: 50, Max: 200}
+
+// Limit checks a requested page size: 0 means the default, and anything
+// else must be between 1 and the maximum. Every list checks its limit here,
+// the catalogue's name-ordered pages too.
+func (b PageBounds) Limit(n int) (int, error) {
+	if n < 0 || n > b.Max {
+		return 0, Invalid("limit", "must be between 1 and "+itoa64(int64(b.Max)))
+	}
+	if n == 0 {
+		return b.Default, nil
+	}
+	return n, nil
+}
 
 // PageQuery is what a client asks of a newest-first list: at most Limit
 // items (0 for the default) whose key is below Before (0 for the newest).
@@ -34,8 +48,9 @@ type PageQuery struct {
 // client asked for the newest page, so a store can always filter key < Before.
 func (q PageQuery) Check(b PageBounds) (PageQuery, error) {
 	var p Problems
-	if q.Limit < 0 || q.Limit > b.Max {
-		p.Add("limit", "must be between 1 and "+itoa64(int64(b.Max)))
+	limit, err := b.Limit(q.Limit)
+	if err != nil {
+		p = append(p, AsError(err).Fields...)
 	}
 	if q.Before < 0 {
 		p.Add("before", "must be a positive cursor from next_before")
@@ -43,9 +58,7 @@ func (q PageQuery) Check(b PageBounds) (PageQuery, error) {
 	if err := p.Err(); err != nil {
 		return q, err
 	}
-	if q.Limit == 0 {
-		q.Limit = b.Default
-	}
+	q.Limit = limit
 	if q.Before == 0 {
 		q.Before = math.MaxInt64
 	}

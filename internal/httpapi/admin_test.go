@@ -38,7 +38,7 @@ func loginAs(t *testing.T, env *apitest.Env, email, password string) *apitest.Re
 // sessionClient turns a login answer into a client holding its session.
 func sessionClient(t *testing.T, env *apitest.Env, res *apitest.Response) *apitest.Client {
 	t.Helper()
-	apitest.ExpectStatus(t, res, http.StatusCreated)
+	expectStatus(t, res, http.StatusCreated)
 	c := env.Anonymous()
 	for _, ck := range res.Header.Values("Set-Cookie") {
 		if parsed, err := http.ParseSetCookie(ck); err == nil && parsed.Value != "" {
@@ -48,7 +48,7 @@ func sessionClient(t *testing.T, env *apitest.Env, res *apitest.Response) *apite
 	var me struct {
 		CSRF string `json:"csrf_token"`
 	}
-	apitest.DecodeInto(t, res, &me)
+	decodeInto(t, res, &me)
 	c.CSRF = me.CSRF
 	if c.Cookie == nil || c.CSRF == "" {
 		t.Fatalf("login set no session: %v", res.Header)
@@ -78,24 +78,24 @@ func TestUsers_2xx(t *testing.T) {
 	t.Run("an admin creates a user (201) without the password in the answer", func(t *testing.T) {
 		res := admin.Do(http.MethodPost, "/api/v1/users",
 			map[string]string{"email": "  Nora.New@Example.COM ", "name": "  Nora New ", "password": password})
-		apitest.ExpectStatus(t, res, http.StatusCreated)
+		expectStatus(t, res, http.StatusCreated)
 		assertNoSecrets(t, res, password)
-		apitest.DecodeInto(t, res, &nora)
+		decodeInto(t, res, &nora)
 		if nora.ID == 0 || nora.Email != "nora.new@example.com" || nora.Name != "Nora New" || nora.Disabled {
 			t.Fatalf("created %s", res.Body)
 		}
 	})
 	t.Run("the new user signs in with the address in any case", func(t *testing.T) {
-		apitest.ExpectStatus(t, loginAs(t, env, "NORA.NEW@example.com", password), http.StatusCreated)
+		expectStatus(t, loginAs(t, env, "NORA.NEW@example.com", password), http.StatusCreated)
 	})
 	t.Run("an admin lists users without secrets", func(t *testing.T) {
 		res := admin.Do(http.MethodGet, "/api/v1/users", nil)
-		apitest.ExpectStatus(t, res, http.StatusOK)
+		expectStatus(t, res, http.StatusOK)
 		assertNoSecrets(t, res, password)
 		var list struct {
 			Items []userJSON `json:"items"`
 		}
-		apitest.DecodeInto(t, res, &list)
+		decodeInto(t, res, &list)
 		emails := map[string]bool{}
 		for _, u := range list.Items {
 			emails[u.Email] = true
@@ -106,36 +106,36 @@ func TestUsers_2xx(t *testing.T) {
 	})
 	t.Run("an admin gets one user", func(t *testing.T) {
 		res := admin.Do(http.MethodGet, "/api/v1/users/"+fmtID(nora.ID), nil)
-		apitest.ExpectStatus(t, res, http.StatusOK)
+		expectStatus(t, res, http.StatusOK)
 		assertNoSecrets(t, res, password)
 		var u userJSON
-		apitest.DecodeInto(t, res, &u)
+		decodeInto(t, res, &u)
 		if u != nora {
 			t.Fatalf("got %+v, want %+v", u, nora)
 		}
 	})
 	t.Run("an admin renames a user, trimming the name as on creation", func(t *testing.T) {
 		res := admin.Do(http.MethodPatch, "/api/v1/users/"+fmtID(nora.ID), map[string]string{"name": "  Nora Renamed "})
-		apitest.ExpectStatus(t, res, http.StatusOK)
+		expectStatus(t, res, http.StatusOK)
 		var u userJSON
-		apitest.DecodeInto(t, res, &u)
+		decodeInto(t, res, &u)
 		if u.Name != "Nora Renamed" || u.Email != nora.Email || u.Disabled {
 			t.Fatalf("renamed %s", res.Body)
 		}
 	})
 	t.Run("an admin resets a password: the old one stops working, the new one works", func(t *testing.T) {
 		res := admin.Do(http.MethodPatch, "/api/v1/users/"+fmtID(nora.ID), map[string]string{"password": "another-long-passphrase"})
-		apitest.ExpectStatus(t, res, http.StatusOK)
+		expectStatus(t, res, http.StatusOK)
 		assertNoSecrets(t, res, "another-long-passphrase")
-		apitest.ExpectProblem(t, loginAs(t, env, nora.Email, password), http.StatusUnauthorized)
-		apitest.ExpectStatus(t, loginAs(t, env, nora.Email, "another-long-passphrase"), http.StatusCreated)
+		expectProblem(t, loginAs(t, env, nora.Email, password), http.StatusUnauthorized)
+		expectStatus(t, loginAs(t, env, nora.Email, "another-long-passphrase"), http.StatusCreated)
 	})
 	t.Run("the audit trail records the account without its password", func(t *testing.T) {
 		if !auditHas(t, admin, "", "user.create", fmtID(nora.ID)) {
 			t.Fatal("no user.create event")
 		}
 		res := admin.Do(http.MethodGet, "/api/v1/audit?limit=200", nil)
-		apitest.ExpectStatus(t, res, http.StatusOK)
+		expectStatus(t, res, http.StatusOK)
 		if body := string(res.Body); strings.Contains(body, password) || strings.Contains(body, "$argon2") {
 			t.Fatal("the audit trail shows a password or hash")
 		}
@@ -152,18 +152,18 @@ func TestUsers_401_WhenDisabled(t *testing.T) {
 
 	// An API token of the user, to check it stops too.
 	res := officer.Do(http.MethodPost, "/api/v1/tokens", map[string]string{"name": "script"})
-	apitest.ExpectStatus(t, res, http.StatusCreated)
+	expectStatus(t, res, http.StatusCreated)
 	var tok struct {
 		Token string `json:"token"`
 	}
 	res.JSON(&tok)
 	bearer := env.Anonymous()
 	bearer.Bearer = tok.Token
-	apitest.ExpectStatus(t, bearer.Do(http.MethodGet, "/api/v1/me", nil), http.StatusOK)
-	apitest.ExpectStatus(t, officer.Do(http.MethodGet, "/api/v1/me", nil), http.StatusOK)
+	expectStatus(t, bearer.Do(http.MethodGet, "/api/v1/me", nil), http.StatusOK)
+	expectStatus(t, officer.Do(http.MethodGet, "/api/v1/me", nil), http.StatusOK)
 
 	res = admin.Do(http.MethodPatch, "/api/v1/users/"+fmtID(officerID), map[string]bool{"disabled": true})
-	apitest.ExpectStatus(t, res, http.StatusOK)
+	expectStatus(t, res, http.StatusOK)
 	var u userJSON
 	res.JSON(&u)
 	if !u.Disabled {
@@ -183,15 +183,15 @@ func TestUsers_401_WhenDisabled(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			apitest.ExpectProblem(t, tc.do(), http.StatusUnauthorized)
+			expectProblem(t, tc.do(), http.StatusUnauthorized)
 		})
 	}
 
 	t.Run("re-enabled, they sign in again but the old session stays ended", func(t *testing.T) {
-		apitest.ExpectStatus(t, admin.Do(http.MethodPatch, "/api/v1/users/"+fmtID(officerID), map[string]bool{"disabled": false}), http.StatusOK)
-		apitest.ExpectProblem(t, officer.Do(http.MethodGet, "/api/v1/me", nil), http.StatusUnauthorized)
+		expectStatus(t, admin.Do(http.MethodPatch, "/api/v1/users/"+fmtID(officerID), map[string]bool{"disabled": false}), http.StatusOK)
+		expectProblem(t, officer.Do(http.MethodGet, "/api/v1/me", nil), http.StatusUnauthorized)
 		again := sessionClient(t, env, loginAs(t, env, "officer@example.com", apitest.Password))
-		apitest.ExpectStatus(t, again.Do(http.MethodGet, "/api/v1/me", nil), http.StatusOK)
+		expectStatus(t, again.Do(http.MethodGet, "/api/v1/me", nil), http.StatusOK)
 	})
 }
 
@@ -210,14 +210,14 @@ func TestUsers_409(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			res := admin.Do(http.MethodPost, "/api/v1/users",
 				map[string]string{"email": tc.email, "name": "Copy", "password": "correct-horse-battery-staple"})
-			apitest.ExpectProblem(t, res, http.StatusConflict)
+			expectProblem(t, res, http.StatusConflict)
 		})
 	}
 	t.Run("the original account is untouched", func(t *testing.T) {
 		res := admin.Do(http.MethodGet, "/api/v1/users/"+fmtID(userIDByEmail(t, admin, "officer@example.com")), nil)
-		apitest.ExpectStatus(t, res, http.StatusOK)
+		expectStatus(t, res, http.StatusOK)
 		var u userJSON
-		apitest.DecodeInto(t, res, &u)
+		decodeInto(t, res, &u)
 		if u.Name != "Olivia Officer" {
 			t.Fatalf("account changed: %s", res.Body)
 		}
@@ -230,10 +230,10 @@ func TestUsers_404(t *testing.T) {
 	env.SeedDemo()
 	admin := env.Login("admin@example.com")
 	t.Run("get an unknown user", func(t *testing.T) {
-		apitest.ExpectProblem(t, admin.Do(http.MethodGet, "/api/v1/users/999999", nil), http.StatusNotFound)
+		expectProblem(t, admin.Do(http.MethodGet, "/api/v1/users/999999", nil), http.StatusNotFound)
 	})
 	t.Run("update an unknown user", func(t *testing.T) {
-		apitest.ExpectProblem(t, admin.Do(http.MethodPatch, "/api/v1/users/999999", map[string]string{"name": "Ghost"}), http.StatusNotFound)
+		expectProblem(t, admin.Do(http.MethodPatch, "/api/v1/users/999999", map[string]string{"name": "Ghost"}), http.StatusNotFound)
 	})
 }
 
@@ -246,8 +246,8 @@ func TestTeams_2xx(t *testing.T) {
 	var ops teamJSON
 	t.Run("an admin creates a team (201) needing one approval", func(t *testing.T) {
 		res := admin.Do(http.MethodPost, "/api/v1/teams", map[string]string{"name": "Operations"})
-		apitest.ExpectStatus(t, res, http.StatusCreated)
-		apitest.DecodeInto(t, res, &ops)
+		expectStatus(t, res, http.StatusCreated)
+		decodeInto(t, res, &ops)
 		if ops.ID == 0 || ops.Name != "Operations" || ops.ApprovalsRequired != 1 {
 			t.Fatalf("created %s", res.Body)
 		}
@@ -257,11 +257,11 @@ func TestTeams_2xx(t *testing.T) {
 	})
 	t.Run("an admin lists the teams", func(t *testing.T) {
 		res := admin.Do(http.MethodGet, "/api/v1/teams", nil)
-		apitest.ExpectStatus(t, res, http.StatusOK)
+		expectStatus(t, res, http.StatusOK)
 		var list struct {
 			Items []teamJSON `json:"items"`
 		}
-		apitest.DecodeInto(t, res, &list)
+		decodeInto(t, res, &list)
 		var names []string
 		for _, tm := range list.Items {
 			names = append(names, tm.Name)
@@ -272,15 +272,15 @@ func TestTeams_2xx(t *testing.T) {
 	})
 	t.Run("an admin sets the approvals required", func(t *testing.T) {
 		res := admin.Do(http.MethodPatch, "/api/v1/teams/"+fmtID(ops.ID), map[string]int{"approvals_required": 3})
-		apitest.ExpectStatus(t, res, http.StatusOK)
+		expectStatus(t, res, http.StatusOK)
 		var tm teamJSON
-		apitest.DecodeInto(t, res, &tm)
+		decodeInto(t, res, &tm)
 		if tm.ApprovalsRequired != 3 || tm.Name != "Operations" {
 			t.Fatalf("updated %s", res.Body)
 		}
 		res = admin.Do(http.MethodGet, "/api/v1/teams/"+fmtID(ops.ID), nil)
-		apitest.ExpectStatus(t, res, http.StatusOK)
-		apitest.DecodeInto(t, res, &tm)
+		expectStatus(t, res, http.StatusOK)
+		decodeInto(t, res, &tm)
 		if tm.ApprovalsRequired != 3 {
 			t.Fatalf("read back %s", res.Body)
 		}
@@ -288,14 +288,14 @@ func TestTeams_2xx(t *testing.T) {
 	t.Run("the approval bounds 1 and 10 are allowed", func(t *testing.T) {
 		for _, n := range []int{1, 10} {
 			res := admin.Do(http.MethodPatch, "/api/v1/teams/"+fmtID(ops.ID), map[string]int{"approvals_required": n})
-			apitest.ExpectStatus(t, res, http.StatusOK)
+			expectStatus(t, res, http.StatusOK)
 		}
 	})
 	t.Run("an admin renames a team, trimming the name and keeping its approvals", func(t *testing.T) {
 		res := admin.Do(http.MethodPatch, "/api/v1/teams/"+fmtID(ops.ID), map[string]string{"name": " Treasury Ops  "})
-		apitest.ExpectStatus(t, res, http.StatusOK)
+		expectStatus(t, res, http.StatusOK)
 		var tm teamJSON
-		apitest.DecodeInto(t, res, &tm)
+		decodeInto(t, res, &tm)
 		if tm.Name != "Treasury Ops" || tm.ApprovalsRequired != 10 {
 			t.Fatalf("renamed %s", res.Body)
 		}
@@ -322,12 +322,12 @@ func TestTeams_409(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			apitest.ExpectProblem(t, admin.Do(tc.method, tc.path, tc.body), http.StatusConflict)
+			expectProblem(t, admin.Do(tc.method, tc.path, tc.body), http.StatusConflict)
 		})
 	}
 	t.Run("a team may keep its own name in another case", func(t *testing.T) {
 		res := admin.Do(http.MethodPatch, "/api/v1/teams/"+fmtID(teams["Demo Family Office"]), map[string]string{"name": "Demo family office"})
-		apitest.ExpectStatus(t, res, http.StatusOK)
+		expectStatus(t, res, http.StatusOK)
 	})
 }
 
@@ -347,7 +347,7 @@ func TestTeams_404(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			apitest.ExpectProblem(t, admin.Do(tc.method, tc.path, tc.body), http.StatusNotFound)
+			expectProblem(t, admin.Do(tc.method, tc.path, tc.body), http.StatusNotFound)
 		})
 	}
 }
@@ -369,15 +369,15 @@ func TestMemberships_TakeEffectAtOnce(t *testing.T) {
 	}
 	t.Run("before: an officer of another team cannot read Demo Treasury", func(t *testing.T) {
 		for _, p := range reads {
-			apitest.ExpectProblem(t, other.Do(http.MethodGet, p, nil), http.StatusForbidden)
+			expectProblem(t, other.Do(http.MethodGet, p, nil), http.StatusForbidden)
 		}
 	})
 	t.Run("an admin adds them as auditor (201)", func(t *testing.T) {
 		res := admin.Do(http.MethodPost, "/api/v1/teams/"+treasury+"/members",
 			map[string]any{"user_id": otherID, "role": "auditor"})
-		apitest.ExpectStatus(t, res, http.StatusCreated)
+		expectStatus(t, res, http.StatusCreated)
 		var m membershipJSON
-		apitest.DecodeInto(t, res, &m)
+		decodeInto(t, res, &m)
 		if fmtID(m.TeamID) != treasury || m.TeamName != "Demo Treasury" || m.UserID != otherID ||
 			m.UserEmail != "other.officer@example.com" || m.Role != "auditor" {
 			t.Fatalf("membership %s", res.Body)
@@ -388,37 +388,37 @@ func TestMemberships_TakeEffectAtOnce(t *testing.T) {
 	})
 	t.Run("at once, their existing session reads the team, its members and its audit trail", func(t *testing.T) {
 		for _, p := range reads {
-			apitest.ExpectStatus(t, other.Do(http.MethodGet, p, nil), http.StatusOK)
+			expectStatus(t, other.Do(http.MethodGet, p, nil), http.StatusOK)
 		}
 		res := other.Do(http.MethodGet, "/api/v1/me", nil)
-		apitest.ExpectStatus(t, res, http.StatusOK)
+		expectStatus(t, res, http.StatusOK)
 		if !strings.Contains(string(res.Body), `"role":"auditor"`) {
 			t.Fatalf("/me does not show the new role: %s", res.Body)
 		}
 	})
 	t.Run("the new role gives nothing beyond auditing", func(t *testing.T) {
-		apitest.ExpectProblem(t, other.Do(http.MethodGet, "/api/v1/audit?team="+familyOffice, nil), http.StatusForbidden)
-		apitest.ExpectProblem(t, other.Do(http.MethodGet, "/api/v1/audit", nil), http.StatusForbidden)
-		apitest.ExpectProblem(t, other.Do(http.MethodPatch, "/api/v1/teams/"+treasury, map[string]int{"approvals_required": 2}), http.StatusForbidden)
-		apitest.ExpectProblem(t, other.Do(http.MethodPost, "/api/v1/teams/"+treasury+"/members",
+		expectProblem(t, other.Do(http.MethodGet, "/api/v1/audit?team="+familyOffice, nil), http.StatusForbidden)
+		expectProblem(t, other.Do(http.MethodGet, "/api/v1/audit", nil), http.StatusForbidden)
+		expectProblem(t, other.Do(http.MethodPatch, "/api/v1/teams/"+treasury, map[string]int{"approvals_required": 2}), http.StatusForbidden)
+		expectProblem(t, other.Do(http.MethodPost, "/api/v1/teams/"+treasury+"/members",
 			map[string]any{"user_id": otherID, "role": "admin"}), http.StatusForbidden)
 	})
 	t.Run("a second identical membership is refused (409)", func(t *testing.T) {
-		apitest.ExpectProblem(t, admin.Do(http.MethodPost, "/api/v1/teams/"+treasury+"/members",
+		expectProblem(t, admin.Do(http.MethodPost, "/api/v1/teams/"+treasury+"/members",
 			map[string]any{"user_id": otherID, "role": "auditor"}), http.StatusConflict)
 	})
 	t.Run("an admin removes the membership (204) and access ends at once", func(t *testing.T) {
 		res := admin.Do(http.MethodDelete, "/api/v1/teams/"+treasury+"/members/"+fmtID(otherID)+"/auditor", nil)
-		apitest.ExpectStatus(t, res, http.StatusNoContent)
+		expectStatus(t, res, http.StatusNoContent)
 		for _, p := range reads {
-			apitest.ExpectProblem(t, other.Do(http.MethodGet, p, nil), http.StatusForbidden)
+			expectProblem(t, other.Do(http.MethodGet, p, nil), http.StatusForbidden)
 		}
 		if !auditHas(t, admin, treasury, "membership.delete", treasury+"/"+fmtID(otherID)+"/auditor") {
 			t.Fatal("no membership.delete event")
 		}
 	})
 	t.Run("their own team is unaffected", func(t *testing.T) {
-		apitest.ExpectStatus(t, other.Do(http.MethodGet, "/api/v1/teams/"+familyOffice, nil), http.StatusOK)
+		expectStatus(t, other.Do(http.MethodGet, "/api/v1/teams/"+familyOffice, nil), http.StatusOK)
 	})
 }
 
@@ -442,11 +442,11 @@ func TestMemberships_404(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			apitest.ExpectProblem(t, admin.Do(tc.method, tc.path, tc.body), http.StatusNotFound)
+			expectProblem(t, admin.Do(tc.method, tc.path, tc.body), http.StatusNotFound)
 		})
 	}
 	t.Run("the officer keeps their role", func(t *testing.T) {
-		apitest.ExpectStatus(t, env.Login("officer@example.com").Do(http.MethodGet, "/api/v1/teams/"+treasury, nil), http.StatusOK)
+		expectStatus(t, env.Login("officer@example.com").Do(http.MethodGet, "/api/v1/teams/"+treasury, nil), http.StatusOK)
 	})
 }
 
@@ -457,15 +457,15 @@ func TestMemberships_400(t *testing.T) {
 	admin := env.Login("admin@example.com")
 	treasury := fmtID(teams["Demo Treasury"])
 	t.Run("an unknown user_id names user_id", func(t *testing.T) {
-		apitest.ExpectFieldErrors(t, admin.Do(http.MethodPost, "/api/v1/teams/"+treasury+"/members",
+		expectFieldErrors(t, admin.Do(http.MethodPost, "/api/v1/teams/"+treasury+"/members",
 			map[string]any{"user_id": 999999, "role": "auditor"}), "user_id")
 	})
 	t.Run("removing an unknown role names role", func(t *testing.T) {
 		officerID := fmtID(userIDByEmail(t, admin, "officer@example.com"))
-		apitest.ExpectFieldErrors(t, admin.Do(http.MethodDelete, "/api/v1/teams/"+treasury+"/members/"+officerID+"/owner", nil), "role")
+		expectFieldErrors(t, admin.Do(http.MethodDelete, "/api/v1/teams/"+treasury+"/members/"+officerID+"/owner", nil), "role")
 	})
 	t.Run("a negative user_id names user_id", func(t *testing.T) {
-		apitest.ExpectFieldErrors(t, admin.Do(http.MethodPost, "/api/v1/teams/"+treasury+"/members",
+		expectFieldErrors(t, admin.Do(http.MethodPost, "/api/v1/teams/"+treasury+"/members",
 			map[string]any{"user_id": -4, "role": "auditor"}), "user_id")
 	})
 }
@@ -480,18 +480,18 @@ func TestTeamIsolation(t *testing.T) {
 
 	t.Run("200: an officer reads their team and its members", func(t *testing.T) {
 		res := officer.Do(http.MethodGet, "/api/v1/teams/"+treasury, nil)
-		apitest.ExpectStatus(t, res, http.StatusOK)
+		expectStatus(t, res, http.StatusOK)
 		var tm teamJSON
-		apitest.DecodeInto(t, res, &tm)
+		decodeInto(t, res, &tm)
 		if tm.Name != "Demo Treasury" {
 			t.Fatalf("team %s", res.Body)
 		}
 		res = officer.Do(http.MethodGet, "/api/v1/teams/"+treasury+"/members", nil)
-		apitest.ExpectStatus(t, res, http.StatusOK)
+		expectStatus(t, res, http.StatusOK)
 		var list struct {
 			Items []membershipJSON `json:"items"`
 		}
-		apitest.DecodeInto(t, res, &list)
+		decodeInto(t, res, &list)
 		emails := map[string]bool{}
 		for _, m := range list.Items {
 			if fmtID(m.TeamID) != treasury {
@@ -523,7 +523,7 @@ func TestTeamIsolation(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run("403: an officer cannot reach "+tc.name, func(t *testing.T) {
-			apitest.ExpectProblem(t, officer.Do(tc.method, tc.path, tc.body), http.StatusForbidden)
+			expectProblem(t, officer.Do(tc.method, tc.path, tc.body), http.StatusForbidden)
 		})
 	}
 }

@@ -115,7 +115,7 @@ func jsonRoutes(t *testing.T) []jsonRoute {
 	}
 }
 
-func TestJSONBody_415(t *testing.T) {
+func TestJSONBody_AnythingButJSONIsRefusedAsUnsupported(t *testing.T) {
 	t.Parallel()
 	routes := jsonRoutes(t)
 	contentTypes := []string{"text/plain", "", "application/x-www-form-urlencoded", "application/jsonp", "not a media type"}
@@ -133,7 +133,7 @@ func TestJSONBody_415(t *testing.T) {
 	}
 }
 
-func TestJSONBody_413(t *testing.T) {
+func TestJSONBody_ABodyOverTheLimitIsRefusedAsTooLarge(t *testing.T) {
 	t.Parallel()
 	routes := jsonRoutes(t)
 	const limit = 64 << 10 // apitest's MaxBodyBytes
@@ -167,7 +167,7 @@ func TestJSONBody_413(t *testing.T) {
 	})
 }
 
-func TestJSONBody_400(t *testing.T) {
+func TestJSONBody_MalformedJSONOrAnUnknownFieldIsNamed(t *testing.T) {
 	t.Parallel()
 	routes := jsonRoutes(t)
 	for _, r := range routes {
@@ -194,7 +194,7 @@ func TestJSONBody_400(t *testing.T) {
 	}
 }
 
-func TestJSONBody_400_NestedWrongTypes(t *testing.T) {
+func TestJSONBody_AWrongTypeDeepInsideIsNamedByItsPath(t *testing.T) {
 	t.Parallel()
 	env := apitest.New(t)
 	env.SeedDemo()
@@ -234,7 +234,7 @@ func validCustodian() map[string]any {
 	}
 }
 
-func TestDomainValidation_400(t *testing.T) {
+func TestDomainValidation_EachBrokenRuleNamesItsField(t *testing.T) {
 	t.Parallel()
 	env := apitest.New(t)
 	teams := env.SeedDemo()
@@ -355,7 +355,7 @@ func TestDomainValidation_400(t *testing.T) {
 	})
 }
 
-func TestPathIDs_400(t *testing.T) {
+func TestPathIDs_AMalformedOrNonPositiveIDIsNamed(t *testing.T) {
 	t.Parallel()
 	env := apitest.New(t)
 	teams := env.SeedDemo()

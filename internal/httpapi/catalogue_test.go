@@ -4,11 +4,13 @@ import (
 	"encoding/base64"
 	"net/http"
 	"net/url"
-	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/custos-dd/custos/internal/apitest"
+	"github.com/custos-dd/custos/internal/custos"
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 // seededCustodians are the ten entries of migrations/00002_catalogue_and_template.sql,
@@ -26,38 +28,15 @@ var seededCustodians = []string{
 	"Zodia Custody",
 }
 
-type custodianJSON struct {
-	ID                 int64    `json:"id"`
-	Slug               string   `json:"slug"`
-	Name               string   `json:"name"`
-	LegalEntity        string   `json:"legal_entity"`
-	QualifiedCustodian bool     `json:"qualified_custodian"`
-	Regions            []string `json:"regions"`
-	KeyManagement      []string `json:"key_management"`
-	Notes              string   `json:"notes"`
-	Version            int      `json:"version"`
-	Provenance         map[string]struct {
-		Source     string `json:"source"`
-		VerifiedOn string `json:"verified_on"`
-	} `json:"provenance"`
-}
-
-type custodianPageJSON struct {
-	Items      []custodianJSON `json:"items"`
-	NextCursor string          `json:"next_cursor"`
-}
-
 // custodianPage fetches one page of the catalogue.
-func custodianPage(t *testing.T, c *apitest.Client, query string) custodianPageJSON {
+func custodianPage(t *testing.T, c *apitest.Client, query string) custos.CustodianPage {
 	t.Helper()
 	res := c.Do(http.MethodGet, "/api/v1/custodians?"+query, nil)
 	apitest.ExpectStatus(t, res, http.StatusOK)
-	var page custodianPageJSON
-	apitest.DecodeInto(t, res, &page)
-	return page
+	return apitest.Decode[custos.CustodianPage](t, res)
 }
 
-func custodianNames(cs []custodianJSON) []string {
+func custodianNames(cs []*custos.Custodian) []string {
 	out := []string{}
 	for _, c := range cs {
 		out = append(out, c.Name)
@@ -65,7 +44,7 @@ func custodianNames(cs []custodianJSON) []string {
 	return out
 }
 
-func TestCatalogue_200_Listing(t *testing.T) {
+func TestCatalogue_ListsSearchesAndFiltersInNameOrder(t *testing.T) {
 	t.Parallel()
 	env := apitest.New(t)
 	env.SeedDemo()
@@ -103,9 +82,8 @@ func TestCatalogue_200_Listing(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			page := custodianPage(t, officer, tc.query)
-			got := custodianNames(page.Items)
-			if !reflect.DeepEqual(got, tc.want) {
-				t.Fatalf("names = %q, want %q", got, tc.want)
+			if diff := cmp.Diff(tc.want, custodianNames(page.Items)); diff != "" {
+				t.Fatalf("names (-want +got):\n%s", diff)
 			}
 			if page.NextCursor != "" {
 				t.Errorf("a complete answer has no next cursor, got %q", page.NextCursor)
@@ -119,20 +97,33 @@ func TestCatalogue_200_Listing(t *testing.T) {
 			t.Fatalf("want Sygnum Bank AG only, got %q", custodianNames(page.Items))
 		}
 		c := page.Items[0]
-		if c.Slug != "sygnum-bank" || !c.QualifiedCustodian || c.Version != 1 ||
-			!reflect.DeepEqual(c.Regions, []string{"EU", "APAC", "CH", "SG"}) {
-			t.Errorf("unexpected Sygnum Bank: %+v", c)
+		type facts struct {
+			Slug      string
+			Qualified bool
+			Version   int
+			Regions   []string
 		}
-		if p := c.Provenance["regions"]; p.VerifiedOn != "2025-09-30" || p.Source == "" {
-			t.Errorf("provenance of regions = %+v", p)
+		if diff := cmp.Diff(facts{"sygnum-bank", true, 1, []string{"EU", "APAC", "CH", "SG"}},
+			facts{c.Slug, c.QualifiedCustodian, c.Version, c.Regions}); diff != "" {
+			t.Errorf("Sygnum Bank (-want +got):\n%s", diff)
 		}
-		if p := c.Provenance["legal_entity"]; p.VerifiedOn != "" || p.Source == "" {
-			t.Errorf("provenance of legal_entity = %+v", p)
+		// Regions were verified on a date; the legal entity only has a source.
+		type provenance struct {
+			VerifiedOn string
+			HasSource  bool
+		}
+		got := map[string]provenance{}
+		for _, fact := range []string{"regions", "legal_entity"} {
+			got[fact] = provenance{c.Provenance[fact].VerifiedOn, c.Provenance[fact].Source != ""}
+		}
+		want := map[string]provenance{"regions": {"2025-09-30", true}, "legal_entity": {"", true}}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("provenance (-want +got):\n%s", diff)
 		}
 	})
 }
 
-func TestCatalogue_200_KeysetPagination(t *testing.T) {
+func TestCatalogue_PagesByNameWithACursorThatStaysPut(t *testing.T) {
 	t.Parallel()
 	env := apitest.New(t)
 	env.SeedDemo()
@@ -168,19 +159,19 @@ func TestCatalogue_200_KeysetPagination(t *testing.T) {
 				t.Fatal("pagination does not end")
 			}
 		}
-		if pages != 4 || !reflect.DeepEqual(names, seededCustodians) {
-			t.Fatalf("walked %d pages: %q, want 4 pages: %q", pages, names, seededCustodians)
+		if diff := cmp.Diff(seededCustodians, names); diff != "" || pages != 4 {
+			t.Fatalf("walked %d pages, want 4; names (-want +got):\n%s", pages, diff)
 		}
 	})
 
 	t.Run("a full last page has no next cursor", func(t *testing.T) {
 		first := custodianPage(t, officer, "limit=5")
-		if len(first.Items) != 5 || first.NextCursor == "" {
-			t.Fatalf("first page: %d items, cursor %q", len(first.Items), first.NextCursor)
+		if diff := cmp.Diff(seededCustodians[:5], custodianNames(first.Items)); diff != "" || first.NextCursor == "" {
+			t.Fatalf("first page, cursor %q; names (-want +got):\n%s", first.NextCursor, diff)
 		}
 		second := custodianPage(t, officer, "limit=5&after="+url.QueryEscape(first.NextCursor))
-		if len(second.Items) != 5 || second.NextCursor != "" {
-			t.Fatalf("second page: %d items, cursor %q", len(second.Items), second.NextCursor)
+		if diff := cmp.Diff(seededCustodians[5:], custodianNames(second.Items)); diff != "" || second.NextCursor != "" {
+			t.Fatalf("second page, cursor %q (want none); names (-want +got):\n%s", second.NextCursor, diff)
 		}
 	})
 
@@ -190,8 +181,8 @@ func TestCatalogue_200_KeysetPagination(t *testing.T) {
 		got := append(custodianNames(first.Items), custodianNames(second.Items)...)
 		want := []string{"Anchorage Digital Bank", "BitGo Custody", "BNY Mellon Digital Asset Custody", "Coinbase Prime Custody",
 			"Fidelity Digital Assets", "Gemini Custody", "Sygnum Bank"}
-		if !reflect.DeepEqual(got, want) || second.NextCursor != "" {
-			t.Fatalf("qualified pages = %q (cursor %q), want %q", got, second.NextCursor, want)
+		if diff := cmp.Diff(want, got); diff != "" || second.NextCursor != "" {
+			t.Fatalf("qualified pages end with cursor %q (want none); names (-want +got):\n%s", second.NextCursor, diff)
 		}
 	})
 
@@ -203,16 +194,16 @@ func TestCatalogue_200_KeysetPagination(t *testing.T) {
 		apitest.ExpectStatus(t, admin.Do(http.MethodPost, "/api/v1/custodians", body), http.StatusCreated)
 
 		again := custodianPage(t, officer, "limit=3&after="+url.QueryEscape(first.NextCursor))
-		if !reflect.DeepEqual(custodianNames(again.Items), custodianNames(second.Items)) || again.NextCursor != second.NextCursor {
-			t.Fatalf("page after the cursor changed: %q → %q", custodianNames(second.Items), custodianNames(again.Items))
+		if diff := cmp.Diff(second, again); diff != "" {
+			t.Fatalf("the page after the cursor changed (-before +after):\n%s", diff)
 		}
-		if got := custodianNames(custodianPage(t, officer, "limit=1").Items); !reflect.DeepEqual(got, []string{"Aardvark Custody"}) {
-			t.Fatalf("the new entry does not lead the first page: %q", got)
+		if diff := cmp.Diff([]string{"Aardvark Custody"}, custodianNames(custodianPage(t, officer, "limit=1").Items)); diff != "" {
+			t.Fatalf("the new entry does not lead the first page (-want +got):\n%s", diff)
 		}
 	})
 }
 
-func TestCatalogue_400(t *testing.T) {
+func TestCatalogue_AMalformedQueryIsRefusedNamingTheParameter(t *testing.T) {
 	t.Parallel()
 	env := apitest.New(t)
 	env.SeedDemo()
@@ -239,22 +230,20 @@ func TestCatalogue_400(t *testing.T) {
 	}
 }
 
-func TestCustodian_200(t *testing.T) {
+func TestCustodian_AnAdminCreatesAndUpdatesWithTheVersionAndEachIsAudited(t *testing.T) {
 	t.Parallel()
 	env := apitest.New(t)
 	env.SeedDemo()
 	admin := env.Login("admin@example.com")
 	officer := env.Login("officer@example.com")
 
-	var created custodianJSON
+	var created custos.Custodian
 	t.Run("anyone signed in reads one custodian", func(t *testing.T) {
-		id := firstCustodianID(t, officer)
-		res := officer.Do(http.MethodGet, "/api/v1/custodians/"+fmtID(id), nil)
+		first := custodianPage(t, officer, "limit=1").Items[0]
+		res := officer.Do(http.MethodGet, "/api/v1/custodians/"+fmtID(first.ID), nil)
 		apitest.ExpectStatus(t, res, http.StatusOK)
-		var c custodianJSON
-		apitest.DecodeInto(t, res, &c)
-		if c.ID != id || c.Name != seededCustodians[0] {
-			t.Fatalf("got %+v", c)
+		if diff := cmp.Diff(first, apitest.Decode[*custos.Custodian](t, res)); diff != "" {
+			t.Fatalf("the custodian read alone differs from the listed one (-listed +read):\n%s", diff)
 		}
 	})
 	t.Run("an admin creates a custodian (201) and the audit trail records it", func(t *testing.T) {
@@ -262,14 +251,21 @@ func TestCustodian_200(t *testing.T) {
 		body["name"] = "  Acme Custody  "
 		res := admin.Do(http.MethodPost, "/api/v1/custodians", body)
 		apitest.ExpectStatus(t, res, http.StatusCreated)
-		apitest.DecodeInto(t, res, &created)
-		if created.ID == 0 || created.Version != 1 || created.Name != "Acme Custody" || created.Slug != "acme-custody" ||
-			!reflect.DeepEqual(created.KeyManagement, []string{"mpc", "hsm"}) || created.Provenance["regions"].VerifiedOn != "2026-01-31" {
-			t.Fatalf("created %s", res.Body)
+		created = apitest.Decode[custos.Custodian](t, res)
+		type facts struct {
+			Version        int
+			Name, Slug     string
+			KeyManagement  []string
+			RegionsChecked string
 		}
-		got := custodianPage(t, officer, "q=acme")
-		if !reflect.DeepEqual(custodianNames(got.Items), []string{"Acme Custody"}) {
-			t.Fatalf("the new custodian is not listed: %q", custodianNames(got.Items))
+		want := facts{1, "Acme Custody", "acme-custody", []string{"mpc", "hsm"}, "2026-01-31"}
+		got := facts{created.Version, created.Name, created.Slug, created.KeyManagement, created.Provenance["regions"].VerifiedOn}
+		if diff := cmp.Diff(want, got); diff != "" || created.ID == 0 {
+			t.Fatalf("created custodian %d (-want +got):\n%s", created.ID, diff)
+		}
+		listed := custodianPage(t, officer, "q=acme")
+		if diff := cmp.Diff([]string{"Acme Custody"}, custodianNames(listed.Items)); diff != "" {
+			t.Fatalf("the new custodian is not listed (-want +got):\n%s", diff)
 		}
 		if !auditHas(t, admin, "", "custodian.create", fmtID(created.ID)) {
 			t.Fatal("no custodian.create event in the audit trail")
@@ -285,17 +281,16 @@ func TestCustodian_200(t *testing.T) {
 		body["version"] = created.Version
 		res := admin.Do(http.MethodPut, "/api/v1/custodians/"+fmtID(created.ID), body)
 		apitest.ExpectStatus(t, res, http.StatusOK)
-		var updated custodianJSON
-		apitest.DecodeInto(t, res, &updated)
-		if updated.Version != created.Version+1 || updated.Notes != "Reviewed by the desk." || updated.QualifiedCustodian {
-			t.Fatalf("updated %s", res.Body)
+		updated := apitest.Decode[custos.Custodian](t, res)
+		want := created
+		want.Version, want.Notes, want.QualifiedCustodian = created.Version+1, "Reviewed by the desk.", false
+		if diff := cmp.Diff(want, updated, cmpopts.IgnoreFields(custos.Custodian{}, "UpdatedAt")); diff != "" {
+			t.Fatalf("updated custodian (-want +got):\n%s", diff)
 		}
 		res = officer.Do(http.MethodGet, "/api/v1/custodians/"+fmtID(created.ID), nil)
 		apitest.ExpectStatus(t, res, http.StatusOK)
-		var read custodianJSON
-		apitest.DecodeInto(t, res, &read)
-		if read.Version != 2 || read.Notes != "Reviewed by the desk." {
-			t.Fatalf("read back %s", res.Body)
+		if diff := cmp.Diff(updated, apitest.Decode[custos.Custodian](t, res)); diff != "" {
+			t.Fatalf("read back (-written +read):\n%s", diff)
 		}
 		if !auditHas(t, admin, "", "custodian.update", fmtID(created.ID)) {
 			t.Fatal("no custodian.update event in the audit trail")
@@ -303,7 +298,7 @@ func TestCustodian_200(t *testing.T) {
 	})
 }
 
-func TestCustodian_404(t *testing.T) {
+func TestCustodian_AnUnknownIDIsNotFound(t *testing.T) {
 	t.Parallel()
 	env := apitest.New(t)
 	env.SeedDemo()
@@ -318,15 +313,14 @@ func TestCustodian_404(t *testing.T) {
 	})
 }
 
-func TestCustodian_409(t *testing.T) {
+func TestCustodian_AStaleVersionOrADuplicateConflictsAndChangesNothing(t *testing.T) {
 	t.Parallel()
 	env := apitest.New(t)
 	env.SeedDemo()
 	admin := env.Login("admin@example.com")
 	res := admin.Do(http.MethodPost, "/api/v1/custodians", validCustodian())
 	apitest.ExpectStatus(t, res, http.StatusCreated)
-	var acme custodianJSON
-	res.JSON(&acme)
+	acme := apitest.Decode[custos.Custodian](t, res)
 
 	// A concurrent editor moves the custodian to version 2.
 	edit := validCustodian()
@@ -369,15 +363,15 @@ func TestCustodian_409(t *testing.T) {
 	t.Run("refused edits change nothing", func(t *testing.T) {
 		res := admin.Do(http.MethodGet, "/api/v1/custodians/"+fmtID(acme.ID), nil)
 		apitest.ExpectStatus(t, res, http.StatusOK)
-		var c custodianJSON
-		apitest.DecodeInto(t, res, &c)
-		if c.Version != 2 || c.Notes != "first edit" || c.Slug != "acme-custody" {
-			t.Fatalf("custodian changed: %s", res.Body)
+		want := acme
+		want.Version, want.Notes = 2, "first edit"
+		if diff := cmp.Diff(want, apitest.Decode[custos.Custodian](t, res), cmpopts.IgnoreFields(custos.Custodian{}, "UpdatedAt")); diff != "" {
+			t.Fatalf("custodian after the refused edits (-want +got):\n%s", diff)
 		}
 	})
 }
 
-func TestCustodian_403(t *testing.T) {
+func TestCustodian_OnlyAnAdminEditsTheCatalogue(t *testing.T) {
 	t.Parallel()
 	env := apitest.New(t)
 	env.SeedDemo()
@@ -411,15 +405,7 @@ func auditHas(t *testing.T, c *apitest.Client, team, action, objectID string) bo
 	}
 	res := c.Do(http.MethodGet, path, nil)
 	apitest.ExpectStatus(t, res, http.StatusOK)
-	var page struct {
-		Items []struct {
-			Action   string `json:"action"`
-			ObjectID string `json:"object_id"`
-			Actor    string `json:"actor"`
-		} `json:"items"`
-	}
-	apitest.DecodeInto(t, res, &page)
-	for _, e := range page.Items {
+	for _, e := range apitest.Decode[custos.AuditPage](t, res).Items {
 		if e.Action == action && e.ObjectID == objectID {
 			return true
 		}
@@ -429,32 +415,7 @@ func auditHas(t *testing.T, c *apitest.Client, team, action, objectID string) bo
 
 // --- templates ------------------------------------------------------------------
 
-type templateJSON struct {
-	ID       int64  `json:"id"`
-	Family   string `json:"family"`
-	Version  int    `json:"version"`
-	Name     string `json:"name"`
-	Criteria []struct {
-		Key    string `json:"key"`
-		Weight int    `json:"weight"`
-	} `json:"criteria"`
-	Sections []struct {
-		Key   string `json:"key"`
-		Title string `json:"title"`
-		Items []struct {
-			Key              string `json:"key"`
-			Prompt           string `json:"prompt"`
-			EvidenceRequired bool   `json:"evidence_required"`
-		} `json:"items"`
-	} `json:"sections"`
-	RedFlags []struct {
-		Key             string  `json:"key"`
-		DefaultSeverity string  `json:"default_severity"`
-		MandateRule     *string `json:"mandate_rule"`
-	} `json:"red_flags"`
-}
-
-func TestTemplates_200(t *testing.T) {
+func TestTemplates_TheSeededDefaultTemplateIsCompleteAndImmutable(t *testing.T) {
 	t.Parallel()
 	env := apitest.New(t)
 	env.SeedDemo()
@@ -462,35 +423,40 @@ func TestTemplates_200(t *testing.T) {
 
 	res := officer.Do(http.MethodGet, "/api/v1/templates", nil)
 	apitest.ExpectStatus(t, res, http.StatusOK)
-	var list struct {
-		Items []templateJSON `json:"items"`
+	list := apitest.Decode[custos.Page[custos.TemplateSummary]](t, res)
+	type family struct {
+		Family  string
+		Version int
+		Named   bool
 	}
-	res.JSON(&list)
-	if len(list.Items) != 1 || list.Items[0].Family != "default" || list.Items[0].Version != 1 || list.Items[0].Name == "" {
-		t.Fatalf("want only the default template v1, got %s", res.Body)
+	var families []family
+	for _, tp := range list.Items {
+		families = append(families, family{tp.Family, tp.Version, tp.Name != ""})
+	}
+	if diff := cmp.Diff([]family{{"default", 1, true}}, families); diff != "" {
+		t.Fatalf("want only the default template v1 (-want +got):\n%s", diff)
 	}
 	id := list.Items[0].ID
 
 	res = officer.Do(http.MethodGet, "/api/v1/templates/"+fmtID(id), nil)
 	apitest.ExpectStatus(t, res, http.StatusOK)
-	var tpl templateJSON
-	res.JSON(&tpl)
+	tpl := apitest.Decode[*custos.Template](t, res)
 
 	t.Run("six weighted criteria totalling 100", func(t *testing.T) {
-		weights := map[string]int{}
-		var keys []string
-		total := 0
+		type weighted struct {
+			Key    string
+			Weight int
+		}
+		var got []weighted
 		for _, c := range tpl.Criteria {
-			weights[c.Key] = c.Weight
-			keys = append(keys, c.Key)
-			total += c.Weight
+			got = append(got, weighted{c.Key, c.Weight})
 		}
-		want := map[string]int{"liquidity": 30, "security": 25, "coverage": 15, "costs": 15, "ux": 10, "support": 5}
-		if len(tpl.Criteria) != 6 || !reflect.DeepEqual(weights, want) || total != 100 {
-			t.Fatalf("criteria %v (total %d), want %v", weights, total, want)
+		want := []weighted{{"liquidity", 30}, {"security", 25}, {"coverage", 15}, {"costs", 15}, {"ux", 10}, {"support", 5}}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("criteria in order (-want +got):\n%s", diff)
 		}
-		if !reflect.DeepEqual(keys, []string{"liquidity", "security", "coverage", "costs", "ux", "support"}) {
-			t.Errorf("criteria order %q", keys)
+		if total := tpl.TotalWeight(); total != 100 {
+			t.Errorf("the weights total %d, want 100", total)
 		}
 	})
 	t.Run("eight sections, each with items, some needing evidence", func(t *testing.T) {
@@ -515,8 +481,8 @@ func TestTemplates_200(t *testing.T) {
 		if evidence == 0 {
 			t.Error("no item requires evidence")
 		}
-		if tpl.Sections[0].Key != "regulatory_fit" || tpl.Sections[7].Key != "security_compliance" {
-			t.Errorf("sections out of order: first %q, last %q", tpl.Sections[0].Key, tpl.Sections[7].Key)
+		if diff := cmp.Diff([]string{"regulatory_fit", "security_compliance"}, []string{tpl.Sections[0].Key, tpl.Sections[7].Key}); diff != "" {
+			t.Errorf("first and last sections (-want +got):\n%s", diff)
 		}
 	})
 	t.Run("red flags include the three mandate rules", func(t *testing.T) {
@@ -527,8 +493,8 @@ func TestTemplates_200(t *testing.T) {
 			}
 		}
 		want := map[string]string{"qualified_custodian": "not_qualified_custodian", "region_licence": "no_region_licence", "staking": "no_staking"}
-		if !reflect.DeepEqual(rules, want) {
-			t.Fatalf("mandate rules %v, want %v", rules, want)
+		if diff := cmp.Diff(want, rules); diff != "" {
+			t.Fatalf("red flags of the mandate rules (-want +got):\n%s", diff)
 		}
 		if len(tpl.RedFlags) != 12 {
 			t.Errorf("%d red flags, want 12", len(tpl.RedFlags))
@@ -550,8 +516,11 @@ func TestTemplates_200(t *testing.T) {
 			}
 		}
 		var w int
-		if err := env.SQL.Get(&w, `SELECT weight FROM template_criteria WHERE key = 'liquidity'`); err != nil || w != 30 {
-			t.Fatalf("liquidity weight = %d (%v), want 30", w, err)
+		if err := env.SQL.Get(&w, `SELECT weight FROM template_criteria WHERE key = 'liquidity'`); err != nil {
+			t.Fatal(err)
+		}
+		if w != 30 {
+			t.Fatalf("liquidity weight = %d after the refused update, want 30", w)
 		}
 	})
 }

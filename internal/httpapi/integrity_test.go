@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -9,6 +10,7 @@ import (
 	"github.com/custos-dd/custos/internal/apitest"
 	"github.com/custos-dd/custos/internal/custos"
 	"github.com/custos-dd/custos/internal/demo"
+	"github.com/google/go-cmp/cmp"
 )
 
 func TestApprovalOfAnotherRoundThanTheOneReviewedIsRefused(t *testing.T) {
@@ -21,9 +23,7 @@ func TestApprovalOfAnotherRoundThanTheOneReviewedIsRefused(t *testing.T) {
 	path := fmt.Sprintf("/api/v1/evaluations/%d", ws.Evaluation.ID)
 
 	// Meanwhile another manager returns it, and the officer resubmits a changed version.
-	if res := env.Login("manager2@example.com").Do(http.MethodPost, path+"/return", map[string]string{"comment": "Rescore costs."}); res.Status != http.StatusOK {
-		t.Fatalf("return: %d %s", res.Status, res.Body)
-	}
+	apitest.ExpectStatus(t, env.Login("manager2@example.com").Do(http.MethodPost, path+"/return", map[string]string{"comment": "Rescore costs."}), http.StatusOK)
 	if _, err := env.Evaluations.PutScore(officer, ws.Evaluation.ID, 1, "costs", 0, custos.ScoreInput{Score: 1, Rationale: "Fees are high."}); err != nil {
 		t.Fatal(err)
 	}
@@ -33,25 +33,20 @@ func TestApprovalOfAnotherRoundThanTheOneReviewedIsRefused(t *testing.T) {
 
 	manager := env.Login("manager@example.com")
 	stale := manager.Request(http.MethodPost, path+"/approve", nil, http.Header{"If-Match": {`"` + reviewed + `"`}})
-	if stale.Status != http.StatusPreconditionFailed {
-		t.Fatalf("approval of the round the manager did not see: %d, want 412", stale.Status)
+	apitest.ExpectProblem(t, stale, http.StatusPreconditionFailed)
+	var current *custos.Workspace
+	if err := json.Unmarshal(apitest.Decode[apitest.StaleProblem](t, stale).RawCurrent, &current); err != nil || current == nil {
+		t.Fatalf("the 412 does not carry the current workspace: %s (%v)", stale.Body, err)
 	}
-	var current struct {
-		Current struct {
-			Evaluation struct {
-				Status  string `json:"status"`
-				Version int    `json:"version"`
-			} `json:"evaluation"`
-		} `json:"current"`
+	type round struct {
+		Status custos.EvaluationStatus
+		Round  int
 	}
-	stale.JSON(&current)
-	if current.Current.Evaluation.Status != "submitted" {
-		t.Fatalf("the 412 does not carry the current workspace: %s", stale.Body)
+	if diff := cmp.Diff(round{custos.StatusSubmitted, 2}, round{current.Evaluation.Status, current.Evaluation.Round}); diff != "" {
+		t.Fatalf("the 412's current workspace (-want +got):\n%s", diff)
 	}
-	fresh := manager.Request(http.MethodPost, path+"/approve", nil, http.Header{"If-Match": {`"` + strconv.Itoa(current.Current.Evaluation.Version) + `"`}})
-	if fresh.Status != http.StatusOK {
-		t.Fatalf("approval of the current round: %d %s", fresh.Status, fresh.Body)
-	}
+	fresh := manager.Request(http.MethodPost, path+"/approve", nil, http.Header{"If-Match": {apitest.ETag(current.Evaluation.Version)}})
+	apitest.ExpectStatus(t, fresh, http.StatusOK)
 }
 
 func TestASubmittedEvaluationKeepsTheCatalogueFactsAndNamesItWasSubmittedWith(t *testing.T) {
@@ -79,13 +74,12 @@ func TestASubmittedEvaluationKeepsTheCatalogueFactsAndNamesItWasSubmittedWith(t 
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, a := range after.Assessments {
-		if a.Custodian.ID == 1 && (a.Custodian.Name == "Renamed After Approval" || !a.Custodian.Staking) {
-			t.Fatalf("the approved evaluation follows the catalogue: %+v", a.Custodian)
-		}
+	before := apitest.AssessmentOf(t, ws, 1).Custodian
+	if diff := cmp.Diff(before, apitest.AssessmentOf(t, after, 1).Custodian); diff != "" {
+		t.Errorf("the approved evaluation follows the catalogue (-at approval +now):\n%s", diff)
 	}
-	if after.Approvals[0].ManagerName != "Maya Manager" {
-		t.Fatalf("the approval names %q, not the name at approval", after.Approvals[0].ManagerName)
+	if diff := cmp.Diff([]string{"Maya Manager"}, []string{after.Approvals[0].ManagerName}); diff != "" {
+		t.Errorf("the approval names someone else than at approval (-want +got):\n%s", diff)
 	}
 }
 

@@ -56,7 +56,7 @@ func mandateWith(key string, v any) map[string]any {
 	return m
 }
 
-func TestEvaluationBadInput_Create_400NamesTheFields(t *testing.T) {
+func TestEvaluationBadInput_CreateNamesEveryWrongField(t *testing.T) {
 	t.Parallel()
 	k := apitest.NewKit(t)
 	many := make([]int64, 21)
@@ -119,7 +119,7 @@ func TestEvaluationBadInput_Create_400NamesTheFields(t *testing.T) {
 	apitest.ExpectStatus(t, k.Officer.Do(http.MethodPost, "/api/v1/evaluations", validEvaluation(k, nil)), http.StatusCreated)
 }
 
-func TestEvaluationBadInput_EveryWriteOfADraft_400404409(t *testing.T) {
+func TestEvaluationBadInput_EveryWriteOfADraftIsRefusedNamingTheFieldOrTheMissingThing(t *testing.T) {
 	t.Parallel()
 	k := apitest.NewKit(t)
 	coinbase, anchorage, gemini := k.Custodian("coinbase-prime-custody"), k.Custodian("anchorage-digital-bank"), k.Custodian("gemini-custody")
@@ -229,6 +229,13 @@ func TestEvaluationBadInput_EveryWriteOfADraft_400404409(t *testing.T) {
 		{"unknown evaluation: answer", PUT, apitest.AnswerPath(999999, coinbase, item), map[string]any{"status": "met"}, missing, nil},
 		{"unknown evaluation: submit", POST, apitest.EvalPath(999999, "/submit"), nil, missing, nil},
 		{"evaluation ID not a number", GET, "/api/v1/evaluations/latest", nil, bad, []string{"id"}},
+		// Every path parameter below the evaluation is read the same way: a
+		// malformed one is named, before the body is read.
+		{"custodian ID not a number", PUT, apitest.EvalPath(id, "/custodians/coinbase/answers/1"), map[string]any{"status": "met"}, bad, []string{"custodianID"}},
+		{"custodian ID zero", DELETE, apitest.EvalPath(id, "/candidates/0"), nil, bad, []string{"custodianID"}},
+		{"flag ID not a number", PATCH, apitest.EvalPath(id, "/red-flags/latest"), map[string]any{"status": "closed"}, bad, []string{"flagID"}},
+		{"evidence ID not a number", GET, apitest.EvalPath(id, "/evidence/-3"), nil, bad, []string{"evidenceID"}},
+		{"a bad path wins over a bad body", PUT, apitest.EvalPath(id, "/custodians/x/scores/security"), "{not json", bad, []string{"custodianID"}},
 		// GET /api/v1/evaluations
 		{"list: unknown status", GET, fmt.Sprintf("/api/v1/evaluations?team=%d&status=lost", k.Treasury), nil, bad, []string{"status"}},
 		{"list: limit too high", GET, fmt.Sprintf("/api/v1/evaluations?team=%d&limit=101", k.Treasury), nil, bad, []string{"limit"}},
@@ -275,7 +282,7 @@ func TestEvaluationBadInput_Decisions_ReturnNeedsAComment(t *testing.T) {
 	apitest.ExpectStatus(t, res, http.StatusOK)
 }
 
-func TestEvaluationBadInput_JSONRoutes_415And413(t *testing.T) {
+func TestEvaluationBadInput_JSONRoutesRefuseOtherMediaTypesAndOversizedBodies(t *testing.T) {
 	t.Parallel()
 	k := apitest.NewKit(t)
 	coinbase, anchorage := k.Custodian("coinbase-prime-custody"), k.Custodian("anchorage-digital-bank")

@@ -88,12 +88,11 @@ func decodeCursor(s string) (custodianCursor, error) {
 // ListCustodians returns a page of the catalogue ordered by name, after the
 // cursor: keyset pagination, so pages stay stable while entries are added.
 func (s *CatalogueService) ListCustodians(ctx context.Context, f custos.CustodianFilter) (*custos.CustodianPage, error) {
-	if f.Limit <= 0 {
-		f.Limit = 25
+	limit, err := custos.ListPage.Limit(f.Limit)
+	if err != nil {
+		return nil, err
 	}
-	if f.Limit > 100 {
-		return nil, custos.Invalid("limit", "must be between 1 and 100")
-	}
+	f.Limit = limit
 	if f.Region != "" && !contains(custos.Regions, f.Region) {
 		return nil, custos.Invalid("region", "is not a known region")
 	}
@@ -115,7 +114,7 @@ func (s *CatalogueService) ListCustodians(ctx context.Context, f custos.Custodia
 		region = &f.Region
 	}
 	var rows []custodianRow
-	err := s.db.db.SelectContext(ctx, &rows, `SELECT `+custodianColumns+` FROM custodians
+	err = s.db.db.SelectContext(ctx, &rows, `SELECT `+custodianColumns+` FROM custodians
 		WHERE ($1::text IS NULL OR lower(name) LIKE $1 OR lower(legal_entity) LIKE $1 OR lower(notes) LIKE $1)
 		  AND ($2::text IS NULL OR $2 = ANY (regions))
 		  AND ($3::boolean IS NULL OR qualified_custodian = $3)
