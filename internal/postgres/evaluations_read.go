@@ -24,44 +24,34 @@ func (s *EvaluationService) EvaluationTeam(ctx context.Context, id int64) (int64
 
 // ListEvaluations returns a team's evaluations, newest first.
 func (s *EvaluationService) ListEvaluations(ctx context.Context, f custos.EvaluationFilter) (*custos.EvaluationPage, error) {
-	if f.Limit < 0 || f.Limit > 100 {
-		return nil, custos.Invalid("limit", "must be between 1 and 100")
-	}
-	if f.Limit == 0 {
-		f.Limit = 25
+	q, err := custos.PageQuery{Before: int64(f.Before), Limit: f.Limit}.Check(custos.ListPage)
+	if err != nil {
+		return nil, err
 	}
 	switch f.Status {
 	case "", custos.StatusDraft, custos.StatusSubmitted, custos.StatusApproved:
 	default:
 		return nil, custos.Invalid("status", "must be draft, submitted or approved")
 	}
-	before := f.Before
-	if before <= 0 {
-		before = 1<<63 - 1
-	}
 	var rows []evaluationRow
-	err := s.db.db.SelectContext(ctx, &rows, `SELECT `+evaluationColumns+`,
+	err = s.db.db.SelectContext(ctx, &rows, `SELECT `+evaluationColumns+`,
 		(SELECT count(*) FROM evaluation_candidates c WHERE c.evaluation_id = e.id) AS candidates
 		FROM evaluations e JOIN teams t ON t.id = e.team_id
 		WHERE e.team_id = $1 AND ($2 = '' OR e.status = $2) AND e.id < $3
-		ORDER BY e.id DESC LIMIT $4`, f.TeamID, string(f.Status), before, f.Limit+1)
+		ORDER BY e.id DESC LIMIT $4`, f.TeamID, string(f.Status), q.Before, q.Limit+1)
 	if err != nil {
 		return nil, mapErr(err)
 	}
-	page := &custos.EvaluationPage{Items: []custos.EvaluationSummary{}}
+	items := make([]custos.EvaluationSummary, 0, len(rows))
 	for i := range rows {
-		if i == f.Limit {
-			next := rows[i-1].ID
-			page.NextBefore = &next
-			break
-		}
 		e, err := rows[i].evaluation()
 		if err != nil {
 			return nil, err
 		}
-		page.Items = append(page.Items, custos.EvaluationSummary{Evaluation: e, Candidates: rows[i].Candidates})
+		items = append(items, custos.EvaluationSummary{Evaluation: e, Candidates: rows[i].Candidates})
 	}
-	return page, nil
+	page := custos.PageOf(items, q, func(e custos.EvaluationSummary) int64 { return e.ID })
+	return &page, nil
 }
 
 // Workspace reads the whole evaluation in one consistent snapshot, with a
