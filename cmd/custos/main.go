@@ -4,6 +4,7 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"crypto/x509"
 	"encoding/base64"
 	"errors"
 	"flag"
@@ -15,6 +16,7 @@ import (
 	"os/signal"
 	"os/user"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -43,6 +45,8 @@ usage:
   custos member add --team T --email E --role R   give a user a role (officer, manager, auditor, admin) in a team
   custos audit verify           walk the audit chain and name the first broken event
   custos memo verify FILE       is FILE an unaltered memo that Custos issued? (reads CUSTOS_SIGNING_CERT)
+  custos memo verify --offline --cert ORG.crt [--tsa-cert TSA.crt] FILE
+                                the same from the file and the organisation's certificates alone, no database
 
 Every command reads DATABASE_URL.
 `
@@ -395,8 +399,11 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 
 // memoVerify checks a PDF file: signature, byte range, signer and registry.
 func memoVerify(ctx context.Context, args []string, out io.Writer, getenv func(string) string) error {
+	if len(args) > 0 && strings.HasPrefix(args[0], "-") {
+		return memoVerifyOffline(args, out)
+	}
 	if len(args) != 1 {
-		return errors.New("usage: custos memo verify FILE")
+		return errors.New("usage: custos memo verify FILE, or custos memo verify --offline --cert ORG.crt FILE")
 	}
 	pdf, err := os.ReadFile(args[0])
 	if err != nil {
@@ -450,4 +457,95 @@ func memoVerify(ctx context.Context, args []string, out io.Writer, getenv func(s
 		fmt.Fprintln(out, "  - "+r)
 	}
 	return exitError(1)
+}
+
+// memoVerifyOffline checks a memo with nothing but the file and the
+// organisation's certificates (every one it has signed with, in one PEM
+// file): signature, byte range, signer, timestamp, certificate validity at
+// signing, and the manifest inside the signed bytes, which it prints.
+func memoVerifyOffline(args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("memo verify", flag.ContinueOnError)
+	fs.SetOutput(out)
+	offline := fs.Bool("offline", false, "verify without any database (required with --cert)")
+	certPath := fs.String("cert", "", "PEM file of the organisation's signing certificates (every one it has used)")
+	tsaPath := fs.String("tsa-cert", "", "PEM file of the trusted time-stamping authorities (default: any TSA whose token verifies)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if !*offline || *certPath == "" || fs.NArg() != 1 {
+		return errors.New("usage: custos memo verify --offline --cert ORG.crt [--tsa-cert TSA.crt] FILE")
+	}
+	readCerts := func(path string) ([]*x509.Certificate, error) {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		certs, err := signing.ParseCertificatesPEM(b)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		return certs, nil
+	}
+	certs, err := readCerts(*certPath)
+	if err != nil {
+		return err
+	}
+	v := signing.Verifier{Earlier: certs}
+	if *tsaPath != "" {
+		if v.TSAs, err = readCerts(*tsaPath); err != nil {
+			return err
+		}
+	}
+	doc, err := os.ReadFile(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	verdict := memo.VerifyOffline(doc, v)
+	printOfflineVerdict(out, fs.Arg(0), verdict)
+	if verdict.Genuine {
+		return nil
+	}
+	return exitError(1)
+}
+
+func printOfflineVerdict(out io.Writer, name string, v *memo.OfflineVerdict) {
+	yes := func(b bool) string {
+		if b {
+			return "yes"
+		}
+		return "NO"
+	}
+	r := v.Signature
+	fmt.Fprintf(out, "file:                          %s (%d bytes, SHA-256 %x)\n", name, v.Size, v.SHA256)
+	fmt.Fprintf(out, "signature valid:               %s\n", yes(r.Valid))
+	fmt.Fprintf(out, "covers the whole file:         %s\n", yes(r.CoversWholeFile))
+	if r.Signer != nil {
+		fmt.Fprintf(out, "signer:                        %s (fingerprint %s)\n", r.Signer.Subject.String(), r.SignerFingerprint)
+		fmt.Fprintf(out, "signer's certificate valid:    %s to %s\n", r.Signer.NotBefore.UTC().Format(time.RFC3339), r.Signer.NotAfter.UTC().Format(time.RFC3339))
+	}
+	fmt.Fprintf(out, "an organisation certificate:   %s\n", yes(r.OurCertificate))
+	switch {
+	case r.Timestamp != nil && r.Timestamp.TSA != nil:
+		fmt.Fprintf(out, "timestamp (RFC 3161):          %s by %s (fingerprint %s); covers the signature: %s\n",
+			r.Timestamp.Time.Format(time.RFC3339), r.Timestamp.TSA.Subject.String(), signing.Fingerprint(r.Timestamp.TSA), yes(r.Timestamp.Valid))
+	case r.Timestamp != nil:
+		fmt.Fprintf(out, "timestamp (RFC 3161):          present but unreadable\n")
+	case r.Signed:
+		fmt.Fprintf(out, "timestamp (RFC 3161):          none: the time of signing below is the signer's own claim\n")
+	}
+	if !r.SignedAt.IsZero() {
+		fmt.Fprintf(out, "signed at:                     %s (%s)\n", r.SignedAt.Format(time.RFC3339),
+			map[bool]string{true: "proven by the timestamp", false: "claimed by the signer"}[r.TimeTrusted])
+	}
+	if v.Manifest != nil {
+		fmt.Fprintf(out, "manifest (%s, inside the signed bytes):\n%s\n", memo.ManifestFile, v.ManifestJSON)
+	}
+	if v.Genuine {
+		fmt.Fprintln(out, "GENUINE: an unaltered memo signed with the organisation's key, verified offline")
+		return
+	}
+	fmt.Fprintln(out, "NOT GENUINE:")
+	for _, reason := range v.Reasons {
+		fmt.Fprintln(out, "  - "+reason)
+	}
 }

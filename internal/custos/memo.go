@@ -44,6 +44,8 @@ type MemoContent struct {
 	// event's sequence number and hash.
 	AuditHeadSeq  int64
 	AuditHeadHash HashBytes
+	// Predecessor is the evaluation's previous memo, if this one replaces it.
+	Predecessor *Memo
 }
 
 // MemoRenderer lays a memo out as an unsigned PDF.

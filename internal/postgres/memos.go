@@ -74,6 +74,11 @@ func (s *MemoService) IssueMemo(ctx context.Context, evaluationID int64) (*custo
 		ORDER BY seq DESC LIMIT 1`, evalID(evaluationID)).Scan(&content.AuditHeadSeq, &content.AuditHeadHash); err != nil {
 		return nil, mapErr(err)
 	}
+	if prev, err := s.findMemo(ctx, s.db.db, "evaluation_id = $1 ORDER BY id DESC LIMIT 1", e.ID); err == nil {
+		content.Predecessor = prev
+	} else if custos.ErrorCode(mapErr(err)) != custos.ENOTFOUND {
+		return nil, mapErr(err)
+	}
 	if err := s.db.db.GetContext(ctx, &content.MemoID, `SELECT nextval(pg_get_serial_sequence('memos', 'id'))`); err != nil {
 		return nil, mapErr(err)
 	}
@@ -207,7 +212,7 @@ func (s *MemoService) VerifyMemo(ctx context.Context, pdf []byte) (*custos.MemoV
 		return nil, mapErr(err)
 	}
 	sig := v.Signature
-	v.Genuine = sig.Signed && sig.Valid && sig.CoversWholeFile && sig.OurCertificate && v.Memo != nil
+	v.Genuine = sig.Signed && sig.Valid && sig.CoversWholeFile && sig.OurCertificate && v.Memo != nil && len(sig.Problems) == 0
 	if v.Reasons == nil {
 		v.Reasons = []string{}
 	}

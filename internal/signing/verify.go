@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/custos-dd/custos/internal/custos"
 )
@@ -19,23 +20,65 @@ const (
 )
 
 // Verifier checks the last PDF signature in a file against the
-// organisation's certificate.
+// organisation's certificates.
 type Verifier struct {
 	// Trusted is our signing certificate; a signature by any other
-	// certificate is reported as such.
+	// certificate (than Trusted and Earlier) is reported as such.
 	Trusted *x509.Certificate
+	// Earlier are the organisation's certificates used before Trusted
+	// (key rotation): their signatures are ours too.
+	Earlier []*x509.Certificate
+	// TSAs, when not empty, are the time-stamping authorities whose
+	// timestamps are accepted; when empty any TSA's valid token is.
+	TSAs []*x509.Certificate
+}
+
+// Result is everything Check found.
+type Result struct {
+	custos.SignatureCheck
+	// Signer is the signer's certificate, when the signature could be read.
+	Signer *x509.Certificate
+	// ClaimedTime is the signer's own signingTime attribute (not proof).
+	ClaimedTime time.Time
+	// Timestamp is the RFC 3161 timestamp check, nil when there is none.
+	Timestamp *TimestampCheck
+	// SignedAt is when the signature was made: the timestamp's time when it
+	// is valid, otherwise the signer's claim.
+	SignedAt time.Time
+	// Trusted says SignedAt comes from a valid timestamp.
+	TimeTrusted bool
+}
+
+// Verify checks doc; see Check.
+func (v Verifier) Verify(doc []byte) custos.SignatureCheck { return v.Check(doc).SignatureCheck }
+
+func (v Verifier) ours(c *x509.Certificate) bool {
+	if v.Trusted != nil && bytes.Equal(c.Raw, v.Trusted.Raw) {
+		return true
+	}
+	for _, e := range v.Earlier {
+		if bytes.Equal(c.Raw, e.Raw) {
+			return true
+		}
+	}
+	return false
 }
 
 // Verify finds the last signature dictionary, checks its byte range itself
 // (it must start at 0, have two segments, leave out exactly the /Contents
 // hex string and end at the end of the file) and verifies the CMS signature
-// over the two segments with the standard library.
-func (v Verifier) Verify(doc []byte) custos.SignatureCheck {
-	c := custos.SignatureCheck{Problems: []string{}}
+// over the two segments with the standard library. It then checks the
+// signature's RFC 3161 timestamp, if any, and that the signer's certificate
+// was valid when the signature was made (by the timestamp's time, or else
+// by the signer's claim). The current time plays no part: a memo signed
+// while its certificate was valid stays valid after the certificate expires.
+func (v Verifier) Check(doc []byte) Result {
+	r := Result{SignatureCheck: custos.SignatureCheck{Problems: []string{}}}
+	c := &r.SignatureCheck
 	sig, ok := findSignature(doc)
 	if !ok {
 		c.Problems = append(c.Problems, ProblemNotSigned)
-		return c
+		return r
 	}
 	c.Signed = true
 
@@ -49,8 +92,10 @@ func (v Verifier) Verify(doc []byte) custos.SignatureCheck {
 		cmsErr = fmt.Errorf("the signature dictionary has no /Contents hex string")
 	}
 	if cms != nil {
+		r.Signer = cms.signer
+		r.ClaimedTime = cms.signingTime
 		c.SignerFingerprint = Fingerprint(cms.signer)
-		c.OurCertificate = v.Trusted != nil && bytes.Equal(cms.signer.Raw, v.Trusted.Raw)
+		c.OurCertificate = v.ours(cms.signer)
 	}
 
 	rangeProblem := sig.checkRange(len(doc))
@@ -79,13 +124,31 @@ func (v Verifier) Verify(doc []byte) custos.SignatureCheck {
 	}
 
 	if cms != nil && !c.OurCertificate {
-		if v.Trusted == nil {
+		if v.Trusted == nil && len(v.Earlier) == 0 {
 			c.Problems = append(c.Problems, "no trusted certificate is configured to compare the signer with")
 		} else {
 			c.Problems = append(c.Problems, problemOtherCertPrefix+c.SignerFingerprint+")")
 		}
 	}
-	return c
+	if cms != nil && c.Valid {
+		r.SignedAt = cms.signingTime
+		if cms.timestampToken != nil {
+			r.Timestamp = checkTimestamp(cms.timestampToken, cms.signature, v.TSAs)
+			c.Problems = append(c.Problems, r.Timestamp.Problems...)
+			if r.Timestamp.Valid {
+				r.SignedAt, r.TimeTrusted = r.Timestamp.Time, true
+			}
+		}
+		switch {
+		case r.SignedAt.IsZero():
+			c.Problems = append(c.Problems, "the signature says neither by a timestamp nor by its own claim when it was made")
+		case r.SignedAt.Before(cms.signer.NotBefore) || r.SignedAt.After(cms.signer.NotAfter):
+			c.Problems = append(c.Problems, fmt.Sprintf("%s at %s, when the signer's certificate was not valid (valid %s to %s)",
+				map[bool]string{true: "signed", false: "claims to be signed"}[r.TimeTrusted], r.SignedAt.Format(time.RFC3339),
+				cms.signer.NotBefore.UTC().Format(time.RFC3339), cms.signer.NotAfter.UTC().Format(time.RFC3339)))
+		}
+	}
+	return r
 }
 
 // decodeContents decodes the /Contents hex string (without its angle
