@@ -335,11 +335,11 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		collectors.NewDBStatsCollector(db.SQL(), "custos"))
-	signer, err := signing.LoadOrCreate(cfg.SigningCert, cfg.SigningKey, cfg.SigningGenerate, time.Now())
+	signer, closeSigner, err := memoSigner(cfg, log)
 	if err != nil {
-		return fmt.Errorf("memo signing key: %w (set CUSTOS_SIGNING_CERT and CUSTOS_SIGNING_KEY, or CUSTOS_SIGNING_GENERATE=true in development)", err)
+		return err
 	}
-	log.Info("memos are signed", "certificate", cfg.SigningCert, "subject", signer.Certificate().Subject.String(), "fingerprint", signer.Fingerprint())
+	defer closeSigner()
 	renderer, err := memo.NewRenderer()
 	if err != nil {
 		return err
@@ -395,6 +395,40 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// memoSigner loads the memo signing key: from the PKCS#11 token when one
+// is configured, else from the PEM files; with the TSA when one is.
+func memoSigner(cfg config.Config, log *slog.Logger) (*signing.Signer, func(), error) {
+	var signer *signing.Signer
+	closeSigner := func() {}
+	var err error
+	if cfg.PKCS11Module != "" {
+		token, terr := signing.OpenToken(signing.TokenConfig{Module: cfg.PKCS11Module, TokenLabel: cfg.PKCS11Token, PIN: cfg.PKCS11PIN})
+		if terr != nil {
+			return nil, nil, fmt.Errorf("memo signing key: %w", terr)
+		}
+		closeSigner = func() { token.Close() }
+		signer, err = signing.LoadTokenSigner(token, cfg.PKCS11KeyLabel, cfg.SigningCert, cfg.SigningGenerate, time.Now())
+		if err != nil {
+			token.Close()
+			return nil, nil, fmt.Errorf("memo signing key: %w (set CUSTOS_SIGNING_CERT to the certificate of the token's key)", err)
+		}
+		log.Info("memos are signed with a key in a PKCS#11 token", "module", cfg.PKCS11Module, "token", cfg.PKCS11Token, "key_label", cfg.PKCS11KeyLabel)
+	} else {
+		signer, err = signing.LoadOrCreate(cfg.SigningCert, cfg.SigningKey, cfg.SigningGenerate, time.Now())
+		if err != nil {
+			return nil, nil, fmt.Errorf("memo signing key: %w (set CUSTOS_SIGNING_CERT and CUSTOS_SIGNING_KEY, or CUSTOS_SIGNING_GENERATE=true in development)", err)
+		}
+	}
+	log.Info("memos are signed", "certificate", cfg.SigningCert, "subject", signer.Certificate().Subject.String(), "fingerprint", signer.Fingerprint())
+	signer.TSAURL = cfg.TSAURL
+	if cfg.TSAURL == "" {
+		log.Warn("memos are signed WITHOUT a trusted timestamp: no time-stamping authority is configured (CUSTOS_TSA_URL), so a memo's time of signing is only the server's claim")
+	} else {
+		log.Info("memo signatures carry RFC 3161 timestamps", "tsa", cfg.TSAURL)
+	}
+	return signer, closeSigner, nil
 }
 
 // memoVerify checks a PDF file: signature, byte range, signer and registry.

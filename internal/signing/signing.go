@@ -190,9 +190,16 @@ func generate(now time.Time) (*x509.Certificate, *ecdsa.PrivateKey, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("signing: generating key: %w", err)
 	}
+	cert, err := selfSigned(key, now)
+	return cert, key, err
+}
+
+// selfSigned makes the development certificate for key, valid from an hour
+// before now for five years. key may live in a token.
+func selfSigned(key crypto.Signer, now time.Time) (*x509.Certificate, error) {
 	serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 127))
 	if err != nil {
-		return nil, nil, fmt.Errorf("signing: generating serial: %w", err)
+		return nil, fmt.Errorf("signing: generating serial: %w", err)
 	}
 	tmpl := &x509.Certificate{
 		SerialNumber: serial.Add(serial, big.NewInt(1)),
@@ -210,13 +217,9 @@ func generate(now time.Time) (*x509.Certificate, *ecdsa.PrivateKey, error) {
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
 	if err != nil {
-		return nil, nil, fmt.Errorf("signing: creating certificate: %w", err)
+		return nil, fmt.Errorf("signing: creating certificate: %w", err)
 	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		return nil, nil, err
-	}
-	return cert, key, nil
+	return x509.ParseCertificate(der)
 }
 
 // LoadOrCreate loads the PEM certificate at certPath (the signing
