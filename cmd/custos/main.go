@@ -44,6 +44,8 @@ usage:
   custos team add --name N      create a team
   custos member add --team T --email E --role R   give a user a role (officer, manager, auditor, admin) in a team
   custos audit verify           walk the audit chain and name the first broken event
+  custos audit export [--out FILE]   write the trail and its signed checkpoints as a bundle (JSON lines)
+  custos audit verify --bundle FILE --cert ORG.crt   check a bundle offline: chain and signed checkpoints
   custos memo verify FILE       is FILE an unaltered memo that Custos issued? (reads CUSTOS_SIGNING_CERT)
   custos memo verify --offline --cert ORG.crt [--tsa-cert TSA.crt] FILE
                                 the same from the file and the organisation's certificates alone, no database
@@ -90,7 +92,12 @@ func run(ctx context.Context, args []string, out io.Writer, getenv func(string) 
 	case "member add":
 		return memberAdd(ctx, args[1:], out, getenv)
 	case "audit verify":
+		if len(args) > 1 {
+			return auditVerifyBundle(args[1:], out)
+		}
 		return auditVerify(ctx, out, getenv)
+	case "audit export":
+		return auditExport(ctx, args[1:], out, getenv)
 	case "memo verify":
 		return memoVerify(ctx, args[1:], out, getenv)
 	case "help", "-h", "--help":
@@ -346,6 +353,24 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 	}
 	catalogue := postgres.NewCatalogueService(db)
 	evaluations := postgres.NewEvaluationService(db)
+	// Every certificate that has signed is kept (key rotation); memos by any
+	// of them verify. Checkpoints of the audit head are signed at each memo
+	// and hourly.
+	checkpoints := postgres.NewCheckpointService(db, signer)
+	if err := checkpoints.RegisterSigner(ctx); err != nil {
+		return fmt.Errorf("record the signing certificate: %w (has `custos migrate` run?)", err)
+	}
+	verifier := signer.Verifier()
+	known, err := checkpoints.SigningCertificates(ctx)
+	if err != nil {
+		return err
+	}
+	for _, k := range known {
+		verifier.Earlier = append(verifier.Earlier, k.Cert)
+	}
+	memos := postgres.NewMemoService(db, evaluations, renderer, signer, verifier)
+	memos.Checkpoints = checkpoints
+	go checkpoints.Run(ctx, time.Hour, log)
 	api := httpapi.New(httpapi.Services{
 		Auth:        postgres.NewAuthService(db),
 		Users:       postgres.NewUserService(db),
@@ -354,7 +379,7 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 		Templates:   catalogue,
 		Audit:       postgres.NewAuditService(db),
 		Evaluations: evaluations,
-		Memos:       postgres.NewMemoService(db, evaluations, renderer, signer, signer.Verifier()),
+		Memos:       memos,
 		Authz:       authorizer,
 		Ready:       db.Ping,
 	}, httpapi.Config{MaxBodyBytes: cfg.MaxBodyBytes, SecureCookies: cfg.SecureCookies, Frontend: frontend.Dist(), Metrics: reg}, log)
@@ -582,4 +607,98 @@ func printOfflineVerdict(out io.Writer, name string, v *memo.OfflineVerdict) {
 	for _, reason := range v.Reasons {
 		fmt.Fprintln(out, "  - "+reason)
 	}
+}
+
+// auditExport writes the audit bundle, after signing a checkpoint of the
+// current head so that the bundle ends with one.
+func auditExport(ctx context.Context, args []string, out io.Writer, getenv func(string) string) error {
+	fs := flag.NewFlagSet("audit export", flag.ContinueOnError)
+	fs.SetOutput(out)
+	file := fs.String("out", "", "write the bundle to this file (default: standard output)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, problems := config.Load(getenv)
+	if len(problems) > 0 {
+		return fmt.Errorf("%s", strings.Join(problems, "; "))
+	}
+	signer, closeSigner, err := memoSigner(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		return err
+	}
+	defer closeSigner()
+	db, err := openDB(ctx, getenv)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	cps := postgres.NewCheckpointService(db, signer)
+	if err := cps.RegisterSigner(ctx); err != nil {
+		return err
+	}
+	if _, err := cps.Checkpoint(ctx, "export"); err != nil {
+		return err
+	}
+	w := out
+	if *file != "" {
+		f, err := os.OpenFile(*file, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		w = f
+	}
+	if err := cps.ExportBundle(ctx, w); err != nil {
+		return err
+	}
+	if *file != "" {
+		fmt.Fprintf(out, "wrote %s\n", *file)
+	}
+	return nil
+}
+
+// auditVerifyBundle checks an audit bundle with nothing but the file and
+// the organisation's certificates.
+func auditVerifyBundle(args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("audit verify", flag.ContinueOnError)
+	fs.SetOutput(out)
+	bundle := fs.String("bundle", "", "the bundle written by custos audit export")
+	certPath := fs.String("cert", "", "PEM file of the organisation's signing certificates")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *bundle == "" || *certPath == "" {
+		return errors.New("usage: custos audit verify --bundle FILE --cert ORG.crt")
+	}
+	b, err := os.ReadFile(*certPath)
+	if err != nil {
+		return err
+	}
+	certs, err := signing.ParseCertificatesPEM(b)
+	if err != nil {
+		return fmt.Errorf("%s: %w", *certPath, err)
+	}
+	f, err := os.Open(*bundle)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	rep, err := signing.VerifyBundle(f, certs)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "events: %d, head %d %x\n", rep.Events, rep.HeadSeq, rep.HeadHash)
+	fmt.Fprintf(out, "signed checkpoints: %d\n", rep.Checkpoints)
+	for _, v := range rep.Verified {
+		fmt.Fprintln(out, "  verified: "+v)
+	}
+	if rep.OK() {
+		fmt.Fprintln(out, "OK: the chain holds and every signed checkpoint matches it")
+		return nil
+	}
+	fmt.Fprintln(out, "BROKEN:")
+	for _, p := range rep.Problems {
+		fmt.Fprintln(out, "  - "+p)
+	}
+	return exitError(1)
 }

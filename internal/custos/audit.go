@@ -34,6 +34,21 @@ type HashBytes []byte
 // MarshalJSON writes the digest as a hex string.
 func (h HashBytes) MarshalJSON() ([]byte, error) { return json.Marshal(hex.EncodeToString(h)) }
 
+// UnmarshalJSON reads the hex string MarshalJSON writes (an audit bundle is
+// read back offline).
+func (h *HashBytes) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	d, err := hex.DecodeString(s)
+	if err != nil {
+		return fmt.Errorf("hash: %w", err)
+	}
+	*h = d
+	return nil
+}
+
 // GenesisHash is the previous hash of the first event.
 var GenesisHash = make(HashBytes, sha256.Size)
 

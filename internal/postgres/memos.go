@@ -18,6 +18,9 @@ type MemoService struct {
 	renderer custos.MemoRenderer
 	signer   custos.Signer
 	verifier custos.SignatureVerifier
+	// Checkpoints, when set, signs the audit chain's head in the
+	// transaction that issues each memo.
+	Checkpoints *CheckpointService
 }
 
 // NewMemoService returns the memo service.
@@ -102,10 +105,18 @@ func (s *MemoService) IssueMemo(ctx context.Context, evaluationID int64) (*custo
 			m.AuditHeadSeq, []byte(m.AuditHeadHash), signed, m.IssuedBy, m.IssuedAt); err != nil {
 			return err
 		}
-		return tx.audit(ctx, custos.NewAuditEvent{TeamID: &m.TeamID, Action: "memo.issue", ObjectType: "memo",
+		if err := tx.audit(ctx, custos.NewAuditEvent{TeamID: &m.TeamID, Action: "memo.issue", ObjectType: "memo",
 			ObjectID: strconv.FormatInt(m.ID, 10), After: map[string]any{"evaluation_id": m.EvaluationID,
 				"sha256": fmt.Sprintf("%x", sum), "size": m.Size, "signer_fingerprint": m.SignerFingerprint,
-				"snapshot_sha256": fmt.Sprintf("%x", []byte(m.SnapshotHash))}})
+				"snapshot_sha256": fmt.Sprintf("%x", []byte(m.SnapshotHash))}}); err != nil {
+			return err
+		}
+		if s.Checkpoints != nil {
+			// The head is the memo.issue event, and this transaction holds its lock.
+			_, err := s.Checkpoints.checkpoint(ctx, tx, "memo")
+			return err
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
