@@ -485,7 +485,16 @@ func memoVerify(ctx context.Context, args []string, out io.Writer, getenv func(s
 		return err
 	}
 	defer db.Close()
-	svc := postgres.NewMemoService(db, nil, nil, nil, signing.Verifier{Trusted: certs[0]})
+	// Memos signed with any key the organisation has used verify (rotation).
+	verifier := signing.Verifier{Trusted: certs[0]}
+	known, err := postgres.NewCheckpointService(db, nil).SigningCertificates(ctx)
+	if err != nil {
+		return describe(err)
+	}
+	for _, k := range known {
+		verifier.Earlier = append(verifier.Earlier, k.Cert)
+	}
+	svc := postgres.NewMemoService(db, nil, nil, nil, verifier)
 	v, err := svc.VerifyMemo(ctx, pdf)
 	if err != nil {
 		return describe(err)
@@ -501,6 +510,14 @@ func memoVerify(ctx context.Context, args []string, out io.Writer, getenv func(s
 	fmt.Fprintf(out, "covers the whole file:     %s\n", yes(v.Signature.CoversWholeFile))
 	fmt.Fprintf(out, "signed by our certificate: %s\n", yes(v.Signature.OurCertificate))
 	fmt.Fprintf(out, "issued by Custos:          %s\n", yes(v.Memo != nil))
+	if k := v.SigningKey; k != nil {
+		until := "now"
+		if k.InUseUntil != nil {
+			until = k.InUseUntil.Format(time.RFC3339)
+		}
+		fmt.Fprintf(out, "signing key:               %s (fingerprint %s), in use from %s until %s\n", k.Subject, k.Fingerprint, k.InUseFrom.Format(time.RFC3339), until)
+		fmt.Fprintf(out, "the current key then:      %s\n", yes(k.CurrentWhenSigned))
+	}
 	if v.Memo != nil {
 		fmt.Fprintf(out, "memo %d of evaluation %d %q, issued %s\n", v.Memo.ID, v.Memo.EvaluationID, v.Memo.Title, v.Memo.IssuedAt.Format(time.RFC3339))
 		for _, a := range v.Approvals {

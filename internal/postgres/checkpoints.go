@@ -58,11 +58,6 @@ type SigningCertificate struct {
 	InUseUntil *time.Time
 }
 
-// CurrentAt says whether the certificate was the one in use at t.
-func (c SigningCertificate) CurrentAt(t time.Time) bool {
-	return !t.Before(c.InUseFrom) && (c.InUseUntil == nil || t.Before(*c.InUseUntil))
-}
-
 // SigningCertificates lists every certificate that has been in use, oldest first.
 func (s *CheckpointService) SigningCertificates(ctx context.Context) ([]SigningCertificate, error) {
 	var rows []struct {

@@ -222,6 +222,26 @@ func (s *MemoService) VerifyMemo(ctx context.Context, pdf []byte) (*custos.MemoV
 	default:
 		return nil, mapErr(err)
 	}
+	if v.Signature.SignerFingerprint != "" {
+		var k custos.SigningKey
+		err := s.db.db.GetContext(ctx, &k, `SELECT fingerprint, subject, not_before, not_after, in_use_from, in_use_until
+			FROM signing_certificates WHERE fingerprint = $1`, v.Signature.SignerFingerprint)
+		switch {
+		case err == nil:
+			k.NotBefore, k.NotAfter, k.InUseFrom = k.NotBefore.UTC(), k.NotAfter.UTC(), k.InUseFrom.UTC()
+			if k.InUseUntil != nil {
+				u := k.InUseUntil.UTC()
+				k.InUseUntil = &u
+			}
+			if v.Memo != nil {
+				at := v.Memo.IssuedAt
+				k.CurrentWhenSigned = !at.Before(k.InUseFrom) && (k.InUseUntil == nil || at.Before(*k.InUseUntil))
+			}
+			v.SigningKey = &k
+		case err != sql.ErrNoRows:
+			return nil, mapErr(err)
+		}
+	}
 	sig := v.Signature
 	v.Genuine = sig.Signed && sig.Valid && sig.CoversWholeFile && sig.OurCertificate && v.Memo != nil && len(sig.Problems) == 0
 	if v.Reasons == nil {
