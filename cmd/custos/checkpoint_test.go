@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"errors"
+	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -17,6 +18,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/custos-dd/custos/internal/apitest"
+	"github.com/custos-dd/custos/internal/config"
 	"github.com/custos-dd/custos/internal/custos"
 	"github.com/custos-dd/custos/internal/demo"
 	"github.com/custos-dd/custos/internal/postgres"
@@ -28,9 +30,10 @@ import (
 // hash after it, so the chain in the database verifies again; the audit
 // bundle exported afterwards is refused offline against the checkpoint.
 func TestRewrittenHistoryIsCaughtBySignedCheckpoints(t *testing.T) {
+	ctx := context.Background()
 	env := apitest.New(t)
 	cps := postgres.NewCheckpointService(env.Store, env.Signer)
-	if err := cps.RegisterSigner(context.Background()); err != nil {
+	if err := cps.RegisterSigner(ctx); err != nil {
 		t.Fatal(err)
 	}
 	env.Memos.Checkpoints = cps
@@ -38,6 +41,22 @@ func TestRewrittenHistoryIsCaughtBySignedCheckpoints(t *testing.T) {
 	ws := env.ApprovedEvaluation(env.As("officer@example.com"), env.As("manager@example.com"), teams[demo.TreasuryTeam], 2)
 	if _, err := env.Memos.IssueMemo(env.As("officer@example.com"), ws.Evaluation.ID); err != nil {
 		t.Fatal(err)
+	}
+
+	// The memo's transaction signed the head; a scheduled checkpoint has
+	// nothing new to sign until another event is appended.
+	if cp, err := cps.Checkpoint(ctx, "schedule"); err != nil || cp != nil {
+		t.Fatalf("a checkpoint with nothing new: %+v, %v", cp, err)
+	}
+	if _, err := env.Teams.CreateTeam(env.As("admin@example.com"), "Fund IV"); err != nil {
+		t.Fatal(err)
+	}
+	cp, err := cps.Checkpoint(ctx, "schedule")
+	if err != nil || cp == nil {
+		t.Fatalf("a scheduled checkpoint after a new event: %+v, %v", cp, err)
+	}
+	if _, err := env.SQL.Exec(`UPDATE audit_checkpoints SET hash = $1 WHERE seq = $2`, make([]byte, 32), cp.Seq); err == nil {
+		t.Fatal("the application's role changed a checkpoint")
 	}
 
 	dir := t.TempDir()
@@ -142,4 +161,25 @@ func superuser(t *testing.T, database string) *sqlx.DB {
 	}
 	t.Cleanup(func() { db.Close() })
 	return db
+}
+
+func TestServerSaysWhenMemosAreSignedWithoutATimestamp(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	cfg, problems := config.Load(func(k string) string {
+		return map[string]string{"DATABASE_URL": "postgres://x@localhost/custos", "CUSTOS_SIGNING_GENERATE": "true",
+			"CUSTOS_SIGNING_CERT": filepath.Join(dir, "memo.crt"), "CUSTOS_SIGNING_KEY": filepath.Join(dir, "memo.key")}[k]
+	})
+	if len(problems) > 0 {
+		t.Fatal(problems)
+	}
+	var logged bytes.Buffer
+	signer, closeSigner, err := memoSigner(cfg, slog.New(slog.NewTextHandler(&logged, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeSigner()
+	if signer.TSAURL != "" || !strings.Contains(logged.String(), "memos are signed WITHOUT a trusted timestamp") {
+		t.Fatalf("no TSA configured; the log says:\n%s", logged.String())
+	}
 }

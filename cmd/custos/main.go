@@ -610,8 +610,11 @@ func printOfflineVerdict(out io.Writer, name string, v *memo.OfflineVerdict) {
 		fmt.Fprintf(out, "timestamp (RFC 3161):          none: the time of signing below is the signer's own claim\n")
 	}
 	if !r.SignedAt.IsZero() {
-		fmt.Fprintf(out, "signed at:                     %s (%s)\n", r.SignedAt.Format(time.RFC3339),
-			map[bool]string{true: "proven by the timestamp", false: "claimed by the signer"}[r.TimeTrusted])
+		source := "claimed by the signer"
+		if r.TimeTrusted {
+			source = "proven by the timestamp"
+		}
+		fmt.Fprintf(out, "signed at:                     %s (%s)\n", r.SignedAt.Format(time.RFC3339), source)
 	}
 	if v.Manifest != nil {
 		fmt.Fprintf(out, "manifest (%s, inside the signed bytes):\n%s\n", memo.ManifestFile, v.ManifestJSON)

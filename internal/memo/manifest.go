@@ -99,7 +99,14 @@ func NewManifest(m *custos.MemoContent) Manifest {
 // Encode is the manifest as attached: indented JSON, so that it reads well
 // when a PDF reader opens the attachment.
 func (m Manifest) Encode() ([]byte, error) {
-	return json.MarshalIndent(m, "", "  ")
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // "Treasury & Digital Assets", not "\u0026"
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(m); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
 }
 
 // Check reports what is inconsistent within the manifest itself: an

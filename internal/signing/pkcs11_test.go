@@ -98,6 +98,21 @@ func TestSoftHSMKeySignsMemosAndNeverLeavesTheToken(t *testing.T) {
 	if _, err := tok.Signer("no-such-key", []*x509.Certificate{s.Certificate()}, testNow); err == nil {
 		t.Error("a key label the token does not have was accepted")
 	}
+	// The server's way in: make the key and write its certificate once
+	// (development), then find the key by label with that certificate.
+	certPath := filepath.Join(t.TempDir(), "token-key.crt")
+	made, err := LoadTokenSigner(tok, "server-key", certPath, true, testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	loaded, err := LoadTokenSigner(tok, "server-key", certPath, false, testNow)
+	if err != nil || loaded.Fingerprint() != made.Fingerprint() {
+		t.Fatalf("reloading the token key: %v", err)
+	}
+	if _, err := LoadTokenSigner(tok, "server-key", filepath.Join(t.TempDir(), "missing.crt"), false, testNow); err == nil {
+		t.Error("a token key without its certificate was accepted")
+	}
+
 	// A login lasts while the module is loaded (PKCS#11 logs in the
 	// application, not the session): close it before trying a wrong PIN.
 	if err := tok.Close(); err != nil {

@@ -16,6 +16,11 @@ var tsNow = testNow
 // timestamped signs a small PDF with a development key valid from tsNow
 // minus an hour for five years, through a TSA whose clock reads at.
 func timestamped(t *testing.T, at time.Time, overOtherBytes bool) (*Signer, *tsatest.TSA, Result) {
+	s, tsa, _, r := timestampedDoc(t, at, overOtherBytes)
+	return s, tsa, r
+}
+
+func timestampedDoc(t *testing.T, at time.Time, overOtherBytes bool) (*Signer, *tsatest.TSA, []byte, Result) {
 	t.Helper()
 	s, err := NewDevelopment(tsNow)
 	if err != nil {
@@ -34,12 +39,12 @@ func timestamped(t *testing.T, at time.Time, overOtherBytes bool) (*Signer, *tsa
 	if tsa.Requests != 1 {
 		t.Fatalf("the TSA was asked %d times, want once", tsa.Requests)
 	}
-	return s, tsa, s.Verifier().Check(signed)
+	return s, tsa, signed, s.Verifier().Check(signed)
 }
 
 func TestTimestampedSignatureVerifies(t *testing.T) {
 	at := tsNow.Add(24 * time.Hour)
-	s, tsa, r := timestamped(t, at, false)
+	s, tsa, signed, r := timestampedDoc(t, at, false)
 	if diff := cmp.Diff([]string{}, r.Problems); diff != "" {
 		t.Fatalf("problems (-want +got):\n%s", diff)
 	}
@@ -49,7 +54,16 @@ func TestTimestampedSignatureVerifies(t *testing.T) {
 	if !r.SignedAt.Equal(at) || r.Timestamp.TSA.Subject.CommonName != tsa.Cert.Subject.CommonName {
 		t.Errorf("signed at %s by TSA %q; want %s by %q", r.SignedAt, r.Timestamp.TSA.Subject.CommonName, at, tsa.Cert.Subject.CommonName)
 	}
-	_ = s
+	// PAdES B-T: the signature itself is unchanged, and readers accept it.
+	out := pdfsig(t, signed)
+	for _, want := range []string{"Signature is Valid.", "Total document signed"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("pdfsig output lacks %q:\n%s", want, out)
+		}
+	}
+	if s.TSAURL == "" {
+		t.Fatal("the signer lost its TSA")
+	}
 }
 
 func TestTimestampOverOtherBytesIsRefused(t *testing.T) {

@@ -45,7 +45,7 @@ type Result struct {
 	// SignedAt is when the signature was made: the timestamp's time when it
 	// is valid, otherwise the signer's claim.
 	SignedAt time.Time
-	// Trusted says SignedAt comes from a valid timestamp.
+	// TimeTrusted says SignedAt comes from a valid timestamp.
 	TimeTrusted bool
 }
 
@@ -143,9 +143,12 @@ func (v Verifier) Check(doc []byte) Result {
 		case r.SignedAt.IsZero():
 			c.Problems = append(c.Problems, "the signature says neither by a timestamp nor by its own claim when it was made")
 		case r.SignedAt.Before(cms.signer.NotBefore) || r.SignedAt.After(cms.signer.NotAfter):
+			when := "claims to be signed"
+			if r.TimeTrusted {
+				when = "signed (by its timestamp)"
+			}
 			c.Problems = append(c.Problems, fmt.Sprintf("%s at %s, when the signer's certificate was not valid (valid %s to %s)",
-				map[bool]string{true: "signed", false: "claims to be signed"}[r.TimeTrusted], r.SignedAt.Format(time.RFC3339),
-				cms.signer.NotBefore.UTC().Format(time.RFC3339), cms.signer.NotAfter.UTC().Format(time.RFC3339)))
+				when, r.SignedAt.Format(time.RFC3339), cms.signer.NotBefore.UTC().Format(time.RFC3339), cms.signer.NotAfter.UTC().Format(time.RFC3339)))
 		}
 	}
 	return r
