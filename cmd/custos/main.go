@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/x509"
+	"encoding/pem"
 	"encoding/base64"
 	"errors"
 	"flag"
@@ -47,6 +48,7 @@ usage:
   custos audit export [--out FILE]   write the trail and its signed checkpoints as a bundle (JSON lines)
   custos audit verify --bundle FILE --cert ORG.crt   check a bundle offline: chain and signed checkpoints
   custos memo verify FILE       is FILE an unaltered memo that Custos issued? (reads CUSTOS_SIGNING_CERT)
+  custos memo certs             print every certificate that has signed memos (PEM): the ORG.crt for auditors
   custos memo verify --offline --cert ORG.crt [--tsa-cert TSA.crt] FILE
                                 the same from the file and the organisation's certificates alone, no database
 
@@ -100,6 +102,8 @@ func run(ctx context.Context, args []string, out io.Writer, getenv func(string) 
 		return auditExport(ctx, args[1:], out, getenv)
 	case "memo verify":
 		return memoVerify(ctx, args[1:], out, getenv)
+	case "memo certs":
+		return memoCerts(ctx, out, getenv)
 	case "help", "-h", "--help":
 		fmt.Fprint(out, usage)
 		return nil
@@ -721,4 +725,34 @@ func auditVerifyBundle(args []string, out io.Writer) error {
 		fmt.Fprintln(out, "  - "+p)
 	}
 	return exitError(1)
+}
+
+// memoCerts prints every certificate the organisation has signed memos
+// with, oldest first, each after a line saying when it was in use (text
+// outside the PEM blocks, which PEM readers skip): the file auditors pass
+// as --cert.
+func memoCerts(ctx context.Context, out io.Writer, getenv func(string) string) error {
+	db, err := openDB(ctx, getenv)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	certs, err := postgres.NewCheckpointService(db, nil).SigningCertificates(ctx)
+	if err != nil {
+		return describe(err)
+	}
+	if len(certs) == 0 {
+		return errors.New("no certificate has signed yet (custos serve records its certificate at start)")
+	}
+	for _, c := range certs {
+		until := "now"
+		if c.InUseUntil != nil {
+			until = c.InUseUntil.Format(time.RFC3339)
+		}
+		fmt.Fprintf(out, "# %s, SHA-256 %s, in use from %s until %s\n", c.Cert.Subject.String(), signing.Fingerprint(c.Cert), c.InUseFrom.Format(time.RFC3339), until)
+		if err := pem.Encode(out, &pem.Block{Type: "CERTIFICATE", Bytes: c.Cert.Raw}); err != nil {
+			return err
+		}
+	}
+	return nil
 }

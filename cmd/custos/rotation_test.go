@@ -90,8 +90,13 @@ func TestRotatedKeysMemosOfOldAndNewKeyVerify(t *testing.T) {
 		}
 	}
 
-	// Offline, ORG.crt holds every certificate the organisation has used.
-	both := writeFile(t, dir, "org.crt", append(certPEM(keyA), certPEM(keyB)...))
+	// Offline, ORG.crt holds every certificate the organisation has used,
+	// as custos memo certs prints them.
+	certs, err := cli(t, env.Conf.URL(), nil, "memo", "certs")
+	if err != nil || strings.Count(certs, "BEGIN CERTIFICATE") != 2 || !strings.Contains(certs, "until 2026-11-27T09:00:00Z") {
+		t.Fatalf("memo certs: %v\n%s", err, certs)
+	}
+	both := writeFile(t, dir, "org.crt", []byte(certs))
 	for name, pdf := range map[string][]byte{"by-a.pdf": byA, "by-b.pdf": byB} {
 		if out, err := cli(t, noDatabase, nil, "memo", "verify", "--offline", "--cert", both, writeFile(t, dir, name, pdf)); err != nil {
 			t.Errorf("offline verification of %s with both certificates: %v\n%s", name, err, out)
