@@ -23,7 +23,7 @@ CREATE TABLE audit_checkpoints (
     seq                bigint      PRIMARY KEY,
     hash               bytea       NOT NULL CHECK (length(hash) = 32),
     signed_at          timestamptz NOT NULL,
-    reason             text        NOT NULL CHECK (reason IN ('memo', 'schedule', 'export')),
+    reason             text        NOT NULL CHECK (reason IN ('memo', 'schedule')),
     signer_fingerprint text        NOT NULL REFERENCES signing_certificates (fingerprint),
     statement          bytea       NOT NULL,
     signature          bytea       NOT NULL

@@ -91,6 +91,8 @@ type BundleReport struct {
 	Checkpoints int
 	// Verified checkpoints, by sequence number, with who signed them.
 	Verified []string
+	// Uncovered counts the events after the last checkpoint.
+	Uncovered int64
 	Problems []string
 }
 
@@ -142,6 +144,10 @@ func VerifyBundle(r io.Reader, certs []*x509.Certificate) (*BundleReport, error)
 		rep.Problems = append(rep.Problems, fmt.Sprintf("the chain breaks at event %d: %s", chain.Broken.Seq, chain.Broken.Reason))
 	}
 	rep.Checkpoints = len(cps)
+	rep.Uncovered = rep.HeadSeq
+	for _, c := range cps {
+		rep.Uncovered = min(rep.Uncovered, max(rep.HeadSeq-c.Seq, 0))
+	}
 	if len(cps) == 0 {
 		rep.Problems = append(rep.Problems, "the bundle has no signed checkpoint")
 	}
