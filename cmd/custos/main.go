@@ -610,7 +610,7 @@ func printOfflineVerdict(out io.Writer, name string, v *memo.OfflineVerdict) {
 			r.Timestamp.Time.Format(time.RFC3339), r.Timestamp.TSA.Subject.String(), signing.Fingerprint(r.Timestamp.TSA), yes(r.Timestamp.Valid))
 	case r.Timestamp != nil:
 		fmt.Fprintf(out, "timestamp (RFC 3161):          present but unreadable\n")
-	case r.Signed:
+	case r.Valid:
 		fmt.Fprintf(out, "timestamp (RFC 3161):          none: the time of signing below is the signer's own claim\n")
 	}
 	if !r.SignedAt.IsZero() {
