@@ -112,3 +112,26 @@ func TestUntrustedTSAIsRefused(t *testing.T) {
 		t.Fatalf("a timestamp by a listed TSA: %+v", r.Problems)
 	}
 }
+
+// Without a timestamp the time of signing is the signer's claim: the
+// dictionary's /M, written from the caller's clock.
+func TestClaimedTimeIsTheDictionaryDate(t *testing.T) {
+	s := devSigner(t)
+	at := testNow.Add(90 * time.Minute)
+	signed, err := s.Sign(memoPDF(), at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := s.Verifier().Check(signed)
+	if len(r.Problems) != 0 || r.TimeTrusted || !r.SignedAt.Equal(at) {
+		t.Fatalf("signed at %s (trusted %v), problems %q; want the claim %s", r.SignedAt, r.TimeTrusted, r.Problems, at)
+	}
+	// A claim outside the certificate's validity is refused too.
+	late, err := s.Sign(memoPDF(), testNow.AddDate(6, 0, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := s.Verifier().Check(late); len(r.Problems) == 0 || !strings.Contains(r.Problems[0], "claims to be signed at") {
+		t.Fatalf("a claim after expiry: %q", r.Problems)
+	}
+}

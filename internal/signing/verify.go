@@ -5,7 +5,9 @@ import (
 	"crypto/x509"
 	"encoding/hex"
 	"fmt"
+	"regexp"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/custos-dd/custos/internal/custos"
@@ -38,7 +40,7 @@ type Result struct {
 	custos.SignatureCheck
 	// Signer is the signer's certificate, when the signature could be read.
 	Signer *x509.Certificate
-	// ClaimedTime is the signer's own signingTime attribute (not proof).
+	// ClaimedTime is the signer's own word on when it signed (not proof).
 	ClaimedTime time.Time
 	// Timestamp is the RFC 3161 timestamp check, nil when there is none.
 	Timestamp *TimestampCheck
@@ -93,7 +95,6 @@ func (v Verifier) Check(doc []byte) Result {
 	}
 	if cms != nil {
 		r.Signer = cms.signer
-		r.ClaimedTime = cms.signingTime
 		c.SignerFingerprint = Fingerprint(cms.signer)
 		c.OurCertificate = v.ours(cms.signer)
 	}
@@ -131,7 +132,14 @@ func (v Verifier) Check(doc []byte) Result {
 		}
 	}
 	if cms != nil && c.Valid {
-		r.SignedAt = cms.signingTime
+		// The claimed time: the dictionary's /M, which Custos writes from
+		// its own clock, else the CMS signingTime (the signing library's
+		// clock). Either is only the signer's word; a timestamp proves it.
+		r.ClaimedTime = cms.signingTime
+		if m, ok := dictionaryTime(doc, sig.keyAt); ok {
+			r.ClaimedTime = m
+		}
+		r.SignedAt = r.ClaimedTime
 		if cms.timestampToken != nil {
 			r.Timestamp = checkTimestamp(cms.timestampToken, cms.signature, v.TSAs)
 			c.Problems = append(c.Problems, r.Timestamp.Problems...)
@@ -186,6 +194,8 @@ func decodeContents(hexText []byte) (*cmsSignature, error) {
 }
 
 type pdfSignature struct {
+	// keyAt is the offset of the /ByteRange key in the signature dictionary.
+	keyAt     int
 	byteRange []int64
 	// contentsStart is the offset of '<' of the /Contents hex string,
 	// contentsEnd the offset after its '>'; -1 when not found.
@@ -233,7 +243,7 @@ func findSignature(doc []byte) (pdfSignature, bool) {
 		if !ok {
 			continue
 		}
-		s := pdfSignature{byteRange: br, contentsStart: -1, contentsEnd: -1}
+		s := pdfSignature{keyAt: i, byteRange: br, contentsStart: -1, contentsEnd: -1}
 		// Prefer the hex string the byte range leaves out, when it is the
 		// value of /Contents in this same object.
 		if len(br) == 4 && br[1] >= 0 && br[2] > br[1] && br[2] <= int64(len(doc)) {
@@ -359,4 +369,35 @@ func isSpace(c byte) bool {
 
 func isHex(c byte) bool {
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
+}
+
+var pdfDateRE = regexp.MustCompile(`/M\s*\(D:(\d{14})(Z|[+-]\d{2}'?\d{2}'?)?\)`)
+
+// dictionaryTime reads the /M entry of the signature dictionary holding
+// offset i (a PDF date such as D:20260314093000+00'00').
+func dictionaryTime(doc []byte, i int) (time.Time, bool) {
+	lo := bytes.LastIndex(doc[:i], []byte("endobj"))
+	if lo < 0 {
+		lo = 0
+	}
+	hi := len(doc)
+	if k := bytes.Index(doc[i:], []byte("endobj")); k >= 0 {
+		hi = i + k
+	}
+	m := pdfDateRE.FindSubmatch(doc[lo:hi])
+	if m == nil {
+		return time.Time{}, false
+	}
+	zone := strings.ReplaceAll(string(m[2]), "'", "")
+	switch {
+	case zone == "" || zone == "Z":
+		zone = "+0000"
+	case len(zone) != 5:
+		return time.Time{}, false
+	}
+	t, err := time.Parse("20060102150405-0700", string(m[1])+zone)
+	if err != nil {
+		return time.Time{}, false
+	}
+	return t.UTC(), true
 }
