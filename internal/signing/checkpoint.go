@@ -93,7 +93,7 @@ type BundleReport struct {
 	Verified []string
 	// Uncovered counts the events after the last checkpoint.
 	Uncovered int64
-	Problems []string
+	Problems  []string
 }
 
 // OK says the chain holds and every checkpoint verifies against it.
