@@ -6,12 +6,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 
@@ -49,11 +51,25 @@ func TestRewrittenHistoryIsCaughtBySignedCheckpoints(t *testing.T) {
 	if _, err := env.Teams.CreateTeam(env.As("admin@example.com"), "Fund IV"); err != nil {
 		t.Fatal(err)
 	}
-	cp, err := cps.Checkpoint(ctx, "schedule")
-	if err != nil || cp == nil {
-		t.Fatalf("a scheduled checkpoint after a new event: %+v, %v", cp, err)
+	// The schedule signs the new head by itself.
+	runCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	go cps.Run(runCtx, 20*time.Millisecond, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	var head, scheduled int64
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		if err := env.SQL.QueryRow(`SELECT (SELECT seq FROM audit_head), COALESCE((SELECT max(seq) FROM audit_checkpoints WHERE reason = 'schedule'), 0)`).Scan(&head, &scheduled); err != nil {
+			t.Fatal(err)
+		}
+		if scheduled == head {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no scheduled checkpoint of head %d within 30 s (latest: %d)", head, scheduled)
+		}
+		time.Sleep(10 * time.Millisecond) // polling a condition, with a deadline
 	}
-	if _, err := env.SQL.Exec(`UPDATE audit_checkpoints SET hash = $1 WHERE seq = $2`, make([]byte, 32), cp.Seq); err == nil {
+	stop()
+	if _, err := env.SQL.Exec(`UPDATE audit_checkpoints SET hash = $1 WHERE seq = $2`, make([]byte, 32), scheduled); err == nil {
 		t.Fatal("the application's role changed a checkpoint")
 	}
 

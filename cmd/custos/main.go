@@ -359,7 +359,7 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 	evaluations := postgres.NewEvaluationService(db)
 	// Every certificate that has signed is kept (key rotation); memos by any
 	// of them verify. Checkpoints of the audit head are signed at each memo
-	// and hourly.
+	// and on a schedule.
 	checkpoints := postgres.NewCheckpointService(db, signer)
 	if err := checkpoints.RegisterSigner(ctx); err != nil {
 		return fmt.Errorf("record the signing certificate: %w (has `custos migrate` run?)", err)
@@ -374,7 +374,7 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 	}
 	memos := postgres.NewMemoService(db, evaluations, renderer, signer, verifier)
 	memos.Checkpoints = checkpoints
-	go checkpoints.Run(ctx, time.Hour, log)
+	go checkpoints.Run(ctx, cfg.CheckpointEvery, log)
 	api := httpapi.New(httpapi.Services{
 		Auth:        postgres.NewAuthService(db),
 		Users:       postgres.NewUserService(db),

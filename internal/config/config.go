@@ -30,6 +30,8 @@ type Config struct {
 	SigningCert     string
 	SigningKey      string
 	SigningGenerate bool
+	// CheckpointEvery is how often the audit head is signed when it moved.
+	CheckpointEvery time.Duration
 	// TSAURL is the RFC 3161 time-stamping authority; empty: no timestamps.
 	TSAURL string
 	// PKCS#11: when PKCS11Module is set, the signing key is the key pair
@@ -62,6 +64,7 @@ var Vars = []Var{
 	{"CUSTOS_SIGNING_CERT", "signing/memo-signing.crt", "PEM X.509 certificate that signs memos"},
 	{"CUSTOS_SIGNING_KEY", "signing/memo-signing.key", "PEM private key (PKCS#8, EC or RSA) of CUSTOS_SIGNING_CERT"},
 	{"CUSTOS_SIGNING_GENERATE", "false", "development only: create a self-signed key and certificate at those paths when both are missing"},
+	{"CUSTOS_AUDIT_CHECKPOINT_EVERY", "1h", "sign a checkpoint of the audit chain's head this often, when it has moved (and at each memo)"},
 	{"CUSTOS_TSA_URL", "", "RFC 3161 time-stamping authority URL: every memo signature carries its timestamp (unset: no trusted time)"},
 	{"CUSTOS_PKCS11_MODULE", "", "PKCS#11 module (HSM) library path: sign with a key in the token instead of CUSTOS_SIGNING_KEY"},
 	{"CUSTOS_PKCS11_TOKEN", "", "label of the PKCS#11 token"},
@@ -156,6 +159,7 @@ func Load(getenv func(string) string) (Config, []string) {
 	default:
 		bad("CUSTOS_SIGNING_GENERATE", "%q is not true or false", v)
 	}
+	c.CheckpointEvery = duration("CUSTOS_AUDIT_CHECKPOINT_EVERY", "1h")
 	c.TSAURL = get("CUSTOS_TSA_URL", "")
 	if c.TSAURL != "" {
 		if u, err := url.Parse(c.TSAURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
