@@ -55,6 +55,13 @@ func TestRotatedKeysMemosOfOldAndNewKeyVerify(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Registering B again changes nothing; going back to the retired A is refused.
+	if err := postgres.NewCheckpointService(env.Store, keyB).RegisterSigner(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := postgres.NewCheckpointService(env.Store, keyA).RegisterSigner(ctx); err == nil || !strings.Contains(err.Error(), "was replaced on 2026-11-27T09:00:00Z") {
+		t.Fatalf("re-registering the retired key: %v", err)
+	}
 	byB := issue(postgres.NewMemoService(env.Store, env.Evaluations, renderer, keyB, keyB.Verifier()))
 	env.Clock.Advance(time.Hour)
 	byAAfterRotation := issue(env.Memos) // a server still configured with the old key

@@ -40,12 +40,21 @@ func (s *CheckpointService) RegisterSigner(ctx context.Context) error {
 		if err != nil && err != sql.ErrNoRows {
 			return err
 		}
+		// A retired certificate does not come back: its period of use is
+		// what "current when signed" is judged by, and must not move.
+		var retired sql.NullTime
+		switch err := tx.GetContext(ctx, &retired, `SELECT in_use_until FROM signing_certificates WHERE fingerprint = $1`, s.signer.Fingerprint()); {
+		case err == nil:
+			return custos.Errorf(custos.ECONFLICT, "the signing certificate %s was replaced on %s; configure a new certificate and key instead of an old one",
+				s.signer.Fingerprint(), retired.Time.UTC().Format(time.RFC3339))
+		case err != sql.ErrNoRows:
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE signing_certificates SET in_use_until = $1 WHERE in_use_until IS NULL`, tx.now); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO signing_certificates (fingerprint, subject, der, not_before, not_after, in_use_from)
-			VALUES ($1, $2, $3, $4, $5, $6)
-			ON CONFLICT (fingerprint) DO UPDATE SET in_use_from = EXCLUDED.in_use_from, in_use_until = NULL`,
+			VALUES ($1, $2, $3, $4, $5, $6)`,
 			s.signer.Fingerprint(), c.Subject.String(), c.Raw, c.NotBefore, c.NotAfter, tx.now)
 		return err
 	})
