@@ -31,6 +31,17 @@ if ! command -v haproxy >/dev/null 2>&1 && [ ! -x /usr/sbin/haproxy ]; then
     fi
 fi
 
+# The PKCS#11 test signs with a key made in a SoftHSM2 token of its own.
+if ! command -v softhsm2-util >/dev/null 2>&1 || [ ! -e /usr/lib/softhsm/libsofthsm2.so ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "Installing softhsm2 (a PKCS#11 token) for the memo signing tests"
+        apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq softhsm2 >/dev/null
+    else
+        echo "need: softhsm2 (a PKCS#11 token) for the memo signing tests: sudo apt-get install softhsm2" >&2
+        exit 1
+    fi
+fi
+
 if [ -z "${DATABASE_URL:-}" ]; then
     DATABASE_URL=$(scripts/devdb.sh start test)
     export DATABASE_URL

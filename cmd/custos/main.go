@@ -4,7 +4,9 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"crypto/x509"
 	"encoding/base64"
+	"encoding/pem"
 	"errors"
 	"flag"
 	"fmt"
@@ -15,6 +17,7 @@ import (
 	"os/signal"
 	"os/user"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -42,8 +45,13 @@ usage:
   custos team add --name N      create a team
   custos member add --team T --email E --role R   give a user a role (officer, manager, auditor, admin) in a team
   custos audit verify           walk the audit chain and name the first broken event
+  custos audit export [--out FILE]   write the trail and its signed checkpoints as a bundle (JSON lines)
+  custos audit verify --bundle FILE --cert ORG.crt   check a bundle offline: chain and signed checkpoints
   custos memo verify FILE       is FILE an unaltered memo that Custos issued? (reads CUSTOS_SIGNING_CERT)
   custos healthcheck            exit 0 if the server at CUSTOS_ADDR is ready (for container probes)
+  custos memo certs             print every certificate that has signed memos (PEM): the ORG.crt for auditors
+  custos memo verify --offline --cert ORG.crt [--tsa-cert TSA.crt] FILE
+                                the same from the file and the organisation's certificates alone, no database
 
 Every command reads DATABASE_URL.
 `
@@ -87,11 +95,18 @@ func run(ctx context.Context, args []string, out io.Writer, getenv func(string) 
 	case "member add":
 		return memberAdd(ctx, args[1:], out, getenv)
 	case "audit verify":
+		if len(args) > 1 {
+			return auditVerifyBundle(args[1:], out)
+		}
 		return auditVerify(ctx, out, getenv)
+	case "audit export":
+		return auditExport(ctx, args[1:], out, getenv)
 	case "memo verify":
 		return memoVerify(ctx, args[1:], out, getenv)
 	case "healthcheck":
 		return healthcheck(ctx, out, getenv)
+	case "memo certs":
+		return memoCerts(ctx, out, getenv)
 	case "help", "-h", "--help":
 		fmt.Fprint(out, usage)
 		return nil
@@ -334,17 +349,35 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		collectors.NewDBStatsCollector(db.SQL(), "custos"))
-	signer, err := signing.LoadOrCreate(cfg.SigningCert, cfg.SigningKey, cfg.SigningGenerate, time.Now())
+	signer, closeSigner, err := memoSigner(cfg, log)
 	if err != nil {
-		return fmt.Errorf("memo signing key: %w (set CUSTOS_SIGNING_CERT and CUSTOS_SIGNING_KEY, or CUSTOS_SIGNING_GENERATE=true in development)", err)
+		return err
 	}
-	log.Info("memos are signed", "certificate", cfg.SigningCert, "subject", signer.Certificate().Subject.String(), "fingerprint", signer.Fingerprint())
+	defer closeSigner()
 	renderer, err := memo.NewRenderer()
 	if err != nil {
 		return err
 	}
 	catalogue := postgres.NewCatalogueService(db)
 	evaluations := postgres.NewEvaluationService(db)
+	// Every certificate that has signed is kept (key rotation); memos by any
+	// of them verify. Checkpoints of the audit head are signed at each memo
+	// and on a schedule.
+	checkpoints := postgres.NewCheckpointService(db, signer)
+	if err := checkpoints.RegisterSigner(ctx); err != nil {
+		return fmt.Errorf("record the signing certificate: %w (has `custos migrate` run?)", err)
+	}
+	verifier := signer.Verifier()
+	known, err := checkpoints.SigningCertificates(ctx)
+	if err != nil {
+		return err
+	}
+	for _, k := range known {
+		verifier.Earlier = append(verifier.Earlier, k.Cert)
+	}
+	memos := postgres.NewMemoService(db, evaluations, renderer, signer, verifier)
+	memos.Checkpoints = checkpoints
+	go checkpoints.Run(ctx, cfg.CheckpointEvery, log)
 	api := httpapi.New(httpapi.Services{
 		Auth:        postgres.NewAuthService(db),
 		Users:       postgres.NewUserService(db),
@@ -353,7 +386,7 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 		Templates:   catalogue,
 		Audit:       postgres.NewAuditService(db),
 		Evaluations: evaluations,
-		Memos:       postgres.NewMemoService(db, evaluations, renderer, signer, signer.Verifier()),
+		Memos:       memos,
 		Authz:       authorizer,
 		Ready:       db.Ping,
 	}, httpapi.Config{MaxBodyBytes: cfg.MaxBodyBytes, SecureCookies: cfg.SecureCookies, Frontend: frontend.Dist(), Metrics: reg}, log)
@@ -396,10 +429,47 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 	return nil
 }
 
+// memoSigner loads the memo signing key: from the PKCS#11 token when one
+// is configured, else from the PEM files; with the TSA when one is.
+func memoSigner(cfg config.Config, log *slog.Logger) (*signing.Signer, func(), error) {
+	var signer *signing.Signer
+	closeSigner := func() {}
+	var err error
+	if cfg.PKCS11Module != "" {
+		token, terr := signing.OpenToken(signing.TokenConfig{Module: cfg.PKCS11Module, TokenLabel: cfg.PKCS11Token, PIN: cfg.PKCS11PIN})
+		if terr != nil {
+			return nil, nil, fmt.Errorf("memo signing key: %w", terr)
+		}
+		closeSigner = func() { token.Close() }
+		signer, err = signing.LoadTokenSigner(token, cfg.PKCS11KeyLabel, cfg.SigningCert, cfg.SigningGenerate, time.Now())
+		if err != nil {
+			token.Close()
+			return nil, nil, fmt.Errorf("memo signing key: %w (set CUSTOS_SIGNING_CERT to the certificate of the token's key)", err)
+		}
+		log.Info("memos are signed with a key in a PKCS#11 token", "module", cfg.PKCS11Module, "token", cfg.PKCS11Token, "key_label", cfg.PKCS11KeyLabel)
+	} else {
+		signer, err = signing.LoadOrCreate(cfg.SigningCert, cfg.SigningKey, cfg.SigningGenerate, time.Now())
+		if err != nil {
+			return nil, nil, fmt.Errorf("memo signing key: %w (set CUSTOS_SIGNING_CERT and CUSTOS_SIGNING_KEY, or CUSTOS_SIGNING_GENERATE=true in development)", err)
+		}
+	}
+	log.Info("memos are signed", "certificate", cfg.SigningCert, "subject", signer.Certificate().Subject.String(), "fingerprint", signer.Fingerprint())
+	signer.TSAURL = cfg.TSAURL
+	if cfg.TSAURL == "" {
+		log.Warn("memos are signed WITHOUT a trusted timestamp: no time-stamping authority is configured (CUSTOS_TSA_URL), so a memo's time of signing is only the server's claim")
+	} else {
+		log.Info("memo signatures carry RFC 3161 timestamps", "tsa", cfg.TSAURL)
+	}
+	return signer, closeSigner, nil
+}
+
 // memoVerify checks a PDF file: signature, byte range, signer and registry.
 func memoVerify(ctx context.Context, args []string, out io.Writer, getenv func(string) string) error {
+	if len(args) > 0 && strings.HasPrefix(args[0], "-") {
+		return memoVerifyOffline(args, out)
+	}
 	if len(args) != 1 {
-		return errors.New("usage: custos memo verify FILE")
+		return errors.New("usage: custos memo verify FILE, or custos memo verify --offline --cert ORG.crt FILE")
 	}
 	pdf, err := os.ReadFile(args[0])
 	if err != nil {
@@ -422,7 +492,16 @@ func memoVerify(ctx context.Context, args []string, out io.Writer, getenv func(s
 		return err
 	}
 	defer db.Close()
-	svc := postgres.NewMemoService(db, nil, nil, nil, signing.Verifier{Trusted: certs[0]})
+	// Memos signed with any key the organisation has used verify (rotation).
+	verifier := signing.Verifier{Trusted: certs[0]}
+	known, err := postgres.NewCheckpointService(db, nil).SigningCertificates(ctx)
+	if err != nil {
+		return describe(err)
+	}
+	for _, k := range known {
+		verifier.Earlier = append(verifier.Earlier, k.Cert)
+	}
+	svc := postgres.NewMemoService(db, nil, nil, nil, verifier)
 	v, err := svc.VerifyMemo(ctx, pdf)
 	if err != nil {
 		return describe(err)
@@ -438,6 +517,14 @@ func memoVerify(ctx context.Context, args []string, out io.Writer, getenv func(s
 	fmt.Fprintf(out, "covers the whole file:     %s\n", yes(v.Signature.CoversWholeFile))
 	fmt.Fprintf(out, "signed by our certificate: %s\n", yes(v.Signature.OurCertificate))
 	fmt.Fprintf(out, "issued by Custos:          %s\n", yes(v.Memo != nil))
+	if k := v.SigningKey; k != nil {
+		until := "now"
+		if k.InUseUntil != nil {
+			until = k.InUseUntil.Format(time.RFC3339)
+		}
+		fmt.Fprintf(out, "signing key:               %s (fingerprint %s), in use from %s until %s\n", k.Subject, k.Fingerprint, k.InUseFrom.Format(time.RFC3339), until)
+		fmt.Fprintf(out, "the current key then:      %s\n", yes(k.CurrentWhenSigned))
+	}
 	if v.Memo != nil {
 		fmt.Fprintf(out, "memo %d of evaluation %d %q, issued %s\n", v.Memo.ID, v.Memo.EvaluationID, v.Memo.Title, v.Memo.IssuedAt.Format(time.RFC3339))
 		for _, a := range v.Approvals {
@@ -453,4 +540,210 @@ func memoVerify(ctx context.Context, args []string, out io.Writer, getenv func(s
 		fmt.Fprintln(out, "  - "+r)
 	}
 	return exitError(1)
+}
+
+// memoVerifyOffline checks a memo with nothing but the file and the
+// organisation's certificates (every one it has signed with, in one PEM
+// file): signature, byte range, signer, timestamp, certificate validity at
+// signing, and the manifest inside the signed bytes, which it prints.
+func memoVerifyOffline(args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("memo verify", flag.ContinueOnError)
+	fs.SetOutput(out)
+	offline := fs.Bool("offline", false, "verify without any database (required with --cert)")
+	certPath := fs.String("cert", "", "PEM file of the organisation's signing certificates (every one it has used)")
+	tsaPath := fs.String("tsa-cert", "", "PEM file of the trusted time-stamping authorities (default: any TSA whose token verifies)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if !*offline || *certPath == "" || fs.NArg() != 1 {
+		return errors.New("usage: custos memo verify --offline --cert ORG.crt [--tsa-cert TSA.crt] FILE")
+	}
+	readCerts := func(path string) ([]*x509.Certificate, error) {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		certs, err := signing.ParseCertificatesPEM(b)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		return certs, nil
+	}
+	certs, err := readCerts(*certPath)
+	if err != nil {
+		return err
+	}
+	v := signing.Verifier{Earlier: certs}
+	if *tsaPath != "" {
+		if v.TSAs, err = readCerts(*tsaPath); err != nil {
+			return err
+		}
+	}
+	doc, err := os.ReadFile(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	verdict := memo.VerifyOffline(doc, v)
+	printOfflineVerdict(out, fs.Arg(0), verdict)
+	if verdict.Genuine {
+		return nil
+	}
+	return exitError(1)
+}
+
+func printOfflineVerdict(out io.Writer, name string, v *memo.OfflineVerdict) {
+	yes := func(b bool) string {
+		if b {
+			return "yes"
+		}
+		return "NO"
+	}
+	r := v.Signature
+	fmt.Fprintf(out, "file:                          %s (%d bytes, SHA-256 %x)\n", name, v.Size, v.SHA256)
+	fmt.Fprintf(out, "signature valid:               %s\n", yes(r.Valid))
+	fmt.Fprintf(out, "covers the whole file:         %s\n", yes(r.CoversWholeFile))
+	if r.Signer != nil {
+		fmt.Fprintf(out, "signer:                        %s (fingerprint %s)\n", r.Signer.Subject.String(), r.SignerFingerprint)
+		fmt.Fprintf(out, "signer's certificate valid:    %s to %s\n", r.Signer.NotBefore.UTC().Format(time.RFC3339), r.Signer.NotAfter.UTC().Format(time.RFC3339))
+	}
+	fmt.Fprintf(out, "an organisation certificate:   %s\n", yes(r.OurCertificate))
+	switch {
+	case r.Timestamp != nil && r.Timestamp.TSA != nil:
+		fmt.Fprintf(out, "timestamp (RFC 3161):          %s by %s (fingerprint %s); covers the signature: %s\n",
+			r.Timestamp.Time.Format(time.RFC3339), r.Timestamp.TSA.Subject.String(), signing.Fingerprint(r.Timestamp.TSA), yes(r.Timestamp.Valid))
+	case r.Timestamp != nil:
+		fmt.Fprintf(out, "timestamp (RFC 3161):          present but unreadable\n")
+	case r.Valid:
+		fmt.Fprintf(out, "timestamp (RFC 3161):          none: the time of signing below is the signer's own claim\n")
+	}
+	if !r.SignedAt.IsZero() {
+		source := "claimed by the signer"
+		if r.TimeTrusted {
+			source = "proven by the timestamp"
+		}
+		fmt.Fprintf(out, "signed at:                     %s (%s)\n", r.SignedAt.Format(time.RFC3339), source)
+	}
+	if v.Manifest != nil {
+		fmt.Fprintf(out, "manifest (%s, inside the signed bytes):\n%s\n", memo.ManifestFile, v.ManifestJSON)
+	}
+	if v.Genuine {
+		fmt.Fprintln(out, "GENUINE: an unaltered memo signed with the organisation's key, verified offline")
+		return
+	}
+	fmt.Fprintln(out, "NOT GENUINE:")
+	for _, reason := range v.Reasons {
+		fmt.Fprintln(out, "  - "+reason)
+	}
+}
+
+// auditExport writes the audit bundle: the whole trail and the checkpoints
+// the server has signed (at each memo and hourly). It needs the database,
+// not the signing key.
+func auditExport(ctx context.Context, args []string, out io.Writer, getenv func(string) string) error {
+	fs := flag.NewFlagSet("audit export", flag.ContinueOnError)
+	fs.SetOutput(out)
+	file := fs.String("out", "", "write the bundle to this file (default: standard output)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	db, err := openDB(ctx, getenv)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	w := out
+	if *file != "" {
+		f, err := os.OpenFile(*file, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		w = f
+	}
+	if err := postgres.NewCheckpointService(db, nil).ExportBundle(ctx, w); err != nil {
+		return err
+	}
+	if *file != "" {
+		fmt.Fprintf(out, "wrote %s\n", *file)
+	}
+	return nil
+}
+
+// auditVerifyBundle checks an audit bundle with nothing but the file and
+// the organisation's certificates.
+func auditVerifyBundle(args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("audit verify", flag.ContinueOnError)
+	fs.SetOutput(out)
+	bundle := fs.String("bundle", "", "the bundle written by custos audit export")
+	certPath := fs.String("cert", "", "PEM file of the organisation's signing certificates")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *bundle == "" || *certPath == "" {
+		return errors.New("usage: custos audit verify --bundle FILE --cert ORG.crt")
+	}
+	b, err := os.ReadFile(*certPath)
+	if err != nil {
+		return err
+	}
+	certs, err := signing.ParseCertificatesPEM(b)
+	if err != nil {
+		return fmt.Errorf("%s: %w", *certPath, err)
+	}
+	f, err := os.Open(*bundle)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	rep, err := signing.VerifyBundle(f, certs)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "events: %d, head %d %x\n", rep.Events, rep.HeadSeq, rep.HeadHash)
+	fmt.Fprintf(out, "signed checkpoints: %d\n", rep.Checkpoints)
+	for _, v := range rep.Verified {
+		fmt.Fprintln(out, "  verified: "+v)
+	}
+	if rep.Uncovered > 0 {
+		fmt.Fprintf(out, "events after the last signed checkpoint: %d (the chain covers them; no signature does yet)\n", rep.Uncovered)
+	}
+	if rep.OK() {
+		fmt.Fprintln(out, "OK: the chain holds and every signed checkpoint matches it")
+		return nil
+	}
+	fmt.Fprintln(out, "BROKEN:")
+	for _, p := range rep.Problems {
+		fmt.Fprintln(out, "  - "+p)
+	}
+	return exitError(1)
+}
+
+// memoCerts prints every certificate the organisation has signed memos
+// with, oldest first, each after a line saying when it was in use (text
+// outside the PEM blocks, which PEM readers skip): the file auditors pass
+// as --cert.
+func memoCerts(ctx context.Context, out io.Writer, getenv func(string) string) error {
+	db, err := openDB(ctx, getenv)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	certs, err := postgres.NewCheckpointService(db, nil).SigningCertificates(ctx)
+	if err != nil {
+		return describe(err)
+	}
+	if len(certs) == 0 {
+		return errors.New("no certificate has signed yet (custos serve records its certificate at start)")
+	}
+	for _, c := range certs {
+		until := "now"
+		if c.InUseUntil != nil {
+			until = c.InUseUntil.Format(time.RFC3339)
+		}
+		fmt.Fprintf(out, "# %s, SHA-256 %s, in use from %s until %s\n", c.Cert.Subject.String(), signing.Fingerprint(c.Cert), c.InUseFrom.Format(time.RFC3339), until)
+		if err := pem.Encode(out, &pem.Block{Type: "CERTIFICATE", Bytes: c.Cert.Raw}); err != nil {
+			return err
+		}
+	}
+	return nil
 }

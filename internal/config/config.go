@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -28,6 +30,16 @@ type Config struct {
 	SigningCert     string
 	SigningKey      string
 	SigningGenerate bool
+	// CheckpointEvery is how often the audit head is signed when it moved.
+	CheckpointEvery time.Duration
+	// TSAURL is the RFC 3161 time-stamping authority; empty: no timestamps.
+	TSAURL string
+	// PKCS#11: when PKCS11Module is set, the signing key is the key pair
+	// labelled PKCS11KeyLabel in that token, and SigningKey is not used.
+	PKCS11Module   string
+	PKCS11Token    string
+	PKCS11KeyLabel string
+	PKCS11PIN      string // from CUSTOS_PKCS11_PIN_FILE or CUSTOS_PKCS11_PIN; never logged
 }
 
 // Var documents one environment variable.
@@ -52,6 +64,12 @@ var Vars = []Var{
 	{"CUSTOS_SIGNING_CERT", "signing/memo-signing.crt", "PEM X.509 certificate that signs memos"},
 	{"CUSTOS_SIGNING_KEY", "signing/memo-signing.key", "PEM private key (PKCS#8, EC or RSA) of CUSTOS_SIGNING_CERT"},
 	{"CUSTOS_SIGNING_GENERATE", "false", "development only: create a self-signed key and certificate at those paths when both are missing"},
+	{"CUSTOS_AUDIT_CHECKPOINT_EVERY", "1h", "sign a checkpoint of the audit chain's head this often, when it has moved (and at each memo)"},
+	{"CUSTOS_TSA_URL", "", "RFC 3161 time-stamping authority URL: every memo signature carries its timestamp (unset: no trusted time)"},
+	{"CUSTOS_PKCS11_MODULE", "", "PKCS#11 module (HSM) library path: sign with a key in the token instead of CUSTOS_SIGNING_KEY"},
+	{"CUSTOS_PKCS11_TOKEN", "", "label of the PKCS#11 token"},
+	{"CUSTOS_PKCS11_KEY_LABEL", "custos-memo-signing", "label of the signing key pair in the token (its certificate: CUSTOS_SIGNING_CERT)"},
+	{"CUSTOS_PKCS11_PIN_FILE", "", "file holding the token's user PIN (or CUSTOS_PKCS11_PIN); never logged"},
 }
 
 // Load reads the configuration through getenv. It returns every problem
@@ -140,6 +158,38 @@ func Load(getenv func(string) string) (Config, []string) {
 	case "false", "0", "no":
 	default:
 		bad("CUSTOS_SIGNING_GENERATE", "%q is not true or false", v)
+	}
+	c.CheckpointEvery = duration("CUSTOS_AUDIT_CHECKPOINT_EVERY", "1h")
+	c.TSAURL = get("CUSTOS_TSA_URL", "")
+	if c.TSAURL != "" {
+		if u, err := url.Parse(c.TSAURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			bad("CUSTOS_TSA_URL", "is not an http(s) URL")
+		}
+	}
+	c.PKCS11Module = get("CUSTOS_PKCS11_MODULE", "")
+	c.PKCS11Token = get("CUSTOS_PKCS11_TOKEN", "")
+	c.PKCS11KeyLabel = get("CUSTOS_PKCS11_KEY_LABEL", "custos-memo-signing")
+	if c.PKCS11Module != "" {
+		if c.PKCS11Token == "" {
+			bad("CUSTOS_PKCS11_TOKEN", "is required with CUSTOS_PKCS11_MODULE")
+		}
+		pinFile, pin := get("CUSTOS_PKCS11_PIN_FILE", ""), getenv("CUSTOS_PKCS11_PIN")
+		switch {
+		case pinFile != "" && pin != "":
+			bad("CUSTOS_PKCS11_PIN_FILE", "set CUSTOS_PKCS11_PIN_FILE or CUSTOS_PKCS11_PIN, not both")
+		case pinFile != "":
+			b, err := os.ReadFile(pinFile)
+			c.PKCS11PIN = strings.TrimRight(string(b), "\r\n")
+			if err != nil {
+				bad("CUSTOS_PKCS11_PIN_FILE", "cannot be read: %v", err)
+			} else if c.PKCS11PIN == "" {
+				bad("CUSTOS_PKCS11_PIN_FILE", "%s is empty", pinFile)
+			}
+		case pin != "":
+			c.PKCS11PIN = pin
+		default:
+			bad("CUSTOS_PKCS11_PIN_FILE", "the token's PIN is required (CUSTOS_PKCS11_PIN_FILE or CUSTOS_PKCS11_PIN)")
+		}
 	}
 	if c.SessionIdle > 0 && c.SessionMax > 0 && c.SessionIdle > c.SessionMax {
 		bad("CUSTOS_SESSION_IDLE", "must not be longer than CUSTOS_SESSION_MAX")

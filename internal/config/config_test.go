@@ -1,6 +1,7 @@
 package config
 
 import (
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -43,5 +44,30 @@ func TestTLSTurnsOnSecureCookies(t *testing.T) {
 	c, problems := Load(env(map[string]string{"DATABASE_URL": "postgres://x@h/db", "CUSTOS_TLS_CERT": "c", "CUSTOS_TLS_KEY": "k"}))
 	if len(problems) > 0 || !c.SecureCookies {
 		t.Fatalf("secure cookies = %v, problems %v", c.SecureCookies, problems)
+	}
+}
+
+func TestPKCS11PINComesFromAFileAndIsNeverInAProblem(t *testing.T) {
+	pinFile := t.TempDir() + "/pin"
+	if err := os.WriteFile(pinFile, []byte("s3cret-pin\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	base := map[string]string{"DATABASE_URL": "postgres://x@localhost/custos", "CUSTOS_PKCS11_MODULE": "/usr/lib/softhsm/libsofthsm2.so",
+		"CUSTOS_PKCS11_TOKEN": "custos", "CUSTOS_PKCS11_PIN_FILE": pinFile, "CUSTOS_TSA_URL": "http://tsa.example/"}
+	c, problems := Load(env(base))
+	if len(problems) > 0 || c.PKCS11PIN != "s3cret-pin" || c.PKCS11KeyLabel != "custos-memo-signing" || c.TSAURL != "http://tsa.example/" {
+		t.Fatalf("config %+v, problems %v", c, problems)
+	}
+	base["CUSTOS_PKCS11_PIN"] = "s3cret-pin"
+	base["CUSTOS_TSA_URL"] = "tsa.example"
+	_, problems = Load(env(base))
+	if len(problems) != 2 || strings.Contains(strings.Join(problems, " "), "s3cret") {
+		t.Fatalf("both PIN sources and a bad TSA URL: %q", problems)
+	}
+	delete(base, "CUSTOS_PKCS11_PIN")
+	delete(base, "CUSTOS_PKCS11_PIN_FILE")
+	base["CUSTOS_TSA_URL"] = ""
+	if _, problems = Load(env(base)); len(problems) != 1 || !strings.Contains(problems[0], "PIN is required") {
+		t.Fatalf("no PIN: %q", problems)
 	}
 }

@@ -44,6 +44,8 @@ type MemoContent struct {
 	// event's sequence number and hash.
 	AuditHeadSeq  int64
 	AuditHeadHash HashBytes
+	// Predecessor is the evaluation's previous memo, if this one replaces it.
+	Predecessor *Memo
 }
 
 // MemoRenderer lays a memo out as an unsigned PDF.
@@ -89,6 +91,21 @@ type MemoVerdict struct {
 	Memo      *Memo      `json:"memo"`
 	Approvals []Approval `json:"approvals"`
 	Reasons   []string   `json:"reasons"`
+	// SigningKey is the signer's certificate in the organisation's key
+	// history, nil when it is not one the organisation has used.
+	SigningKey *SigningKey `json:"signing_key"`
+}
+
+// SigningKey is a certificate the organisation has signed memos with, and
+// when it was the one in use (key rotation).
+type SigningKey struct {
+	Fingerprint       string     `json:"fingerprint" db:"fingerprint"`
+	Subject           string     `json:"subject" db:"subject"`
+	NotBefore         time.Time  `json:"not_before" db:"not_before"`
+	NotAfter          time.Time  `json:"not_after" db:"not_after"`
+	InUseFrom         time.Time  `json:"in_use_from" db:"in_use_from"`
+	InUseUntil        *time.Time `json:"in_use_until" db:"in_use_until"`
+	CurrentWhenSigned bool       `json:"current_when_signed" db:"-"`
 }
 
 // MemoFilter selects memos of one team, newest first.

@@ -193,6 +193,12 @@ func (r *Renderer) render(m *custos.MemoContent, fonts fontSet) ([]byte, bool, e
 	pdf.SetDisplayMode("fullwidth", "continuous")
 	pdf.AliasNbPages(pageAlias)
 	fonts.add(pdf)
+	manifest, err := NewManifest(m).Encode()
+	if err != nil {
+		return nil, false, fmt.Errorf("memo: manifest of memo %d: %w", m.MemoID, err)
+	}
+	pdf.SetAttachments([]gofpdf.Attachment{{Content: manifest, Filename: ManifestFile,
+		Description: "Custos memo manifest: evaluation, snapshot, approvals and audit head, covered by the signature"}})
 	pdf.SetMargins(marginL, marginTop, marginR)
 	pdf.SetAutoPageBreak(true, pageH-bottom)
 	pdf.SetCellMargin(0)

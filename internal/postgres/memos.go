@@ -17,6 +17,9 @@ type MemoService struct {
 	renderer custos.MemoRenderer
 	signer   custos.Signer
 	verifier custos.SignatureVerifier
+	// Checkpoints, when set, signs the audit chain's head in the
+	// transaction that issues each memo.
+	Checkpoints *CheckpointService
 }
 
 // NewMemoService returns the memo service.
@@ -73,6 +76,11 @@ func (s *MemoService) IssueMemo(ctx context.Context, evaluationID int64) (*custo
 		ORDER BY seq DESC LIMIT 1`, evalID(evaluationID)).Scan(&content.AuditHeadSeq, &content.AuditHeadHash); err != nil {
 		return nil, mapErr(err)
 	}
+	if prev, err := s.findMemo(ctx, s.db.db, "evaluation_id = $1 ORDER BY id DESC LIMIT 1", e.ID); err == nil {
+		content.Predecessor = prev
+	} else if custos.ErrorCode(mapErr(err)) != custos.ENOTFOUND {
+		return nil, mapErr(err)
+	}
 	if err := s.db.db.GetContext(ctx, &content.MemoID, `SELECT nextval(pg_get_serial_sequence('memos', 'id'))`); err != nil {
 		return nil, mapErr(err)
 	}
@@ -100,7 +108,15 @@ func (s *MemoService) IssueMemo(ctx context.Context, evaluationID int64) (*custo
 			m.AuditHeadSeq, []byte(m.AuditHeadHash), signed, m.IssuedBy, m.IssuedAt); err != nil {
 			return err
 		}
-		return tx.record(ctx, m.TeamID, ev)
+		if err := tx.record(ctx, m.TeamID, ev); err != nil {
+			return err
+		}
+		if s.Checkpoints != nil {
+			// The head is the memo.issue event, and this transaction holds its lock.
+			_, err := s.Checkpoints.checkpoint(ctx, tx, "memo")
+			return err
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -193,8 +209,28 @@ func (s *MemoService) VerifyMemo(ctx context.Context, pdf []byte) (*custos.MemoV
 	default:
 		return nil, mapErr(err)
 	}
+	if v.Signature.SignerFingerprint != "" {
+		var k custos.SigningKey
+		err := s.db.db.GetContext(ctx, &k, `SELECT fingerprint, subject, not_before, not_after, in_use_from, in_use_until
+			FROM signing_certificates WHERE fingerprint = $1`, v.Signature.SignerFingerprint)
+		switch {
+		case err == nil:
+			k.NotBefore, k.NotAfter, k.InUseFrom = k.NotBefore.UTC(), k.NotAfter.UTC(), k.InUseFrom.UTC()
+			if k.InUseUntil != nil {
+				u := k.InUseUntil.UTC()
+				k.InUseUntil = &u
+			}
+			if v.Memo != nil {
+				at := v.Memo.IssuedAt
+				k.CurrentWhenSigned = !at.Before(k.InUseFrom) && (k.InUseUntil == nil || at.Before(*k.InUseUntil))
+			}
+			v.SigningKey = &k
+		case err != sql.ErrNoRows:
+			return nil, mapErr(err)
+		}
+	}
 	sig := v.Signature
-	v.Genuine = sig.Signed && sig.Valid && sig.CoversWholeFile && sig.OurCertificate && v.Memo != nil
+	v.Genuine = sig.Signed && sig.Valid && sig.CoversWholeFile && sig.OurCertificate && v.Memo != nil && len(sig.Problems) == 0
 	if v.Reasons == nil {
 		v.Reasons = []string{}
 	}

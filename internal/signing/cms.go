@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"time"
 
 	_ "crypto/sha1" // register hashes CMS signatures may name
 	_ "crypto/sha256"
@@ -31,6 +32,9 @@ var (
 	oidAttrContentType  = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 3}
 	oidAttrMessageDiget = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 4}
 	oidRSASSAPSS        = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 10}
+	oidAttrSigningTime  = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 5}
+	// id-aa-timeStampToken (RFC 3161 appendix A): a signature timestamp.
+	oidAttrTimestampToken = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 2, 14}
 
 	oidSHA1   = asn1.ObjectIdentifier{1, 3, 14, 3, 2, 26}
 	oidSHA256 = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 1}
@@ -48,6 +52,11 @@ type cmsSignature struct {
 	msgDigest   []byte // messageDigest attribute
 	sigAlg      asn1.ObjectIdentifier
 	signature   []byte
+	// signingTime is the signer's own claim of when it signed (zero when
+	// absent); timestampToken is the RFC 3161 token in the unsigned
+	// attributes (nil when absent), whose time a TSA vouches for.
+	signingTime    time.Time
+	timestampToken []byte
 }
 
 // parseCMS parses a DER ContentInfo holding a detached SignedData. Bytes
@@ -154,7 +163,38 @@ func parseSignerInfo(raw asn1.RawValue, certs []*x509.Certificate) (*cmsSignatur
 		return nil, errors.New("SignerInfo: signature is not an OCTET STRING")
 	}
 	s.signature = f[i+1].Bytes
+	if len(f) > i+2 && f[i+2].Class == asn1.ClassContextSpecific && f[i+2].Tag == 1 {
+		if err := s.readUnsignedAttrs(f[i+2]); err != nil {
+			return nil, err
+		}
+	}
 	return s, nil
+}
+
+// readUnsignedAttrs keeps the signature timestamp token, if any.
+func (s *cmsSignature) readUnsignedAttrs(raw asn1.RawValue) error {
+	for rest := raw.Bytes; len(rest) > 0; {
+		var attr struct {
+			Type   asn1.ObjectIdentifier
+			Values asn1.RawValue `asn1:"set"`
+		}
+		var err error
+		rest, err = asn1.Unmarshal(rest, &attr)
+		if err != nil {
+			return fmt.Errorf("unsigned attributes: %w", err)
+		}
+		if attr.Type.Equal(oidAttrTimestampToken) {
+			if s.timestampToken != nil {
+				return errors.New("unsigned attributes: more than one timestamp token")
+			}
+			var tok asn1.RawValue
+			if _, err := asn1.Unmarshal(attr.Values.Bytes, &tok); err != nil {
+				return errors.New("unsigned attributes: bad timestamp token")
+			}
+			s.timestampToken = tok.FullBytes
+		}
+	}
+	return nil
 }
 
 func (s *cmsSignature) readSignedAttrs(raw asn1.RawValue) error {
@@ -179,6 +219,11 @@ func (s *cmsSignature) readSignedAttrs(raw asn1.RawValue) error {
 				return errors.New("signed attributes: bad messageDigest")
 			}
 			s.msgDigest = d
+		case attr.Type.Equal(oidAttrSigningTime):
+			var t time.Time
+			if _, err := asn1.Unmarshal(attr.Values.Bytes, &t); err == nil {
+				s.signingTime = t.UTC()
+			}
 		case attr.Type.Equal(oidAttrContentType):
 			var ct asn1.ObjectIdentifier
 			if _, err := asn1.Unmarshal(attr.Values.Bytes, &ct); err != nil || !ct.Equal(oidData) {

@@ -66,6 +66,11 @@ type Signer struct {
 	Reason      string
 	Location    string
 	ContactInfo string
+
+	// TSAURL, when set, is an RFC 3161 time-stamping authority: every
+	// signature then carries its timestamp token (PAdES B-T), so that the
+	// time of signing is proven, not claimed.
+	TSAURL string
 }
 
 var (
@@ -84,11 +89,13 @@ func New(cert *x509.Certificate, key crypto.Signer, intermediates ...*x509.Certi
 	if !ok || !pub.Equal(cert.PublicKey) {
 		return nil, errors.New("signing: the private key does not match the certificate")
 	}
-	switch key.(type) {
-	case *ecdsa.PrivateKey, *rsa.PrivateKey:
+	switch key.Public().(type) {
+	case *ecdsa.PublicKey, *rsa.PublicKey:
+		// A key in memory or in a token (PKCS#11): pdfsign/pkcs7 calls
+		// crypto.Signer.Sign, so the key itself never has to leave the token.
 	default:
 		// pdfsign/pkcs7 only signs with ECDSA and RSA keys.
-		return nil, fmt.Errorf("signing: unsupported key type %T (use ECDSA or RSA)", key)
+		return nil, fmt.Errorf("signing: unsupported key type %T (use ECDSA or RSA)", key.Public())
 	}
 	s := &Signer{
 		cert:        cert,
@@ -122,6 +129,9 @@ func (s *Signer) Fingerprint() string { return s.fingerprint }
 // Certificate is the signing certificate.
 func (s *Signer) Certificate() *x509.Certificate { return s.cert }
 
+// Key is the private key (in memory or a handle to a key in a token).
+func (s *Signer) Key() crypto.Signer { return s.key }
+
 // Verifier returns a verifier that trusts this signer's certificate.
 func (s *Signer) Verifier() Verifier { return Verifier{Trusted: s.cert} }
 
@@ -154,6 +164,7 @@ func (s *Signer) Sign(doc []byte, signedAt time.Time) ([]byte, error) {
 			},
 		},
 		Signer:            s.key,
+		TSA:               sign.TSA{URL: s.TSAURL},
 		DigestAlgorithm:   crypto.SHA256,
 		Certificate:       s.cert,
 		CertificateChains: [][]*x509.Certificate{chain},
@@ -179,9 +190,16 @@ func generate(now time.Time) (*x509.Certificate, *ecdsa.PrivateKey, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("signing: generating key: %w", err)
 	}
+	cert, err := selfSigned(key, now)
+	return cert, key, err
+}
+
+// selfSigned makes the development certificate for key, valid from an hour
+// before now for five years. key may live in a token.
+func selfSigned(key crypto.Signer, now time.Time) (*x509.Certificate, error) {
 	serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 127))
 	if err != nil {
-		return nil, nil, fmt.Errorf("signing: generating serial: %w", err)
+		return nil, fmt.Errorf("signing: generating serial: %w", err)
 	}
 	tmpl := &x509.Certificate{
 		SerialNumber: serial.Add(serial, big.NewInt(1)),
@@ -199,13 +217,9 @@ func generate(now time.Time) (*x509.Certificate, *ecdsa.PrivateKey, error) {
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
 	if err != nil {
-		return nil, nil, fmt.Errorf("signing: creating certificate: %w", err)
+		return nil, fmt.Errorf("signing: creating certificate: %w", err)
 	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		return nil, nil, err
-	}
-	return cert, key, nil
+	return x509.ParseCertificate(der)
 }
 
 // LoadOrCreate loads the PEM certificate at certPath (the signing

@@ -5,7 +5,10 @@ import (
 	"crypto/x509"
 	"encoding/hex"
 	"fmt"
+	"regexp"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/custos-dd/custos/internal/custos"
 )
@@ -19,23 +22,65 @@ const (
 )
 
 // Verifier checks the last PDF signature in a file against the
-// organisation's certificate.
+// organisation's certificates.
 type Verifier struct {
 	// Trusted is our signing certificate; a signature by any other
-	// certificate is reported as such.
+	// certificate (than Trusted and Earlier) is reported as such.
 	Trusted *x509.Certificate
+	// Earlier are the organisation's certificates used before Trusted
+	// (key rotation): their signatures are ours too.
+	Earlier []*x509.Certificate
+	// TSAs, when not empty, are the time-stamping authorities whose
+	// timestamps are accepted; when empty any TSA's valid token is.
+	TSAs []*x509.Certificate
+}
+
+// Result is everything Check found.
+type Result struct {
+	custos.SignatureCheck
+	// Signer is the signer's certificate, when the signature could be read.
+	Signer *x509.Certificate
+	// ClaimedTime is the signer's own word on when it signed (not proof).
+	ClaimedTime time.Time
+	// Timestamp is the RFC 3161 timestamp check, nil when there is none.
+	Timestamp *TimestampCheck
+	// SignedAt is when the signature was made: the timestamp's time when it
+	// is valid, otherwise the signer's claim.
+	SignedAt time.Time
+	// TimeTrusted says SignedAt comes from a valid timestamp.
+	TimeTrusted bool
+}
+
+// Verify checks doc; see Check.
+func (v Verifier) Verify(doc []byte) custos.SignatureCheck { return v.Check(doc).SignatureCheck }
+
+func (v Verifier) ours(c *x509.Certificate) bool {
+	if v.Trusted != nil && bytes.Equal(c.Raw, v.Trusted.Raw) {
+		return true
+	}
+	for _, e := range v.Earlier {
+		if bytes.Equal(c.Raw, e.Raw) {
+			return true
+		}
+	}
+	return false
 }
 
 // Verify finds the last signature dictionary, checks its byte range itself
 // (it must start at 0, have two segments, leave out exactly the /Contents
 // hex string and end at the end of the file) and verifies the CMS signature
-// over the two segments with the standard library.
-func (v Verifier) Verify(doc []byte) custos.SignatureCheck {
-	c := custos.SignatureCheck{Problems: []string{}}
+// over the two segments with the standard library. It then checks the
+// signature's RFC 3161 timestamp, if any, and that the signer's certificate
+// was valid when the signature was made (by the timestamp's time, or else
+// by the signer's claim). The current time plays no part: a memo signed
+// while its certificate was valid stays valid after the certificate expires.
+func (v Verifier) Check(doc []byte) Result {
+	r := Result{SignatureCheck: custos.SignatureCheck{Problems: []string{}}}
+	c := &r.SignatureCheck
 	sig, ok := findSignature(doc)
 	if !ok {
 		c.Problems = append(c.Problems, ProblemNotSigned)
-		return c
+		return r
 	}
 	c.Signed = true
 
@@ -49,8 +94,9 @@ func (v Verifier) Verify(doc []byte) custos.SignatureCheck {
 		cmsErr = fmt.Errorf("the signature dictionary has no /Contents hex string")
 	}
 	if cms != nil {
+		r.Signer = cms.signer
 		c.SignerFingerprint = Fingerprint(cms.signer)
-		c.OurCertificate = v.Trusted != nil && bytes.Equal(cms.signer.Raw, v.Trusted.Raw)
+		c.OurCertificate = v.ours(cms.signer)
 	}
 
 	rangeProblem := sig.checkRange(len(doc))
@@ -79,13 +125,41 @@ func (v Verifier) Verify(doc []byte) custos.SignatureCheck {
 	}
 
 	if cms != nil && !c.OurCertificate {
-		if v.Trusted == nil {
+		if v.Trusted == nil && len(v.Earlier) == 0 {
 			c.Problems = append(c.Problems, "no trusted certificate is configured to compare the signer with")
 		} else {
 			c.Problems = append(c.Problems, problemOtherCertPrefix+c.SignerFingerprint+")")
 		}
 	}
-	return c
+	if cms != nil && c.Valid {
+		// The claimed time: the dictionary's /M, which Custos writes from
+		// its own clock, else the CMS signingTime (the signing library's
+		// clock). Either is only the signer's word; a timestamp proves it.
+		r.ClaimedTime = cms.signingTime
+		if m, ok := dictionaryTime(doc, sig.keyAt); ok {
+			r.ClaimedTime = m
+		}
+		r.SignedAt = r.ClaimedTime
+		if cms.timestampToken != nil {
+			r.Timestamp = checkTimestamp(cms.timestampToken, cms.signature, v.TSAs)
+			c.Problems = append(c.Problems, r.Timestamp.Problems...)
+			if r.Timestamp.Valid {
+				r.SignedAt, r.TimeTrusted = r.Timestamp.Time, true
+			}
+		}
+		switch {
+		case r.SignedAt.IsZero():
+			c.Problems = append(c.Problems, "the signature says neither by a timestamp nor by its own claim when it was made")
+		case r.SignedAt.Before(cms.signer.NotBefore) || r.SignedAt.After(cms.signer.NotAfter):
+			when := "claims to be signed"
+			if r.TimeTrusted {
+				when = "signed (by its timestamp)"
+			}
+			c.Problems = append(c.Problems, fmt.Sprintf("%s at %s, when the signer's certificate was not valid (valid %s to %s)",
+				when, r.SignedAt.Format(time.RFC3339), cms.signer.NotBefore.UTC().Format(time.RFC3339), cms.signer.NotAfter.UTC().Format(time.RFC3339)))
+		}
+	}
+	return r
 }
 
 // decodeContents decodes the /Contents hex string (without its angle
@@ -120,6 +194,8 @@ func decodeContents(hexText []byte) (*cmsSignature, error) {
 }
 
 type pdfSignature struct {
+	// keyAt is the offset of the /ByteRange key in the signature dictionary.
+	keyAt     int
 	byteRange []int64
 	// contentsStart is the offset of '<' of the /Contents hex string,
 	// contentsEnd the offset after its '>'; -1 when not found.
@@ -167,7 +243,7 @@ func findSignature(doc []byte) (pdfSignature, bool) {
 		if !ok {
 			continue
 		}
-		s := pdfSignature{byteRange: br, contentsStart: -1, contentsEnd: -1}
+		s := pdfSignature{keyAt: i, byteRange: br, contentsStart: -1, contentsEnd: -1}
 		// Prefer the hex string the byte range leaves out, when it is the
 		// value of /Contents in this same object.
 		if len(br) == 4 && br[1] >= 0 && br[2] > br[1] && br[2] <= int64(len(doc)) {
@@ -293,4 +369,35 @@ func isSpace(c byte) bool {
 
 func isHex(c byte) bool {
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
+}
+
+var pdfDateRE = regexp.MustCompile(`/M\s*\(D:(\d{14})(Z|[+-]\d{2}'?\d{2}'?)?\)`)
+
+// dictionaryTime reads the /M entry of the signature dictionary holding
+// offset i (a PDF date such as D:20260314093000+00'00').
+func dictionaryTime(doc []byte, i int) (time.Time, bool) {
+	lo := bytes.LastIndex(doc[:i], []byte("endobj"))
+	if lo < 0 {
+		lo = 0
+	}
+	hi := len(doc)
+	if k := bytes.Index(doc[i:], []byte("endobj")); k >= 0 {
+		hi = i + k
+	}
+	m := pdfDateRE.FindSubmatch(doc[lo:hi])
+	if m == nil {
+		return time.Time{}, false
+	}
+	zone := strings.ReplaceAll(string(m[2]), "'", "")
+	switch {
+	case zone == "" || zone == "Z":
+		zone = "+0000"
+	case len(zone) != 5:
+		return time.Time{}, false
+	}
+	t, err := time.Parse("20060102150405-0700", string(m[1])+zone)
+	if err != nil {
+		return time.Time{}, false
+	}
+	return t.UTC(), true
 }
