@@ -17,5 +17,8 @@ export default defineConfig({
   test: {
     environment: 'jsdom',
     include: ['src/**/*.test.ts', 'src/**/*.test.tsx'],
+    // A page test clicks through a whole form; on a busy 2-core machine that
+    // takes seconds, so the deadline is generous rather than the default 5 s.
+    testTimeout: 30_000,
   },
 })

@@ -51,6 +51,10 @@ else
     echo "Testing against DATABASE_URL (its role needs CREATEDB and CREATEROLE to make test databases)"
 fi
 
+# The web app's API types are generated from internal/httpapi/openapi.yaml;
+# a stale copy fails here, saying which command regenerates it.
+(cd frontend && npm run --silent check:api)
+
 go vet ./...
 go test -count=1 -timeout 20m ./...
 

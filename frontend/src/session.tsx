@@ -25,7 +25,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const refresh = useCallback(async () => {
     try {
-      const m = await api.get<Me>('/me')
+      const m = await api.GET('/api/v1/me')
       setCSRFToken(m.csrf_token ?? '')
       setMe(m)
       setFailure(null)
@@ -51,7 +51,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, [refresh])
 
   const login = useCallback(async (email: string, password: string) => {
-    const m = await api.post<Me>('/session', { email, password })
+    const m = await api.POST('/api/v1/session', { body: { email, password } })
     setCSRFToken(m.csrf_token ?? '')
     setExpired(false)
     setMe(m)
@@ -59,7 +59,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const logout = useCallback(async () => {
     try {
-      await api.del('/session')
+      await api.DELETE('/api/v1/session')
     } finally {
       setCSRFToken('')
       setMe(null)

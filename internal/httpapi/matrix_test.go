@@ -188,6 +188,9 @@ var matrix = map[string]cell{
 		return "/api/v1/custodians/2", map[string]any{"version": cu.Version, "slug": cu.Slug, "name": cu.Name,
 			"legal_entity": cu.LegalEntity, "regions": cu.Regions, "notes": "reviewed " + f.unique("note")}
 	}},
+	"POST /api/v1/mandate-fit": {everyone, 200, func(f *fixture, c *apitest.Client) (string, any) {
+		return "/api/v1/mandate-fit", map[string]any{"mandate": map[string]any{"regions": []string{"SG"}}, "custodian_ids": []int{1, 2}}
+	}},
 	"GET /api/v1/templates":     {everyone, 200, static("/api/v1/templates")},
 	"GET /api/v1/templates/:id": {everyone, 200, static("/api/v1/templates/1")},
 	"POST /api/v1/templates": {orgAdmin, 201, func(f *fixture, c *apitest.Client) (string, any) {

@@ -244,6 +244,7 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 		{"CustodianPage", &custos.CustodianPage{Items: []*custos.Custodian{cu, emptyCu}, NextCursor: "abc"}},
 		{"CustodianPage", &custos.CustodianPage{Items: []*custos.Custodian{}}},
 		{"TemplateSummaryList", items([]custos.TemplateSummary{summary})},
+		{"MandateFitList", items([]MandateFitCandidate{{CustodianID: 6, Name: "B", Flags: []MandateFitFlag{{Rule: rule, Severity: custos.SeverityCritical, Title: "Not a qualified custodian", Reason: "r"}}}, {CustodianID: 5, Name: "Acme Custody", Flags: []MandateFitFlag{}}})},
 		{"Template", tpl},
 		{"AuditEvent", event},
 		{"AuditPage", &custos.AuditPage{Items: []*custos.AuditEvent{teamEvent, event}, NextBefore: &one}},

@@ -128,6 +128,7 @@ func (s *Server) routeTable() []Route {
 		org(POST, "/api/v1/custodians", custos.ObjCustodian, custos.ActCreate, s.createCustodian),
 		org(GET, "/api/v1/custodians/:id", custos.ObjCustodian, custos.ActRead, s.getCustodian),
 		org(PUT, "/api/v1/custodians/:id", custos.ObjCustodian, custos.ActUpdate, s.updateCustodian),
+		org(POST, "/api/v1/mandate-fit", custos.ObjCustodian, custos.ActRead, s.mandateFit),
 
 		org(GET, "/api/v1/templates", custos.ObjTemplate, custos.ActRead, s.listTemplates),
 		org(GET, "/api/v1/templates/:id", custos.ObjTemplate, custos.ActRead, s.getTemplate),

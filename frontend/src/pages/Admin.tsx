@@ -1,7 +1,7 @@
 // Administration (/admin): users, teams, approvals and memberships. The
 // catalogue is edited on its own pages.
 import { useState, type KeyboardEvent } from 'react'
-import { api, type List, type User } from '../api.ts'
+import { api, type UserList } from '../api.ts'
 import { Link } from '../router.tsx'
 import { hasRole, useSession } from '../session.tsx'
 import { Empty, PageTitle } from '../components/ui.tsx'
@@ -20,7 +20,7 @@ export function AdminPage() {
   const { me } = useSession()
   const admin = hasRole(me, 'admin')
   const [tab, setTab] = useState<Tab>('users')
-  const users = useLoad((signal) => (admin ? api.get<List<User>>('/users', { signal }) : Promise.resolve({ items: [] })), [admin])
+  const users = useLoad((signal) => (admin ? api.GET('/api/v1/users', { signal }) : Promise.resolve<UserList>({ items: [] })), [admin])
 
   if (!me) return null
   if (!admin) {

@@ -1,5 +1,5 @@
 // The audit trail (/audit): the chain's verification status, then the events.
-import { api, type List, type Team } from '../api.ts'
+import { api } from '../api.ts'
 import { hasRole, teamsWith, useSession } from '../session.tsx'
 import { Empty, PageTitle } from '../components/ui.tsx'
 import { useLoad } from '../components/dashboard/useLoad.ts'
@@ -12,7 +12,7 @@ export function AuditPage() {
   const admin = hasRole(me, 'admin')
   const auditorTeams = teamsWith(me, 'auditor')
   // Admins read the whole trail and may pick any team.
-  const all = useLoad((signal) => (admin ? api.get<List<Team>>('/teams', { signal }).then((l) => l.items.map((t) => ({ id: t.id, name: t.name }))) : Promise.resolve(auditorTeams)), [admin])
+  const all = useLoad((signal) => (admin ? api.GET('/api/v1/teams', { signal }).then((l) => l.items.map((t) => ({ id: t.id, name: t.name }))) : Promise.resolve(auditorTeams)), [admin])
   if (!me) return null
   if (!admin && auditorTeams.length === 0) {
     return (

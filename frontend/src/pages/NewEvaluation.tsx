@@ -2,10 +2,10 @@
 // from the catalogue, with the mandate-fit red flags shown as soon as
 // candidates are chosen.
 import { useEffect, useId, useMemo, useState, type FormEvent } from 'react'
-import { api, ApiError, type Custodian, type CustodianPage, type List, type TemplateSummary, type Workspace } from '../api.ts'
+import { api, ApiError, type Custodian, type MandateFitFlag, type TemplateSummary } from '../api.ts'
 import { Badge, Empty, ErrorBox, Field, Loading, PageTitle } from '../components/ui.tsx'
 import { emptyMandate, fieldReason, MandateFields, mandateFromDraft, type MandateDraft } from '../components/workspace/MandateFields.tsx'
-import { mandateFit } from '../components/workspace/mandateFit.ts'
+import { useMandateFit, type MandateFit } from '../components/workspace/useMandateFit.ts'
 import { Link, navigate } from '../router.tsx'
 import { teamsWith, useSession } from '../session.tsx'
 import '../components/workspace/workspace.css'
@@ -39,8 +39,8 @@ export function NewEvaluationPage() {
   useEffect(() => {
     const ctl = new AbortController()
     Promise.all([
-      api.get<List<TemplateSummary>>('/templates', { signal: ctl.signal }),
-      api.get<CustodianPage>('/custodians?limit=100', { signal: ctl.signal }),
+      api.GET('/api/v1/templates', { signal: ctl.signal }),
+      api.GET('/api/v1/custodians', { params: { query: { limit: 100 } }, signal: ctl.signal }),
     ])
       .then(([t, c]) => {
         setTemplates(t.items)
@@ -55,11 +55,12 @@ export function NewEvaluationPage() {
 
   const byId = useMemo(() => new Map((catalogue ?? []).map((c) => [c.id, c])), [catalogue])
   const apiMandate = mandateFromDraft(mandate)
-  const fit = chosen
+  const fit = useMandateFit(apiMandate, chosen, templateId)
+  const flagged = chosen
     .map((id) => byId.get(id))
     .filter((c): c is Custodian => !!c)
-    .map((c) => ({ custodian: c, flags: mandateFit(apiMandate, c) }))
-  const flagged = fit.filter((f) => f.flags.length > 0)
+    .map((c) => ({ custodian: c, flags: fit.flags.get(c.id) ?? [] }))
+    .filter((f) => f.flags.length > 0)
 
   const q = search.trim().toLowerCase()
   const shown = (catalogue ?? []).filter(
@@ -73,13 +74,8 @@ export function NewEvaluationPage() {
     setBusy(true)
     setError(null)
     try {
-      const ws = await api.post<Workspace>('/evaluations', {
-        team_id: teamId,
-        title,
-        template_id: templateId,
-        mandate: apiMandate,
-        custodian_ids: chosen,
-        due_date: dueDate || null,
+      const ws = await api.POST('/api/v1/evaluations', {
+        body: { team_id: teamId, title, template_id: templateId, mandate: apiMandate, custodian_ids: chosen, due_date: dueDate || null },
       })
       navigate('/evaluations/' + ws.evaluation.id)
     } catch (err) {
@@ -172,10 +168,10 @@ export function NewEvaluationPage() {
             <Field label="Search the catalogue">
               {(id) => <input id={id} type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="Name, legal entity or region" />}
             </Field>
-            <CandidateList custodians={shown} chosen={chosen} onToggle={toggle} mandate={apiMandate} />
+            <CandidateList custodians={shown} chosen={chosen} onToggle={toggle} fit={fit} />
           </section>
         </div>
-        <FitPanel flagged={flagged} chosen={chosen.length} />
+        <FitPanel flagged={flagged} chosen={chosen.length} checking={chosen.some((id) => !fit.flags.has(id))} error={fit.error} />
         <div className="new-eval-foot">
           {showBox && <ErrorBox error={error} />}
           {error instanceof ApiError && error.problem.errors?.length ? (
@@ -212,19 +208,19 @@ function CandidateList({
   custodians,
   chosen,
   onToggle,
-  mandate,
+  fit,
 }: {
   custodians: Custodian[]
   chosen: number[]
   onToggle: (id: number) => void
-  mandate: ReturnType<typeof mandateFromDraft>
+  fit: MandateFit
 }) {
   if (custodians.length === 0) return <Empty>No custodian in the catalogue matches the search.</Empty>
   return (
     <ul className="pick-list" aria-label="Catalogue">
       {custodians.map((c) => {
         const on = chosen.includes(c.id)
-        const flags = on ? mandateFit(mandate, c) : []
+        const flags = on ? (fit.flags.get(c.id) ?? []) : []
         return (
           <li key={c.id} className={on ? 'on' : undefined}>
             <label className="pick">
@@ -249,13 +245,24 @@ function CandidateList({
   )
 }
 
-function FitPanel({ flagged, chosen }: { flagged: { custodian: Custodian; flags: ReturnType<typeof mandateFit> }[]; chosen: number }) {
+interface FitPanelProps {
+  flagged: { custodian: Custodian; flags: MandateFitFlag[] }[]
+  chosen: number
+  /** Some chosen candidate has no answer from the server yet. */
+  checking: boolean
+  error: unknown
+}
+
+function FitPanel({ flagged, chosen, checking, error }: FitPanelProps) {
   const id = useId()
   return (
     <section className="card fit-panel" aria-labelledby={id} aria-live="polite">
       <h2 id={id}>Mandate fit</h2>
+      {error !== null && <ErrorBox error={error} />}
       {chosen === 0 ? (
         <p className="muted">Choose candidates to see how they fit the mandate.</p>
+      ) : flagged.length === 0 && checking ? (
+        <p className="muted">Checking the candidates against the mandate…</p>
       ) : flagged.length === 0 ? (
         <div className="alert alert-ok">Every chosen candidate fits the mandate as the catalogue describes it.</div>
       ) : (

@@ -2,7 +2,7 @@
 // GET /api/v1/evaluations/{id}; scores, checklists, red flags, the
 // shortlist, submission and approval in tabs.
 import { useCallback, useEffect, useMemo, useState } from 'react'
-import { ApiError, type Blocker } from '../api.ts'
+import { ApiError, client, type Blocker } from '../api.ts'
 import { formatDate, formatDateTime, formatUSD } from '../format.ts'
 import { Link } from '../router.tsx'
 import { rolesIn, useSession } from '../session.tsx'
@@ -150,7 +150,7 @@ export function WorkspacePage({ id }: { id: number }) {
     setSubmitBusy(true)
     setSubmitError(null)
     try {
-      await write('POST', '/submit')
+      await write((params) => client.POST('/api/v1/evaluations/{id}/submit', { params }))
       setTab('approval')
     } catch (e) {
       setSubmitError(e)
@@ -272,7 +272,7 @@ export function WorkspacePage({ id }: { id: number }) {
         {shown === 'shortlist' && (
           <>
             <h2 className="ws-sr-only">Shortlist</h2>
-            <ShortlistEditor workspace={ws} readOnly={readOnly} onSave={(entries) => write('PUT', '/shortlist', { entries })} onReload={reloadAll} />
+            <ShortlistEditor workspace={ws} readOnly={readOnly} onSave={(entries) => write((params) => client.PUT('/api/v1/evaluations/{id}/shortlist', { params, body: { entries } }))} onReload={reloadAll} />
           </>
         )}
         {shown === 'submit' && (

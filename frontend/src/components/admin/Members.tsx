@@ -1,7 +1,7 @@
 // Admin: the memberships of one team. A user may hold several roles in a
 // team; each is one membership.
 import { useState, type FormEvent } from 'react'
-import { api, type List, type Membership, type Role, type Team, type User } from '../../api.ts'
+import { api, type Membership, type Role, type Team, type UserList } from '../../api.ts'
 import { formatDate } from '../../format.ts'
 import { Empty, ErrorBox, Field, Loading } from '../ui.tsx'
 import { useLoad, type Loaded } from '../dashboard/useLoad.ts'
@@ -14,8 +14,8 @@ const ROLES: { role: Role; label: string; what: string }[] = [
   { role: 'admin', label: 'Admin', what: 'Manages users, teams and the catalogue.' },
 ]
 
-export function MembersPanel({ team, users }: { team: Team; users: Loaded<List<User>> }) {
-  const members = useLoad((signal) => api.get<List<Membership>>(`/teams/${team.id}/members`, { signal }), [team.id])
+export function MembersPanel({ team, users }: { team: Team; users: Loaded<UserList> }) {
+  const members = useLoad((signal) => api.GET('/api/v1/teams/{teamID}/members', { params: { path: { teamID: team.id } }, signal }), [team.id])
   const [userId, setUserId] = useState('')
   const [role, setRole] = useState<Role>('officer')
   const [error, setError] = useState<unknown>(null)
@@ -30,7 +30,7 @@ export function MembersPanel({ team, users }: { team: Team; users: Loaded<List<U
     setError(null)
     setMessage('')
     try {
-      const m = await api.post<Membership>(`/teams/${team.id}/members`, { user_id: Number(userId) || 0, role })
+      const m = await api.POST('/api/v1/teams/{teamID}/members', { params: { path: { teamID: team.id } }, body: { user_id: Number(userId) || 0, role } })
       if (members.data) members.setData({ items: [...members.data.items, m] })
       setMessage(`${m.user_name} is now ${m.role} in ${team.name}.`)
     } catch (err) {
@@ -44,7 +44,7 @@ export function MembersPanel({ team, users }: { team: Team; users: Loaded<List<U
     setRemoveError(null)
     setMessage('')
     try {
-      await api.del(`/teams/${team.id}/members/${m.user_id}/${m.role}`)
+      await api.DELETE('/api/v1/teams/{teamID}/members/{userID}/{role}', { params: { path: { teamID: team.id, userID: m.user_id, role: m.role } } })
       if (members.data) members.setData({ items: members.data.items.filter((x) => !(x.user_id === m.user_id && x.role === m.role)) })
       setMessage(`${m.user_name} is no longer ${m.role} in ${team.name}.`)
     } catch (err) {

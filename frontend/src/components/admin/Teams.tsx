@@ -1,6 +1,6 @@
 // Admin: teams, how many approvals each needs, and who holds which role.
 import { useState, type FormEvent } from 'react'
-import { api, ApiError, type List, type Team, type User } from '../../api.ts'
+import { api, ApiError, type Team, type UserList } from '../../api.ts'
 import { Empty, ErrorBox, Field, Loading } from '../ui.tsx'
 import { useLoad, type Loaded } from '../dashboard/useLoad.ts'
 import { FormError, toFieldError } from './formErrors.tsx'
@@ -15,7 +15,7 @@ function CreateTeam({ onCreated }: { onCreated: (t: Team) => void }) {
     setBusy(true)
     setError(null)
     try {
-      const t = await api.post<Team>('/teams', { name })
+      const t = await api.POST('/api/v1/teams', { body: { name } })
       setName('')
       onCreated(t)
     } catch (err) {
@@ -56,7 +56,7 @@ function Approvals({ team, onSaved }: { team: Team; onSaved: (t: Team) => void }
     setError(null)
     setDone(false)
     try {
-      const t = await api.patch<Team>(`/teams/${team.id}`, { approvals_required: Number(value) })
+      const t = await api.PATCH('/api/v1/teams/{teamID}', { params: { path: { teamID: team.id } }, body: { approvals_required: Number(value) } })
       onSaved(t)
       setValue(String(t.approvals_required))
       setDone(true)
@@ -101,8 +101,8 @@ function Approvals({ team, onSaved }: { team: Team; onSaved: (t: Team) => void }
   )
 }
 
-export function TeamsPanel({ users }: { users: Loaded<List<User>> }) {
-  const teams = useLoad((signal) => api.get<List<Team>>('/teams', { signal }), [])
+export function TeamsPanel({ users }: { users: Loaded<UserList> }) {
+  const teams = useLoad((signal) => api.GET('/api/v1/teams', { signal }), [])
   const [selected, setSelected] = useState<number | null>(null)
   const [message, setMessage] = useState('')
   const replace = (t: Team) => teams.data && teams.setData({ items: teams.data.items.map((x) => (x.id === t.id ? t : x)) })

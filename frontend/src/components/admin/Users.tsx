@@ -1,7 +1,7 @@
 // Admin: every account; create one, rename it, disable or enable it, or set a
 // new password (which ends its sessions).
 import { useState, type FormEvent } from 'react'
-import { api, type List, type User } from '../../api.ts'
+import { api, type User, type UserList } from '../../api.ts'
 import { formatDate } from '../../format.ts'
 import { Badge, Empty, ErrorBox, Field, Loading } from '../ui.tsx'
 import type { Loaded } from '../dashboard/useLoad.ts'
@@ -18,7 +18,7 @@ function CreateUser({ onCreated }: { onCreated: (u: User) => void }) {
     setBusy(true)
     setError(null)
     try {
-      const u = await api.post<User>('/users', { email, name, password })
+      const u = await api.POST('/api/v1/users', { body: { email, name, password } })
       setEmail('')
       setName('')
       setPassword('')
@@ -65,7 +65,7 @@ function EditUser({ user, what, onDone, onCancel }: { user: User; what: 'rename'
     setBusy(true)
     setError(null)
     try {
-      const u = await api.patch<User>(`/users/${user.id}`, { [field]: value })
+      const u = await api.PATCH('/api/v1/users/{id}', { params: { path: { id: user.id } }, body: { [field]: value } })
       onDone(u, what === 'rename' ? `Renamed ${u.email} to ${u.name}.` : `New password set for ${u.email}; their sessions have ended.`)
     } catch (err) {
       setError(err)
@@ -95,7 +95,7 @@ function EditUser({ user, what, onDone, onCancel }: { user: User; what: 'rename'
   )
 }
 
-export function UsersPanel({ users, meId }: { users: Loaded<List<User>>; meId: number }) {
+export function UsersPanel({ users, meId }: { users: Loaded<UserList>; meId: number }) {
   const [editing, setEditing] = useState<Editing>(null)
   const [message, setMessage] = useState('')
   const [rowError, setRowError] = useState<unknown>(null)
@@ -107,7 +107,7 @@ export function UsersPanel({ users, meId }: { users: Loaded<List<User>>; meId: n
     setRowError(null)
     setMessage('')
     try {
-      const n = await api.patch<User>(`/users/${u.id}`, { disabled })
+      const n = await api.PATCH('/api/v1/users/{id}', { params: { path: { id: u.id } }, body: { disabled } })
       replace(n)
       setMessage(disabled ? `Disabled ${n.email}: their sessions and API tokens no longer work.` : `Enabled ${n.email}.`)
     } catch (err) {

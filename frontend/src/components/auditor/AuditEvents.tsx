@@ -25,7 +25,7 @@ export function AuditEvents({ teams, allowAll }: Props) {
   const [team, setTeam] = useState<string>(allowAll ? '' : String(teams[0]?.id ?? ''))
   const [action, setAction] = useState('')
   const [open, setOpen] = useState<Set<number>>(new Set())
-  const first = useLoad((signal) => api.get<AuditPage>('/audit?limit=50' + (team ? '&team=' + team : ''), { signal }), [team])
+  const first = useLoad((signal) => api.GET('/api/v1/audit', { params: { query: { limit: 50, team: Number(team) || undefined } }, signal }), [team])
   const [extra, setExtra] = useState<{ base?: AuditPage; items: AuditEvent[]; before: number | null }>({ items: [], before: null })
   const fresh = !!first.data && extra.base === first.data
   const more = fresh ? extra.items : NONE
@@ -37,7 +37,7 @@ export function AuditEvents({ teams, allowAll }: Props) {
     setBusy(true)
     setMoreError(null)
     try {
-      const p = await api.get<AuditPage>(`/audit?limit=50&before=${before}` + (team ? '&team=' + team : ''))
+      const p = await api.GET('/api/v1/audit', { params: { query: { limit: 50, before: before ?? undefined, team: Number(team) || undefined } } })
       setExtra({ base: first.data, items: [...more, ...p.items], before: p.next_before })
     } catch (e) {
       setMoreError(e)

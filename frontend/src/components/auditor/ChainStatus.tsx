@@ -1,12 +1,12 @@
 // The audit chain's verification status: verified up to its head, or the
 // first broken link in red.
-import { api, type ChainReport } from '../../api.ts'
+import { api } from '../../api.ts'
 import { shortHash } from '../../format.ts'
 import { ErrorBox } from '../ui.tsx'
 import { useLoad } from '../dashboard/useLoad.ts'
 
 export function ChainStatus() {
-  const r = useLoad((signal) => api.get<ChainReport>('/audit/verify', { signal }), [])
+  const r = useLoad((signal) => api.GET('/api/v1/audit/verify', { signal }), [])
   const again = (
     <button type="button" onClick={r.reload} disabled={r.loading}>
       {r.loading ? 'Verifying…' : 'Verify again'}

@@ -7,7 +7,7 @@ import { Empty, ErrorBox, Loading } from '../ui.tsx'
 import { useLoad } from '../dashboard/useLoad.ts'
 
 export function MemoTable({ teamId }: { teamId: number }) {
-  const first = useLoad((signal) => api.get<MemoPage>(`/memos?team=${teamId}&limit=25`, { signal }), [teamId])
+  const first = useLoad((signal) => api.GET('/api/v1/memos', { params: { query: { team: teamId, limit: 25 } }, signal }), [teamId])
   const [extra, setExtra] = useState<{ base?: MemoPage; items: Memo[]; before: number | null }>({ items: [], before: null })
   const fresh = !!first.data && extra.base === first.data
   const more = fresh ? extra.items : []
@@ -18,7 +18,7 @@ export function MemoTable({ teamId }: { teamId: number }) {
     setBusy(true)
     setError(null)
     try {
-      const p = await api.get<MemoPage>(`/memos?team=${teamId}&limit=25&before=${before}`)
+      const p = await api.GET('/api/v1/memos', { params: { query: { team: teamId, limit: 25, before: before ?? undefined } } })
       setExtra({ base: first.data, items: [...more, ...p.items], before: p.next_before })
     } catch (e) {
       setError(e)
@@ -66,7 +66,7 @@ export function MemoTable({ teamId }: { teamId: number }) {
                 </td>
                 <td className="num nowrap memo-size">{formatBytes(m.size)}</td>
                 <td className="nowrap">
-                  <a href={downloadURL(`/memos/${m.id}/pdf`)} download>
+                  <a href={downloadURL('/api/v1/memos/{id}/pdf', { id: m.id })} download>
                     Download memo #{m.id}
                   </a>
                 </td>

@@ -28,8 +28,8 @@ export function VerifyMemo() {
     }
     setBusy(true)
     try {
-      const { data } = await api.send<MemoVerdict>('POST', '/memos/verify', { raw: f, contentType: 'application/pdf' })
-      setVerdict(data)
+      // The PDF itself is the body, sent as it is.
+      setVerdict(await api.POST('/api/v1/memos/verify', { body: f, bodySerializer: (b) => b, headers: { 'Content-Type': 'application/pdf' } }))
     } catch (e) {
       setError(e)
     } finally {

@@ -39,7 +39,7 @@ function catalogue() {
       const region = url.searchParams.get('region')
       const after = url.searchParams.get('after')
       if (after === 'c2') return { items: [all[2]], next_cursor: '' }
-      const items = region ? all.filter((c) => c.regions.includes(region)) : all.slice(0, 2)
+      const items = region ? all.filter((c) => c.regions.some((r) => r === region)) : all.slice(0, 2)
       return { items, next_cursor: region ? '' : 'c2' }
     },
   })

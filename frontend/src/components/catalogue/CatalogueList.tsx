@@ -3,7 +3,7 @@
 // keyset pagination with "Load more". The filters live in the address so a
 // filtered view can be shared.
 import { useEffect, useState } from 'react'
-import { api, REGIONS, type Custodian, type CustodianPage } from '../../api.ts'
+import { api, REGIONS, type Custodian, type CustodianPage, type Region } from '../../api.ts'
 import { Link } from '../../router.tsx'
 import { Badge, Empty, ErrorBox, Loading } from '../ui.tsx'
 import { useLoad } from '../dashboard/useLoad.ts'
@@ -11,7 +11,7 @@ import { keyManagement, yesNo } from './labels.ts'
 
 export interface Filters {
   q: string
-  region: string
+  region: Region | ''
   qualified: '' | 'true' | 'false'
   staking: '' | 'yes' | 'no'
 }
@@ -20,20 +20,20 @@ export function filtersFrom(query: URLSearchParams): Filters {
   const pick = <T extends string>(v: string | null, allowed: readonly T[]): T => (allowed.includes(v as T) ? (v as T) : allowed[0])
   return {
     q: query.get('q') ?? '',
-    region: REGIONS.includes(query.get('region') ?? '') ? (query.get('region') as string) : '',
+    region: pick(query.get('region'), ['', ...REGIONS] as const),
     qualified: pick(query.get('qualified'), ['', 'true', 'false'] as const),
     staking: pick(query.get('staking'), ['', 'yes', 'no'] as const),
   }
 }
 
-function queryOf(f: Filters, after = ''): string {
-  const p = new URLSearchParams()
-  if (f.q.trim()) p.set('q', f.q.trim())
-  if (f.region) p.set('region', f.region)
-  if (f.qualified) p.set('qualified', f.qualified)
-  if (after) p.set('after', after)
-  p.set('limit', '25')
-  return p.toString()
+function queryOf(f: Filters, after = '') {
+  return {
+    q: f.q.trim() || undefined,
+    region: f.region || undefined,
+    qualified: f.qualified ? f.qualified === 'true' : undefined,
+    after: after || undefined,
+    limit: 25,
+  }
 }
 
 function useDebounced<T>(value: T, ms: number): T {
@@ -49,7 +49,7 @@ export function CatalogueList({ initial }: { initial: Filters }) {
   const [f, setF] = useState<Filters>(initial)
   const q = useDebounced(f.q, 300)
   const serverFilters = { ...f, q }
-  const first = useLoad((signal) => api.get<CustodianPage>('/custodians?' + queryOf(serverFilters), { signal }), [q, f.region, f.qualified])
+  const first = useLoad((signal) => api.GET('/api/v1/custodians', { params: { query: queryOf(serverFilters) }, signal }), [q, f.region, f.qualified])
   // Further pages belong to the first page they followed: new filters start over.
   const [extra, setExtra] = useState<{ base?: CustodianPage; items: Custodian[]; cursor: string }>({ items: [], cursor: '' })
   const fresh = !!first.data && extra.base === first.data
@@ -73,7 +73,7 @@ export function CatalogueList({ initial }: { initial: Filters }) {
     setMoreBusy(true)
     setMoreError(null)
     try {
-      const page = await api.get<CustodianPage>('/custodians?' + queryOf(serverFilters, cursor))
+      const page = await api.GET('/api/v1/custodians', { params: { query: queryOf(serverFilters, cursor) } })
       setExtra({ base: first.data, items: [...more, ...page.items], cursor: page.next_cursor })
     } catch (e) {
       setMoreError(e)
@@ -96,7 +96,7 @@ export function CatalogueList({ initial }: { initial: Filters }) {
         </div>
         <div className="field">
           <label htmlFor="cat-region">Region</label>
-          <select id="cat-region" value={f.region} onChange={(e) => set('region', e.target.value)}>
+          <select id="cat-region" value={f.region} onChange={(e) => set('region', e.target.value as Region)}>
             <option value="">Any region</option>
             {REGIONS.map((r) => (
               <option key={r} value={r}>

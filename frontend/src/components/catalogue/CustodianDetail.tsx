@@ -11,7 +11,7 @@ import { CustodianForm } from './CustodianForm.tsx'
 import { FACTS, FACT_LABELS, factValue, yesNo } from './labels.ts'
 
 export function CustodianDetail({ id, canEdit }: { id: number; canEdit: boolean }) {
-  const loaded = useLoad((signal) => api.get<Custodian>(`/custodians/${id}`, { signal }), [id])
+  const loaded = useLoad((signal) => api.GET('/api/v1/custodians/{id}', { params: { path: { id } }, signal }), [id])
   const [editing, setEditing] = useState(false)
   const [formKey, setFormKey] = useState(0)
   const [saved, setSaved] = useState(false)
@@ -85,7 +85,7 @@ export function CustodianDetail({ id, canEdit }: { id: number; canEdit: boolean 
           onReload={async () => {
             // Start the form again from the current version, not the stale one.
             try {
-              loaded.setData(await api.get<Custodian>(`/custodians/${id}`))
+              loaded.setData(await api.GET('/api/v1/custodians/{id}', { params: { path: { id } } }))
               setFormKey((k) => k + 1)
             } catch {
               loaded.reload()

@@ -37,7 +37,7 @@ describe('custodian form', () => {
     render(<CustodianForm custodian={komainu} onSaved={() => {}} onCancel={() => {}} onReload={onReload} />)
     fireEvent.click(screen.getByRole('button', { name: 'Save changes' }))
     expect(await screen.findByText('Someone else changed this custodian since you opened it.')).toBeTruthy()
-    const body = JSON.parse(calls[0].init.body as string)
+    const body = calls[0].body as Record<string, unknown>
     expect(body.version).toBe(4)
     expect(body.provenance).toEqual({ staking: { source: 'Industry article', verified_on: '2025-09-30' } })
     fireEvent.click(screen.getByRole('button', { name: 'Reload the current version' }))

@@ -3,7 +3,7 @@
 // next to the fields they name. An edit sends the version it started from:
 // a 409 means someone saved in between, and the admin may reload.
 import { useState, type FormEvent } from 'react'
-import { ApiError, api, REGIONS, type Custodian, type Licence } from '../../api.ts'
+import { ApiError, api, REGIONS, type Custodian, type KeyManagementModel, type Licence, type Region } from '../../api.ts'
 import { Field } from '../ui.tsx'
 import { FormError, GroupErrors, toFieldError } from '../admin/formErrors.tsx'
 import { FACTS, FACT_LABELS, KEY_LABELS, KEY_MODELS, type Fact } from './labels.ts'
@@ -14,8 +14,8 @@ interface Draft {
   legal_entity: string
   licences: Licence[]
   qualified_custodian: boolean
-  regions: string[]
-  key_management: string[]
+  regions: Region[]
+  key_management: KeyManagementModel[]
   staking: boolean
   settlement_network: string
   fee_model: string
@@ -66,7 +66,7 @@ export function requestOf(d: Draft, version?: number) {
   }
 }
 
-const toggle = (list: string[], v: string) => (list.includes(v) ? list.filter((x) => x !== v) : [...list, v])
+const toggle = <T,>(list: T[], v: T) => (list.includes(v) ? list.filter((x) => x !== v) : [...list, v])
 
 interface Props {
   /** The entry being edited; absent to create one. */
@@ -94,8 +94,8 @@ export function CustodianForm({ custodian, onSaved, onCancel, onReload }: Props)
     setError(null)
     try {
       const saved = editing
-        ? await api.put<Custodian>(`/custodians/${custodian.id}`, requestOf(d, baseVersion))
-        : await api.post<Custodian>('/custodians', requestOf(d))
+        ? await api.PUT('/api/v1/custodians/{id}', { params: { path: { id: custodian.id } }, body: { ...requestOf(d), version: baseVersion ?? 0 } })
+        : await api.POST('/api/v1/custodians', { body: requestOf(d) })
       onSaved(saved)
     } catch (err) {
       setError(editing ? err : toFieldError(err, { slug: /slug/i, name: /name/i }))

@@ -1,8 +1,9 @@
 // Words for the catalogue's fact names and key-management models.
-import type { Custodian } from '../../api.ts'
+import { keyManagementModelValues, provenanceFactValues, type Custodian, type ProvenanceFact } from '../../api/schema.ts'
 
-export const FACTS = ['legal_entity', 'licences', 'qualified_custodian', 'regions', 'key_management', 'staking', 'settlement_network', 'fee_model', 'notes'] as const
-export type Fact = (typeof FACTS)[number]
+// The facts and models are the API's (openapi.yaml); only their words are here.
+export const FACTS = provenanceFactValues
+export type Fact = ProvenanceFact
 
 export const FACT_LABELS: Record<Fact, string> = {
   legal_entity: 'Legal entity',
@@ -16,7 +17,7 @@ export const FACT_LABELS: Record<Fact, string> = {
   notes: 'Notes',
 }
 
-export const KEY_MODELS = ['cold_storage', 'hsm', 'mpc', 'air_gapped'] as const
+export const KEY_MODELS = keyManagementModelValues
 
 export const KEY_LABELS: Record<string, string> = {
   cold_storage: 'Cold storage',

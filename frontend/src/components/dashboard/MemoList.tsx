@@ -10,7 +10,7 @@ export function RecentMemoList({ memos, showTeam, teamName }: { memos: Memo[]; s
         <li key={m.id}>
           <div className="dash-row-head">
             <span className="dash-title">{m.title}</span>
-            <a href={downloadURL(`/memos/${m.id}/pdf`)} download className="nowrap">
+            <a href={downloadURL('/api/v1/memos/{id}/pdf', { id: m.id })} download className="nowrap">
               Download memo #{m.id}
             </a>
           </div>

@@ -1,7 +1,7 @@
 // Everything the dashboard shows, fetched per team in parallel (no
 // waterfall): drafts for officers, submitted shortlists for officers and
 // managers, recent memos for every role that reads memos.
-import { api, type EvaluationPage, type EvaluationSummary, type Me, type Memo, type MemoPage, type Role } from '../../api.ts'
+import { api, type EvaluationStatus, type EvaluationSummary, type Me, type Memo, type Role } from '../../api.ts'
 
 export interface TeamRoles {
   id: number
@@ -29,14 +29,14 @@ export function myTeams(me: Me): TeamRoles[] {
 const has = (t: TeamRoles, ...roles: Role[]) => t.roles.some((r) => roles.includes(r))
 
 export async function loadDashboard(teams: TeamRoles[], signal: AbortSignal): Promise<DashboardData> {
-  const evals = (team: number, status: string) =>
-    api.get<EvaluationPage>(`/evaluations?team=${team}&status=${status}&limit=100`, { signal }).then((p) => p.items)
+  const evals = (team: number, status: EvaluationStatus) =>
+    api.GET('/api/v1/evaluations', { params: { query: { team, status, limit: 100 } }, signal }).then((p) => p.items)
   const jobs = teams.map(async (t) => {
     const [drafts, submitted, memos] = await Promise.all([
       has(t, 'officer') ? evals(t.id, 'draft') : Promise.resolve([]),
       has(t, 'officer', 'manager') ? evals(t.id, 'submitted') : Promise.resolve([]),
       has(t, 'officer', 'manager', 'auditor')
-        ? api.get<MemoPage>(`/memos?team=${t.id}&limit=5`, { signal }).then((p) => p.items)
+        ? api.GET('/api/v1/memos', { params: { query: { team: t.id, limit: 5 } }, signal }).then((p) => p.items)
         : Promise.resolve([] as Memo[]),
     ])
     return { drafts, submitted, memos }

@@ -2,7 +2,7 @@
 // approvals so far, and the decision (approve, or return with a comment);
 // once approved, the approvals and the signed memos.
 import { useCallback, useEffect, useId, useRef, useState } from 'react'
-import { api, ApiError, downloadURL, type Me, type Memo, type MemoPage, type Workspace } from '../../api.ts'
+import { api, ApiError, client, downloadURL, withETag, type Me, type Memo, type Workspace } from '../../api.ts'
 import { formatBytes, formatDateTime, shortHash } from '../../format.ts'
 import { rolesIn } from '../../session.tsx'
 import { Badge, Empty, ErrorBox, Field, Loading } from '../ui.tsx'
@@ -168,10 +168,10 @@ function Decision({ workspace, me, onApplied }: { workspace: Workspace; me: Me; 
     setError(null)
     try {
       // If-Match: the decision is about the version on screen, never a newer one.
-      const a = await api.send<Workspace>('POST', `/evaluations/${workspace.evaluation.id}/${kind}`, {
-        body: { comment },
-        ifMatch: `"${workspace.evaluation.version}"`,
-      })
+      const init = { params: { path: { id: workspace.evaluation.id }, header: { 'If-Match': `"${workspace.evaluation.version}"` } }, body: { comment } }
+      const a = await withETag(
+        kind === 'approve' ? client.POST('/api/v1/evaluations/{id}/approve', init) : client.POST('/api/v1/evaluations/{id}/return', init),
+      )
       onApplied(a.data, a.etag)
     } catch (e) {
       setError(e)
@@ -260,7 +260,7 @@ function Memos({ workspace, me }: { workspace: Workspace; me: Me }) {
   const load = useCallback(async () => {
     if (!mayRead) return
     try {
-      const page = await api.get<MemoPage>(`/memos?team=${ev.team_id}&limit=100`)
+      const page = await api.GET('/api/v1/memos', { params: { query: { team: ev.team_id, limit: 100 } } })
       setMemos(page.items.filter((m) => m.evaluation_id === ev.id))
       setLoadError(null)
     } catch (e) {
@@ -275,7 +275,7 @@ function Memos({ workspace, me }: { workspace: Workspace; me: Me }) {
     setBusy(true)
     setError(null)
     try {
-      await api.post<Memo>(`/evaluations/${ev.id}/memos`)
+      await api.POST('/api/v1/evaluations/{id}/memos', { params: { path: { id: ev.id } } })
       await load()
     } catch (e) {
       setError(e)
@@ -309,7 +309,7 @@ function Memos({ workspace, me }: { workspace: Workspace; me: Me }) {
         <ul className="memo-list">
           {memos.map((m) => (
             <li key={m.id}>
-              <a href={downloadURL(`/memos/${m.id}/pdf`)} download>
+              <a href={downloadURL('/api/v1/memos/{id}/pdf', { id: m.id })} download>
                 Download memo #{m.id} (PDF)
               </a>{' '}
               <span className="muted small">

@@ -1,17 +1,18 @@
 // The candidates at a glance: completion, weighted total, rank, red flags;
 // adding one from the catalogue and removing one while the evaluation is a draft.
 import { useId, useState, type FormEvent } from 'react'
-import { api, ApiError, type CustodianPage, type Custodian, type Workspace } from '../../api.ts'
+import { api, ApiError, client, type Custodian, type Workspace } from '../../api.ts'
+import type { WorkspaceState } from './useWorkspace.ts'
 import { Link } from '../../router.tsx'
 import { Badge, ErrorBox, Field, Loading } from '../ui.tsx'
-import { mandateFit } from './mandateFit.ts'
+import { useMandateFit } from './useMandateFit.ts'
 import { formatTotal, clearingReload } from './util.ts'
 import './workspace.css'
 
 interface Props {
   workspace: Workspace
   readOnly: string | null
-  write: (method: string, path: string, body?: unknown) => Promise<Workspace>
+  write: WorkspaceState['write']
   onOpen: (custodianId: number, tab: 'checklist' | 'flags') => void
   onReload?: () => void
 }
@@ -26,7 +27,7 @@ export function Candidates({ workspace, readOnly, write, onOpen, onReload }: Pro
     setBusy(id)
     setError(null)
     try {
-      await write('DELETE', `/candidates/${id}`)
+      await write(({ path, header }) => client.DELETE('/api/v1/evaluations/{id}/candidates/{custodianID}', { params: { path: { ...path, custodianID: id }, header } }))
     } catch (e) {
       setError(e)
     } finally {
@@ -134,13 +135,14 @@ function AddCandidate({ workspace, write, onReload }: { workspace: Workspace; wr
   const present = new Set(workspace.assessments.map((a) => a.custodian.id))
   const options = (catalogue ?? []).filter((c) => !present.has(c.id))
   const chosen = options.find((c) => c.id === choice)
-  const fit = chosen ? mandateFit(workspace.evaluation.mandate, chosen) : []
+  const preview = useMandateFit(workspace.evaluation.mandate, chosen ? [chosen.id] : [], workspace.evaluation.template_id)
+  const fit = chosen ? (preview.flags.get(chosen.id) ?? []) : []
 
   const start = async () => {
     setOpen(true)
     if (catalogue) return
     try {
-      const page = await api.get<CustodianPage>('/custodians?limit=100')
+      const page = await api.GET('/api/v1/custodians', { params: { query: { limit: 100 } } })
       setCatalogue(page.items)
     } catch (e) {
       setLoadError(e)
@@ -152,7 +154,7 @@ function AddCandidate({ workspace, write, onReload }: { workspace: Workspace; wr
     setBusy(true)
     setError(null)
     try {
-      await write('POST', '/candidates', { custodian_id: choice })
+      await write((params) => client.POST('/api/v1/evaluations/{id}/candidates', { params, body: { custodian_id: choice } }))
       setChoice(0)
       setOpen(false)
     } catch (err) {

@@ -6,7 +6,8 @@ import {
   api,
   ApiError,
   downloadURL,
-  type AnswerRecord,
+  type Answer,
+  asForm,
   type AnswerStatus,
   type Assessment,
   type ChecklistItem,
@@ -34,7 +35,7 @@ interface Props {
   focusItem?: { itemId: number; nonce: number } | null
 }
 
-function needsEvidence(item: ChecklistItem, a: AnswerRecord, evidence: Evidence[]): boolean {
+function needsEvidence(item: ChecklistItem, a: Answer, evidence: Evidence[]): boolean {
   return item.evidence_required && (a.status === 'met' || a.status === 'partly_met') && evidence.length === 0
 }
 
@@ -143,7 +144,7 @@ function ChecklistItemRow({
   evaluationId: number
   assessment: Assessment
   item: ChecklistItem
-  answer: AnswerRecord
+  answer: Answer
   evidence: Evidence[]
   readOnly: string | null
   onChanged: () => void
@@ -152,7 +153,7 @@ function ChecklistItemRow({
   const cid = assessment.custodian.id
   const promptId = `prompt-${cid}-${item.id}`
   // The answer this row saved last, until the reloaded workspace catches up.
-  const [saved, setSaved] = useState<AnswerRecord | null>(null)
+  const [saved, setSaved] = useState<Answer | null>(null)
   const current = saved && saved.version > answer.version ? saved : answer
   const [note, setNote] = useState(current.note)
   const [noteBase, setNoteBase] = useState(current.note)
@@ -170,16 +171,19 @@ function ChecklistItemRow({
   const noteDirty = note !== current.note
   const needsNote = current.status === 'not_met' || current.status === 'partly_met'
   const noteReason = error instanceof ApiError ? error.field('note') : undefined
-  const base = `/evaluations/${evaluationId}/custodians/${cid}/answers/${item.id}`
+  const path = { id: evaluationId, custodianID: cid, itemID: item.id }
 
   const answerWith = async (status: AnswerStatus) => {
     setBusy(status)
     setError(null)
     try {
-      const a = await api.send<AnswerRecord>('PUT', base, { body: { status, note }, ifMatch: `"${current.version}"` })
-      setSaved(a.data)
-      setNote(a.data.note)
-      setNoteBase(a.data.note)
+      const a = await api.PUT('/api/v1/evaluations/{id}/custodians/{custodianID}/answers/{itemID}', {
+        params: { path, header: { 'If-Match': `"${current.version}"` } },
+        body: { status, note },
+      })
+      setSaved(a)
+      setNote(a.note)
+      setNoteBase(a.note)
       onChanged()
     } catch (e) {
       setError(e)
@@ -193,10 +197,14 @@ function ChecklistItemRow({
   const upload = async (file: File) => {
     setBusy('upload')
     setUploadError(null)
-    const form = new FormData()
-    form.append('file', file)
     try {
-      await run((ifMatch) => api.send<Evidence>('POST', base + '/evidence', { raw: form, ifMatch }))
+      await run((ifMatch) =>
+        api.POST('/api/v1/evaluations/{id}/custodians/{custodianID}/answers/{itemID}/evidence', {
+          params: { path, header: { 'If-Match': ifMatch } },
+          body: { file },
+          bodySerializer: asForm,
+        }),
+      )
       onChanged()
     } catch (e) {
       setUploadError(e)
@@ -274,7 +282,7 @@ function ChecklistItemRow({
             <ul className="evidence-list" aria-label="Evidence">
               {evidence.map((e) => (
                 <li key={e.id}>
-                  <a href={downloadURL(`/evaluations/${evaluationId}/evidence/${e.id}`)} download>
+                  <a href={downloadURL('/api/v1/evaluations/{id}/evidence/{evidenceID}', { id: evaluationId, evidenceID: e.id })} download>
                     {e.label || 'evidence-' + e.id}
                   </a>{' '}
                   <span className="muted small">

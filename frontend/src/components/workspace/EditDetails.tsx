@@ -1,7 +1,8 @@
 // Editing a draft's title, mandate and due date (PATCH, guarded by the
 // workspace ETag); a new mandate is checked against every candidate again.
 import { useState, type FormEvent } from 'react'
-import { ApiError, type Workspace } from '../../api.ts'
+import { ApiError, client, type Workspace } from '../../api.ts'
+import type { WorkspaceState } from './useWorkspace.ts'
 import { ErrorBox, Field } from '../ui.tsx'
 import { draftFromMandate, MandateFields, mandateFromDraft } from './MandateFields.tsx'
 import './workspace.css'
@@ -9,7 +10,7 @@ import { clearingReload } from './util.ts'
 
 interface Props {
   workspace: Workspace
-  write: (method: string, path: string, body?: unknown) => Promise<Workspace>
+  write: WorkspaceState['write']
   onDone: () => void
   onReload?: () => void
 }
@@ -29,11 +30,12 @@ export function EditDetails({ workspace, write, onDone, onReload }: Props) {
     setBusy(true)
     setError(null)
     try {
-      await write('PATCH', '', {
-        title,
-        mandate: mandateFromDraft(mandate),
-        ...(dueDate ? { due_date: dueDate } : { clear_due_date: true }),
-      })
+      await write((params) =>
+        client.PATCH('/api/v1/evaluations/{id}', {
+          params,
+          body: { title, mandate: mandateFromDraft(mandate), ...(dueDate ? { due_date: dueDate } : { clear_due_date: true }) },
+        }),
+      )
       onDone()
     } catch (err) {
       setError(err)

@@ -82,7 +82,7 @@ function FlagRow({
     setBusy(status)
     setError(null)
     try {
-      await run((ifMatch) => api.patch<RedFlag>(`/evaluations/${evaluationId}/red-flags/${flag.id}`, { status, resolution }, { ifMatch }))
+      await run((ifMatch) => api.PATCH('/api/v1/evaluations/{id}/red-flags/{flagID}', { params: { path: { id: evaluationId, flagID: flag.id }, header: { 'If-Match': ifMatch } }, body: { status, resolution } }))
       setResolution('')
       onChanged()
     } catch (e) {
@@ -169,7 +169,12 @@ function RaiseFlag({ workspace, custodianId, onChanged }: { workspace: Workspace
     setDone('')
     const body = mode === 'catalogue' ? { definition_id: definitionId, description: description || undefined } : { title, severity, description }
     try {
-      const f = await run((ifMatch) => api.post<RedFlag>(`/evaluations/${workspace.evaluation.id}/custodians/${custodianId}/red-flags`, body, { ifMatch }))
+      const f = await run((ifMatch) =>
+        api.POST('/api/v1/evaluations/{id}/custodians/{custodianID}/red-flags', {
+          params: { path: { id: workspace.evaluation.id, custodianID: custodianId }, header: { 'If-Match': ifMatch } },
+          body,
+        }),
+      )
       setDone(`Raised “${f.title}”.`)
       setTitle('')
       setDescription('')

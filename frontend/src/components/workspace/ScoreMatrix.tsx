@@ -134,11 +134,10 @@ function ScoreCell({
     setBusy(true)
     try {
       await run((ifMatch) =>
-        api.put<Score>(
-          `/evaluations/${evaluationId}/custodians/${assessment.custodian.id}/scores/${encodeURIComponent(criterion.key)}`,
-          { score: Number(value), rationale },
-          { ifMatch },
-        ),
+        api.PUT('/api/v1/evaluations/{id}/custodians/{custodianID}/scores/{criterion}', {
+          params: { path: { id: evaluationId, custodianID: assessment.custodian.id, criterion: criterion.key }, header: { 'If-Match': ifMatch } },
+          body: { score: Number(value), rationale },
+        }),
       )
       onChanged()
     } catch (e) {

@@ -1,6 +1,7 @@
 // A small workspace for the component tests: two candidates, two criteria,
 // one checklist section.
 import { vi } from 'vitest'
+import { record, type Call } from '../dashboard/mockFetch.ts'
 import type { Assessment, Workspace } from '../../api.ts'
 
 function assessment(id: number, name: string, rank: number, total: number, extra: Partial<Assessment> = {}): Assessment {
@@ -93,17 +94,17 @@ export function makeWorkspace(): Workspace {
 
 /** mockFetch answers every request with one JSON response and records the calls. */
 export function mockFetch(status: number, body: unknown, headers: Record<string, string> = {}) {
-  const fn = vi.fn(async (_url: string, _init?: RequestInit) => {
+  const calls: Call[] = []
+  const fn = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+    calls.push(await record(input, init))
     const type = status >= 400 ? 'application/problem+json' : 'application/json'
     return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': type, ...headers } })
   })
   vi.stubGlobal('fetch', fn)
-  return fn
+  return calls
 }
 
-/** The method, path, headers and JSON body of one recorded fetch call. */
-export function callOf(fn: ReturnType<typeof mockFetch>, i = 0) {
-  const [url, init] = fn.mock.calls[i]
-  const headers = (init?.headers ?? {}) as Record<string, string>
-  return { url, method: init?.method, headers, body: typeof init?.body === 'string' ? JSON.parse(init.body) : init?.body }
+/** The method, path, headers and body of one recorded fetch call. */
+export function callOf(calls: Call[], i = 0): Call {
+  return calls[i]
 }

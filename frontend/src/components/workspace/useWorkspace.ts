@@ -1,7 +1,7 @@
 // The workspace of one evaluation, loaded with the one call
 // GET /api/v1/evaluations/{id}, with its ETag for guarded writes.
 import { useCallback, useEffect, useRef, useState } from 'react'
-import { api, type Workspace } from '../../api.ts'
+import { client, withETag, type Workspace } from '../../api.ts'
 import type { Run } from './guardedWrite.ts'
 
 export interface WorkspaceState {
@@ -13,12 +13,18 @@ export interface WorkspaceState {
   /** apply takes a workspace a write answered with (and its ETag). */
   apply(ws: Workspace, etag: string | null): void
   /**
-   * write sends a change guarded by the workspace's ETag (If-Match) and
-   * takes the workspace the server answers with; errors are thrown.
+   * write sends a change guarded by the workspace's ETag: send gets the
+   * evaluation's path parameter and the If-Match header to pass on, and
+   * write takes the workspace the server answers with; errors are thrown.
    */
-  write(method: string, path: string, body?: unknown): Promise<Workspace>
+  write(send: (params: WriteParams) => Promise<{ data?: Workspace; response: Response }>): Promise<Workspace>
   /** run sends one guarded write at a time with the current ETag, then reloads. */
   run: Run
+}
+
+export interface WriteParams {
+  path: { id: number }
+  header: { 'If-Match'?: string }
 }
 
 export function useWorkspace(id: number): WorkspaceState {
@@ -38,7 +44,7 @@ export function useWorkspace(id: number): WorkspaceState {
   const reload = useCallback(async () => {
     const n = ++seq.current
     try {
-      const a = await api.getWithETag<Workspace>(`/evaluations/${id}`)
+      const a = await withETag(client.GET('/api/v1/evaluations/{id}', { params: { path: { id } } }))
       if (n !== seq.current) return
       etagRef.current = a.etag
       setWs(a.data)
@@ -49,9 +55,9 @@ export function useWorkspace(id: number): WorkspaceState {
   }, [id])
 
   const write = useCallback(
-    async (method: string, path: string, body?: unknown) => {
-      const a = await api.send<Workspace>(method, `/evaluations/${id}${path}`, { body, ifMatch: etagRef.current ?? undefined })
-      apply(a.data, a.etag)
+    async (send: (params: WriteParams) => Promise<{ data?: Workspace; response: Response }>) => {
+      const a = await withETag(send({ path: { id }, header: { 'If-Match': etagRef.current ?? undefined } }))
+      apply(a.data as Workspace, a.etag)
       return a.data
     },
     [id, apply],
