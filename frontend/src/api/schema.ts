@@ -942,6 +942,22 @@ export interface components {
             memo: components["schemas"]["Memo"] | null;
             approvals: components["schemas"]["Approval"][];
             reasons: string[];
+            /** @description The organisation certificate that signed, from its key history (null when it is not one of them). */
+            signing_key?: components["schemas"]["SigningKey"] | null;
+        };
+        SigningKey: {
+            fingerprint: string;
+            subject: string;
+            /** Format: date-time */
+            not_before: string;
+            /** Format: date-time */
+            not_after: string;
+            /** Format: date-time */
+            in_use_from: string;
+            /** Format: date-time */
+            in_use_until: string | null;
+            /** @description The key was the one in use when the memo was issued (an earlier key signing after its successor took over is not). */
+            current_when_signed: boolean;
         };
         TemplateRequest: {
             /** @description The family, e.g. default; the new version is the family's next number. */
@@ -2017,6 +2033,7 @@ export type Memo = components['schemas']['Memo'];
 export type MemoPage = components['schemas']['MemoPage'];
 export type SignatureCheck = components['schemas']['SignatureCheck'];
 export type MemoVerdict = components['schemas']['MemoVerdict'];
+export type SigningKey = components['schemas']['SigningKey'];
 export type TemplateRequest = components['schemas']['TemplateRequest'];
 export type Problem = components['schemas']['Problem'];
 export type FieldError = components['schemas']['FieldError'];
