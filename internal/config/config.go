@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -28,6 +29,8 @@ type Config struct {
 	SigningCert     string
 	SigningKey      string
 	SigningGenerate bool
+	// TrustedProxies are the peers whose X-Forwarded-For is believed.
+	TrustedProxies []netip.Prefix
 }
 
 // Var documents one environment variable.
@@ -51,6 +54,7 @@ var Vars = []Var{
 	{"CUSTOS_SHUTDOWN_TIMEOUT", "15s", "how long to let requests finish on shutdown"},
 	{"CUSTOS_SIGNING_CERT", "signing/memo-signing.crt", "PEM X.509 certificate that signs memos"},
 	{"CUSTOS_SIGNING_KEY", "signing/memo-signing.key", "PEM private key (PKCS#8, EC or RSA) of CUSTOS_SIGNING_CERT"},
+	{"CUSTOS_TRUSTED_PROXIES", "", "comma-separated IP addresses or CIDR ranges of reverse proxies whose X-Forwarded-For names the client address (sign-in throttling); none by default"},
 	{"CUSTOS_SIGNING_GENERATE", "false", "development only: create a self-signed key and certificate at those paths when both are missing"},
 }
 
@@ -140,6 +144,18 @@ func Load(getenv func(string) string) (Config, []string) {
 	case "false", "0", "no":
 	default:
 		bad("CUSTOS_SIGNING_GENERATE", "%q is not true or false", v)
+	}
+	for _, v := range strings.Split(get("CUSTOS_TRUSTED_PROXIES", ""), ",") {
+		if v = strings.TrimSpace(v); v == "" {
+			continue
+		}
+		if a, err := netip.ParseAddr(v); err == nil {
+			c.TrustedProxies = append(c.TrustedProxies, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+		} else if p, err := netip.ParsePrefix(v); err == nil {
+			c.TrustedProxies = append(c.TrustedProxies, p.Masked())
+		} else {
+			bad("CUSTOS_TRUSTED_PROXIES", "%q is not an IP address or a CIDR range such as 10.0.0.0/8", v)
+		}
 	}
 	if c.SessionIdle > 0 && c.SessionMax > 0 && c.SessionIdle > c.SessionMax {
 		bad("CUSTOS_SESSION_IDLE", "must not be longer than CUSTOS_SESSION_MAX")
