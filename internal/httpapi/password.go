@@ -4,6 +4,8 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/custos-dd/custos/internal/custos"
 )
 
 // a user's own password.
@@ -20,7 +22,8 @@ func (s *Server) changePassword(c *gin.Context) {
 	if !s.bindJSON(c, &req) {
 		return
 	}
-	if err := s.Auth.ChangePassword(c.Request.Context(), req.CurrentPassword, req.NewPassword); err != nil {
+	ctx := custos.WithClientAddr(c.Request.Context(), s.clientAddr(c.Request))
+	if err := s.Auth.ChangePassword(ctx, req.CurrentPassword, req.NewPassword); err != nil {
 		s.writeError(c, err)
 		return
 	}

@@ -108,3 +108,22 @@ func TestSigningInAgainEndsThePresentedSession(t *testing.T) {
 		t.Fatalf("audited ends = %d (%v), want 2", ended, err)
 	}
 }
+
+// A stolen session must not let anyone guess the password faster than the
+// sign-in form does: wrong passwords typed again count as failed sign-ins.
+func TestPasswordsTypedAgainAreThrottledLikeSignIns(t *testing.T) {
+	t.Parallel()
+	env := apitest.New(t)
+	env.SeedDemo()
+	stolen := env.Login("officer@example.com")
+	for i := range 5 {
+		res := stolen.Do(http.MethodPost, "/api/v1/tokens", map[string]string{"name": "loot", "password": fmt.Sprintf("guess-number-%d", i)})
+		expectFieldErrors(t, res, "password")
+	}
+	if res := stolen.Do(http.MethodPut, "/api/v1/me/password", map[string]string{"current_password": apitest.Password, "new_password": newPassword}); res.Status != http.StatusTooManyRequests {
+		t.Fatalf("after five wrong passwords typed again: %d, want 429", res.Status)
+	}
+	if got := me(stolen); got != http.StatusOK {
+		t.Fatalf("the session itself after the wrong passwords: %d, want 200", got)
+	}
+}

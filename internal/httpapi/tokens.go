@@ -29,7 +29,8 @@ func (s *Server) createToken(c *gin.Context) {
 	if !s.bindJSON(c, &req) {
 		return
 	}
-	secretToken, tok, err := s.Auth.CreateToken(c.Request.Context(), custos.NewAPIToken{Name: req.Name, Password: req.Password, ReadOnly: req.ReadOnly, ExpiresInDays: req.ExpiresInDays})
+	ctx := custos.WithClientAddr(c.Request.Context(), s.clientAddr(c.Request))
+	secretToken, tok, err := s.Auth.CreateToken(ctx, custos.NewAPIToken{Name: req.Name, Password: req.Password, ReadOnly: req.ReadOnly, ExpiresInDays: req.ExpiresInDays})
 	if err != nil {
 		s.writeError(c, err)
 		return

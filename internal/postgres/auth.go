@@ -352,18 +352,39 @@ func errNeedsSession(what string) error {
 }
 
 // checkOwnPassword checks the signed-in user's password, typed again; a wrong
-// one is an invalid field.
+// one is an invalid field. Wrong ones count as failed sign-ins of the account
+// from the client's address, so that a stolen session cannot be used to
+// guess the password any faster than the sign-in form allows.
 func (s *AuthService) checkOwnPassword(ctx context.Context, field, password string) (*userRow, error) {
 	var u userRow
 	if err := s.db.db.GetContext(ctx, &u, `SELECT `+userColumns+` FROM users WHERE id = $1`, custos.ActorFrom(ctx).UserID); err != nil {
 		return nil, mapErr(orNotFound(err, "user"))
+	}
+	attempt := custos.LoginAttempt{Email: u.Email, ClientAddr: custos.ClientAddrFrom(ctx)}
+	keys := keysFor(u.Email, attempt.ClientAddr)
+	var rows []failureRow
+	if err := s.db.db.SelectContext(ctx, &rows, `SELECT key, failures, window_started_at, blocked_until FROM login_throttle
+		WHERE key = ANY($1)`, pq.Array(keys.all())); err != nil {
+		return nil, mapErr(err)
+	}
+	states := map[string]failureRow{}
+	for _, r := range rows {
+		states[r.Key] = r
+	}
+	if wait := s.blockedFor(states, keys, s.db.Now()); wait > 0 {
+		return nil, custos.Throttled(wait)
 	}
 	ok, err := secret.CheckPassword(ctx, password, u.PasswordHash)
 	if err != nil {
 		return nil, hashErr(err)
 	}
 	if !ok {
-		return nil, custos.Invalid(field, "is not your current password")
+		answer := s.recordFailure(ctx, attempt, u.Email, keys, "wrong_password_typed_again")
+		if custos.ErrorCode(answer) == custos.EUNAUTHENTICATED {
+			// The session is fine: only the password typed again is wrong.
+			return nil, custos.Invalid(field, "is not your current password")
+		}
+		return nil, answer
 	}
 	return &u, nil
 }

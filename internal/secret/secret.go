@@ -23,19 +23,27 @@ var params = &argon2id.Params{Memory: 19 * 1024, Iterations: 2, Parallelism: 1, 
 // Each argon2id computation takes 19 MiB and tens of milliseconds of one
 // CPU, and anyone may ask for one by signing in. hashSlots bounds how many run
 // at once, so that a flood of sign-ins costs at most the CPUs and a few times
-// 19 MiB; the rest wait HashWait for a slot and are then turned away (the
+// 19 MiB; the rest wait up to a second for a slot and are then turned away (the
 // caller answers 503 with Retry-After).
 var hashSlots = make(chan struct{}, runtime.NumCPU())
 
-// HashWait is how long a password check waits for a free slot.
-var HashWait = time.Second
+// hashWait is how long a password check waits for a free slot: 1 s unless
+// SetHashWait changed it.
+var hashWait atomic.Int64
 
-// ErrBusy is returned when no hashing slot came free within HashWait.
+func init() { hashWait.Store(int64(time.Second)) }
+
+// SetHashWait changes how long a password check waits for a free slot. The
+// test harness, whose parallel tests share one process and its slots on a
+// busy machine, waits longer than a server should.
+func SetHashWait(d time.Duration) { hashWait.Store(int64(d)) }
+
+// ErrBusy is returned when no hashing slot came free in time.
 var ErrBusy = errors.New("secret: every password-hashing slot is busy")
 
 // withSlot runs f holding one hashing slot.
 func withSlot(ctx context.Context, f func()) error {
-	t := time.NewTimer(HashWait)
+	t := time.NewTimer(time.Duration(hashWait.Load()))
 	defer t.Stop()
 	select {
 	case hashSlots <- struct{}{}:

@@ -42,17 +42,17 @@ func TestPasswordHashingIsBoundedAndTurnsAwayWhenEverySlotIsBusy(t *testing.T) {
 			<-hashSlots
 		}
 	}
-	old := HashWait
-	HashWait = 50 * time.Millisecond
-	defer func() { HashWait = old }()
+	const wait = 50 * time.Millisecond
+	SetHashWait(wait)
+	defer SetHashWait(time.Second)
 	start := time.Now()
 	_, err = CheckPassword(context.Background(), "a-long-enough-passphrase", hash)
 	if !errors.Is(err, ErrBusy) {
 		release()
 		t.Fatalf("CheckPassword with every slot taken: %v, want ErrBusy", err)
 	}
-	if waited := time.Since(start); waited < HashWait {
-		t.Errorf("turned away after %v, before waiting HashWait (%v)", waited, HashWait)
+	if waited := time.Since(start); waited < wait {
+		t.Errorf("turned away after %v, before waiting %v", waited, wait)
 	}
 	if _, err := HashPassword(context.Background(), "another-passphrase"); !errors.Is(err, ErrBusy) {
 		t.Errorf("HashPassword with every slot taken: %v, want ErrBusy", err)
