@@ -41,8 +41,8 @@ func (s *Server) login(c *gin.Context) {
 	}
 	token, sess, err := s.Auth.Login(c.Request.Context(), attempt)
 	if err != nil {
-		if attempt.PreviousSession != "" {
-			// The presented session has ended whatever the outcome: say so to the browser.
+		if code := custos.ErrorCode(err); attempt.PreviousSession != "" && (code == custos.EUNAUTHENTICATED || code == custos.ETHROTTLED) {
+			// A decided attempt ended the presented session: say so to the browser.
 			c.SetSameSite(http.SameSiteStrictMode)
 			c.SetCookie(s.cookieName(), "", -1, "/", "", s.cfg.SecureCookies, true)
 		}
