@@ -41,9 +41,9 @@ usage:
   custos serve                  run the HTTP server (custos serve --help lists its settings)
   custos migrate                apply database migrations
   custos seed                   add the demo teams and accounts (password: CUSTOS_DEMO_PASSWORD, or generated)
-  custos user add --email E --name N     create an account (password from CUSTOS_PASSWORD, or generated)
+  custos user add --email E --name N [--org-admin]   create an account (password from CUSTOS_PASSWORD, or generated)
   custos team add --name N      create a team
-  custos member add --team T --email E --role R   give a user a role (officer, manager, auditor, admin) in a team
+  custos member add --team T --email E --role R   give a user a role (officer, manager, auditor, admin) in a team; admin runs that team only
   custos audit verify           walk the audit chain and name the first broken event
   custos audit export [--out FILE]   write the trail and its signed checkpoints as a bundle (JSON lines)
   custos audit verify --bundle FILE --cert ORG.crt   check a bundle offline: chain and signed checkpoints
@@ -163,8 +163,8 @@ func seed(ctx context.Context, out io.Writer, getenv func(string) string) error 
 	password := getenv("CUSTOS_DEMO_PASSWORD")
 	if password == "" {
 		password = randomPassword()
-	} else if len(password) < custos.MinPasswordLength {
-		return fmt.Errorf("CUSTOS_DEMO_PASSWORD must be at least %d characters", custos.MinPasswordLength)
+	} else if err := custos.CheckNewPassword("CUSTOS_DEMO_PASSWORD", password); err != nil {
+		return describe(err)
 	}
 	users, teams := postgres.NewUserService(db), postgres.NewTeamService(db)
 	if err := demo.Seed(cliContext(ctx), users, teams, password); err != nil {
@@ -175,7 +175,7 @@ func seed(ctx context.Context, out io.Writer, getenv func(string) string) error 
 	}
 	fmt.Fprintln(out, "Demo logins (every one with the password below):")
 	for _, l := range demo.Logins {
-		fmt.Fprintf(out, "  %-28s %-8s in %s\n", l.Email, l.Role, l.Team)
+		fmt.Fprintf(out, "  %-28s %s\n", l.Email, l.Describe())
 	}
 	fmt.Fprintf(out, "Password: %s\n", password)
 	fmt.Fprintf(out, "Demo evaluations in %s: %q (submitted, awaiting a manager's approval) and %q (a fresh draft).\n",
@@ -187,6 +187,7 @@ func userAdd(ctx context.Context, args []string, out io.Writer, getenv func(stri
 	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
 	email := fs.String("email", "", "e-mail address (the login)")
 	name := fs.String("name", "", "full name")
+	orgAdmin := fs.Bool("org-admin", false, "make the user an organisation admin (users, teams, catalogue, templates, the whole audit trail)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -199,7 +200,7 @@ func userAdd(ctx context.Context, args []string, out io.Writer, getenv func(stri
 		return err
 	}
 	defer db.Close()
-	u, err := postgres.NewUserService(db).CreateUser(cliContext(ctx), custos.NewUser{Email: *email, Name: *name, Password: password})
+	u, err := postgres.NewUserService(db).CreateUser(cliContext(ctx), custos.NewUser{Email: *email, Name: *name, Password: password, OrgAdmin: *orgAdmin})
 	if err != nil {
 		return describe(err)
 	}
@@ -389,7 +390,8 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 		Memos:       memos,
 		Authz:       authorizer,
 		Ready:       db.Ping,
-	}, httpapi.Config{MaxBodyBytes: cfg.MaxBodyBytes, SecureCookies: cfg.SecureCookies, Frontend: frontend.Dist(), Metrics: reg}, log)
+	}, httpapi.Config{MaxBodyBytes: cfg.MaxBodyBytes, SecureCookies: cfg.SecureCookies, Frontend: frontend.Dist(), Metrics: reg,
+		TrustedProxies: cfg.TrustedProxies}, log)
 
 	srv := &http.Server{
 		Addr:              cfg.Addr,

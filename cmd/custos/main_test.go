@@ -39,7 +39,8 @@ func TestCommandsMigrateSeedAndAdministerAFreshDatabase(t *testing.T) {
 		t.Fatalf("migrate on a migrated database: %q, %v", out, err)
 	}
 	out, err = cli(t, url, map[string]string{"CUSTOS_DEMO_PASSWORD": "demo-password-for-tests"}, "seed")
-	if err != nil || !strings.Contains(out, "officer2@example.com") || !strings.Contains(out, "Password: demo-password-for-tests") {
+	if err != nil || !strings.Contains(out, "officer2@example.com") || !strings.Contains(out, "Password: demo-password-for-tests") ||
+		!strings.Contains(out, "organisation admin") || !strings.Contains(out, "teamadmin@example.com") {
 		t.Fatalf("seed: %q, %v", out, err)
 	}
 	// Seeding again changes nothing but the passwords.
@@ -52,6 +53,22 @@ func TestCommandsMigrateSeedAndAdministerAFreshDatabase(t *testing.T) {
 	}
 	if strings.Join(statuses, ",") != "submitted,draft" {
 		t.Fatalf("demo evaluations %v, want one submitted (awaiting approval) and one draft", statuses)
+	}
+	for _, weak := range []string{"password1234", "123456789012", "short"} {
+		if _, err := cli(t, url, map[string]string{"CUSTOS_PASSWORD": weak}, "user", "add", "--email", "weak@example.com", "--name", "Weak"); err == nil || !strings.Contains(err.Error(), "password") {
+			t.Fatalf("user add with the password %q: %v, want it refused naming the password", weak, err)
+		}
+	}
+	if _, err := cli(t, url, map[string]string{"CUSTOS_DEMO_PASSWORD": "password1234"}, "seed"); err == nil {
+		t.Fatal("seed accepted a common demo password")
+	}
+	out, err = cli(t, url, map[string]string{"CUSTOS_PASSWORD": "tangerine-quorum-sextant-9"}, "user", "add", "--email", "Olga@Example.com", "--name", "Olga", "--org-admin")
+	if err != nil || !strings.Contains(out, "<olga@example.com>") {
+		t.Fatalf("user add --org-admin: %q, %v", out, err)
+	}
+	var orgAdmin bool
+	if err := db.Get(&orgAdmin, `SELECT org_admin FROM users WHERE email = 'olga@example.com'`); err != nil || !orgAdmin {
+		t.Fatalf("user add --org-admin made org_admin = %v (%v)", orgAdmin, err)
 	}
 	out, err = cli(t, url, nil, "user", "add", "--email", "Carol@Example.com", "--name", "Carol")
 	if err != nil || !strings.Contains(out, "<carol@example.com>") || !strings.Contains(out, "password: ") {

@@ -14,13 +14,16 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 	_ "github.com/lib/pq"
 	"github.com/peterldowns/pgtestdb"
 
 	"github.com/custos-dd/custos/internal/postgres"
+	"github.com/custos-dd/custos/internal/secret"
 	"github.com/custos-dd/custos/migrations"
 )
 
@@ -51,10 +54,18 @@ func (migrator) Migrate(ctx context.Context, db *sql.DB, _ pgtestdb.Config) erro
 	return err
 }
 
+// patientHashing lets password checks wait for a hashing slot as long as a
+// test may take: the parallel tests of one package share one process, and
+// its few slots, on a busy machine, where a server's one-second wait would
+// turn sign-ins away with 503 at random. The bound itself is tested on the
+// real binary, with the server's wait.
+var patientHashing sync.Once
+
 // ServerConfig is the PostgreSQL server the tests use, from DATABASE_URL
 // (make test sets it to a throwaway cluster).
 func ServerConfig(t testing.TB) pgtestdb.Config {
 	t.Helper()
+	patientHashing.Do(func() { secret.SetHashWait(5 * time.Minute) })
 	raw := os.Getenv("DATABASE_URL")
 	if raw == "" {
 		t.Fatal("DATABASE_URL is not set: run the tests with `make test`, which starts a PostgreSQL cluster")

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strings"
 	"sync"
 	"testing"
@@ -89,6 +90,11 @@ type options struct {
 
 // SecureCookies serves as if behind HTTPS.
 func SecureCookies() Option { return func(o *options) { o.cfg.SecureCookies = true } }
+
+// TrustedProxies makes the server believe X-Forwarded-For from these peers.
+func TrustedProxies(p ...netip.Prefix) Option {
+	return func(o *options) { o.cfg.TrustedProxies = p }
+}
 
 // LogTo sends the server's log, at debug level, to w as well.
 func LogTo(w io.Writer) Option { return func(o *options) { o.logOut = w } }
@@ -200,6 +206,9 @@ type Client struct {
 	Cookie *http.Cookie
 	CSRF   string
 	Bearer string
+	// RemoteAddr is the peer address requests come from (host:port);
+	// httptest's 192.0.2.1:1234 when empty.
+	RemoteAddr string
 }
 
 // Anonymous is a client with no credentials.
@@ -242,6 +251,9 @@ func (e *Env) TryLogin(email string) (*Client, error) {
 func (c *Client) Request(method, path string, body io.Reader, header http.Header) *Response {
 	c.env.T.Helper()
 	req := httptest.NewRequest(method, path, body)
+	if c.RemoteAddr != "" {
+		req.RemoteAddr = c.RemoteAddr
+	}
 	for k, vs := range header {
 		for _, v := range vs {
 			req.Header.Add(k, v)

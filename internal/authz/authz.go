@@ -21,9 +21,12 @@ import (
 	"github.com/custos-dd/custos/policies"
 )
 
-// MembershipSource lists the memberships roles are granted from.
+// MembershipSource lists the memberships team roles are granted from and the
+// organisation admins.
 type MembershipSource interface {
 	AllMemberships(ctx context.Context) ([]custos.Membership, error)
+	// OrgAdmins lists the enabled accounts that administer the organisation.
+	OrgAdmins(ctx context.Context) ([]int64, error)
 }
 
 // Authorizer enforces the policy. Decisions are cached; Reload builds a fresh
@@ -46,9 +49,9 @@ func New(ctx context.Context, source MembershipSource, log *slog.Logger) (*Autho
 // Subject is the casbin subject of a user.
 func Subject(userID int64) string { return "user:" + strconv.FormatInt(userID, 10) }
 
-// NewEnforcer builds an enforcer from the embedded model and policy and the
-// given memberships.
-func NewEnforcer(memberships []custos.Membership) (*casbin.SyncedCachedEnforcer, error) {
+// NewEnforcer builds an enforcer from the embedded model and policy, the
+// given memberships and the organisation admins.
+func NewEnforcer(memberships []custos.Membership, orgAdmins []int64) (*casbin.SyncedCachedEnforcer, error) {
 	m, err := model.NewModelFromString(policies.Model)
 	if err != nil {
 		return nil, fmt.Errorf("casbin model: %w", err)
@@ -68,16 +71,18 @@ func NewEnforcer(memberships []custos.Membership) (*casbin.SyncedCachedEnforcer,
 	for _, ms := range memberships {
 		sub := Subject(ms.UserID)
 		grants = append(grants, []string{sub, string(ms.Role), custos.TeamDomain(ms.TeamID)})
-		switch ms.Role {
-		case custos.RoleAdmin:
-			grants = append(grants, []string{sub, custos.OrgRoleAdmin, custos.OrgDomain})
-		case custos.RoleAuditor:
+		// A team admin's role stays in the team; only an auditor's chain
+		// verification is organisation-wide.
+		if ms.Role == custos.RoleAuditor {
 			grants = append(grants, []string{sub, custos.OrgRoleAuditor, custos.OrgDomain})
 		}
 	}
+	for _, id := range orgAdmins {
+		grants = append(grants, []string{Subject(id), custos.OrgRoleAdmin, custos.OrgDomain})
+	}
 	if len(grants) > 0 {
-		// AddGroupingPolicies refuses a batch with a duplicate, and an admin
-		// of two teams yields two identical org grants.
+		// AddGroupingPolicies refuses a batch with a duplicate, and an
+		// auditor of two teams yields two identical org grants.
 		for _, g := range grants {
 			if _, err := e.AddGroupingPolicy(g); err != nil {
 				return nil, fmt.Errorf("casbin grant %v: %w", g, err)
@@ -114,7 +119,11 @@ func (a *Authorizer) Reload(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	e, err := NewEnforcer(ms)
+	admins, err := a.source.OrgAdmins(ctx)
+	if err != nil {
+		return err
+	}
+	e, err := NewEnforcer(ms, admins)
 	if err != nil {
 		return err
 	}

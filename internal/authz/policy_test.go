@@ -11,13 +11,18 @@ var testMemberships = []custos.Membership{
 	{UserID: 1, TeamID: 1, Role: custos.RoleOfficer},
 	{UserID: 2, TeamID: 1, Role: custos.RoleManager},
 	{UserID: 3, TeamID: 1, Role: custos.RoleAuditor},
-	{UserID: 4, TeamID: 1, Role: custos.RoleAdmin},
-	{UserID: 4, TeamID: 2, Role: custos.RoleAdmin}, // admin of two teams: granted org-admin twice
+	{UserID: 4, TeamID: 1, Role: custos.RoleAdmin}, // a team admin of team 1 only
 	{UserID: 5, TeamID: 2, Role: custos.RoleOfficer},
+	{UserID: 6, TeamID: 1, Role: custos.RoleAdmin}, // the organisation admin, also team 1's admin
+	{UserID: 7, TeamID: 1, Role: custos.RoleAuditor},
+	{UserID: 7, TeamID: 2, Role: custos.RoleAuditor}, // auditor of two teams: granted org-auditor twice
 }
 
+// testOrgAdmins are the organisation admins.
+var testOrgAdmins = []int64{6}
+
 func TestPolicyAllowsAndDeniesExactly(t *testing.T) {
-	e, err := NewEnforcer(testMemberships)
+	e, err := NewEnforcer(testMemberships, testOrgAdmins)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,7 +41,8 @@ func TestPolicyAllowsAndDeniesExactly(t *testing.T) {
 		// Only admins edit the catalogue.
 		{1, org, custos.ObjCustodian, custos.ActCreate, false},
 		{2, org, custos.ObjCustodian, custos.ActUpdate, false},
-		{4, org, custos.ObjCustodian, custos.ActUpdate, true},
+		{6, org, custos.ObjCustodian, custos.ActUpdate, true},
+		{4, org, custos.ObjCustodian, custos.ActUpdate, false},
 		// Team roles hold in their own team only.
 		{1, team1, custos.ObjTeam, custos.ActRead, true},
 		{1, team2, custos.ObjTeam, custos.ActRead, false},
@@ -48,19 +54,37 @@ func TestPolicyAllowsAndDeniesExactly(t *testing.T) {
 		{3, org, custos.ObjAudit, custos.ActRead, false},
 		{1, team1, custos.ObjAudit, custos.ActRead, false},
 		{2, team1, custos.ObjAudit, custos.ActRead, false},
-		{4, team2, custos.ObjAudit, custos.ActRead, true},
-		{4, org, custos.ObjAudit, custos.ActRead, true},
+		{6, team2, custos.ObjAudit, custos.ActRead, true},
+		{6, org, custos.ObjAudit, custos.ActRead, true},
 		{3, org, custos.ObjAudit, custos.ActVerify, true},
 		{1, org, custos.ObjAudit, custos.ActVerify, false},
-		// Administration is the org admin's alone.
-		{4, org, custos.ObjUser, custos.ActCreate, true},
-		{4, team2, custos.ObjMembership, custos.ActCreate, true},
+		// Administration of the organisation is the org admin's alone.
+		{6, org, custos.ObjUser, custos.ActCreate, true},
+		{6, team2, custos.ObjMembership, custos.ActCreate, true},
+		{6, team2, custos.ObjTeam, custos.ActUpdate, true},
+		{4, org, custos.ObjUser, custos.ActCreate, false},
+		{4, org, custos.ObjUser, custos.ActRead, false},
+		{4, org, custos.ObjTeam, custos.ActCreate, false},
+		// A team admin runs their own team's settings and memberships...
+		{4, team1, custos.ObjTeam, custos.ActUpdate, true},
+		{4, team1, custos.ObjMembership, custos.ActCreate, true},
+		{4, team1, custos.ObjMembership, custos.ActDelete, true},
+		// ...and reaches nothing of another team, nor its own team's work or trail.
+		{4, team2, custos.ObjTeam, custos.ActUpdate, false},
+		{4, team2, custos.ObjTeam, custos.ActRead, false},
+		{4, team2, custos.ObjMembership, custos.ActCreate, false},
+		{4, team2, custos.ObjAudit, custos.ActRead, false},
+		{4, team2, custos.ObjEvaluation, custos.ActRead, false},
+		{4, team1, custos.ObjAudit, custos.ActRead, false},
+		{4, team1, custos.ObjEvaluation, custos.ActRead, false},
+		{4, org, custos.ObjAudit, custos.ActRead, false},
+		{7, org, custos.ObjAudit, custos.ActVerify, true},
 		{2, team1, custos.ObjMembership, custos.ActCreate, false},
 		{3, org, custos.ObjUser, custos.ActRead, false},
 		{1, org, custos.ObjTeam, custos.ActCreate, false},
 		// Unknown objects and actions are denied.
-		{4, org, custos.Object("nothing"), custos.ActRead, false},
-		{4, org, custos.ObjUser, custos.Action("approve"), false},
+		{6, org, custos.Object("nothing"), custos.ActRead, false},
+		{6, org, custos.ObjUser, custos.Action("approve"), false},
 	}
 	for _, c := range cases {
 		got, err := e.Enforce(Subject(c.user), c.domain, string(c.obj), string(c.act))

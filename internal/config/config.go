@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"strconv"
@@ -40,6 +41,8 @@ type Config struct {
 	PKCS11Token    string
 	PKCS11KeyLabel string
 	PKCS11PIN      string // from CUSTOS_PKCS11_PIN_FILE or CUSTOS_PKCS11_PIN; never logged
+	// TrustedProxies are the peers whose X-Forwarded-For is believed.
+	TrustedProxies []netip.Prefix
 }
 
 // Var documents one environment variable.
@@ -63,6 +66,7 @@ var Vars = []Var{
 	{"CUSTOS_SHUTDOWN_TIMEOUT", "15s", "how long to let requests finish on shutdown"},
 	{"CUSTOS_SIGNING_CERT", "signing/memo-signing.crt", "PEM X.509 certificate that signs memos"},
 	{"CUSTOS_SIGNING_KEY", "signing/memo-signing.key", "PEM private key (PKCS#8, EC or RSA) of CUSTOS_SIGNING_CERT"},
+	{"CUSTOS_TRUSTED_PROXIES", "", "comma-separated IP addresses or CIDR ranges of reverse proxies whose X-Forwarded-For names the client address (sign-in throttling); none by default"},
 	{"CUSTOS_SIGNING_GENERATE", "false", "development only: create a self-signed key and certificate at those paths when both are missing"},
 	{"CUSTOS_AUDIT_CHECKPOINT_EVERY", "1h", "sign a checkpoint of the audit chain's head this often, when it has moved (and at each memo)"},
 	{"CUSTOS_TSA_URL", "", "RFC 3161 time-stamping authority URL: every memo signature carries its timestamp (unset: no trusted time)"},
@@ -189,6 +193,18 @@ func Load(getenv func(string) string) (Config, []string) {
 			c.PKCS11PIN = pin
 		default:
 			bad("CUSTOS_PKCS11_PIN_FILE", "the token's PIN is required (CUSTOS_PKCS11_PIN_FILE or CUSTOS_PKCS11_PIN)")
+		}
+	}
+	for _, v := range strings.Split(get("CUSTOS_TRUSTED_PROXIES", ""), ",") {
+		if v = strings.TrimSpace(v); v == "" {
+			continue
+		}
+		if a, err := netip.ParseAddr(v); err == nil {
+			c.TrustedProxies = append(c.TrustedProxies, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+		} else if p, err := netip.ParsePrefix(v); err == nil {
+			c.TrustedProxies = append(c.TrustedProxies, p.Masked())
+		} else {
+			bad("CUSTOS_TRUSTED_PROXIES", "%q is not an IP address or a CIDR range such as 10.0.0.0/8", v)
 		}
 	}
 	if c.SessionIdle > 0 && c.SessionMax > 0 && c.SessionIdle > c.SessionMax {

@@ -71,3 +71,22 @@ func TestPKCS11PINComesFromAFileAndIsNeverInAProblem(t *testing.T) {
 		t.Fatalf("no PIN: %q", problems)
 	}
 }
+
+func TestTrustedProxiesAreNoneByDefaultAndParsed(t *testing.T) {
+	c, problems := Load(env(map[string]string{"DATABASE_URL": "postgres://x@h/db"}))
+	if len(problems) > 0 || len(c.TrustedProxies) != 0 {
+		t.Fatalf("default trusted proxies = %v, problems %v; want none", c.TrustedProxies, problems)
+	}
+	c, problems = Load(env(map[string]string{"DATABASE_URL": "postgres://x@h/db", "CUSTOS_TRUSTED_PROXIES": "10.0.0.0/8, 192.0.2.7,::1"}))
+	var got []string
+	for _, p := range c.TrustedProxies {
+		got = append(got, p.String())
+	}
+	if len(problems) > 0 || strings.Join(got, " ") != "10.0.0.0/8 192.0.2.7/32 ::1/128" {
+		t.Fatalf("trusted proxies = %v, problems %v", got, problems)
+	}
+	_, problems = Load(env(map[string]string{"DATABASE_URL": "postgres://x@h/db", "CUSTOS_TRUSTED_PROXIES": "proxy.example"}))
+	if len(problems) != 1 || !strings.HasPrefix(problems[0], "CUSTOS_TRUSTED_PROXIES: ") {
+		t.Fatalf("problems = %v, want one naming CUSTOS_TRUSTED_PROXIES", problems)
+	}
+}

@@ -12,7 +12,9 @@ const (
 	RoleOfficer Role = "officer"
 	RoleManager Role = "manager"
 	RoleAuditor Role = "auditor"
-	RoleAdmin   Role = "admin"
+	// RoleAdmin is a team admin: that team's settings and memberships, and
+	// nothing in any other team. The organisation admin is User.OrgAdmin.
+	RoleAdmin Role = "admin"
 )
 
 // Roles lists every team role.
@@ -28,9 +30,10 @@ func (r Role) Valid() bool {
 	return false
 }
 
-// Organisation-wide roles are derived from team memberships: every user is a
-// member; an admin of any team administers the organisation (users, teams,
-// catalogue, templates); an auditor of any team may verify the audit chain.
+// Organisation-wide roles: every user is a member; an account marked
+// OrgAdmin administers the organisation (users, teams, catalogue, templates,
+// the whole audit trail); an auditor of any team may verify the audit chain.
+// A team's admin membership grants nothing outside that team.
 const (
 	OrgRoleMember  = "member"
 	OrgRoleAdmin   = "org-admin"

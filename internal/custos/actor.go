@@ -15,6 +15,19 @@ type Actor struct {
 
 type actorKey struct{}
 type requestIDKey struct{}
+type clientAddrKey struct{}
+
+// WithClientAddr returns a context carrying the client's address, which
+// password checks are throttled by.
+func WithClientAddr(ctx context.Context, addr string) context.Context {
+	return context.WithValue(ctx, clientAddrKey{}, addr)
+}
+
+// ClientAddrFrom returns the client address in ctx, or "".
+func ClientAddrFrom(ctx context.Context) string {
+	a, _ := ctx.Value(clientAddrKey{}).(string)
+	return a
+}
 
 // WithActor returns a context carrying the actor.
 func WithActor(ctx context.Context, a Actor) context.Context {

@@ -17,6 +17,9 @@ const (
 	EFORBIDDEN       = "forbidden"
 	EUNAUTHENTICATED = "unauthenticated"
 	ETHROTTLED       = "throttled"
+	// EBUSY: the server has no capacity for this now (every password-hashing
+	// slot is taken); the client may retry after RetryAfterSeconds.
+	EBUSY = "busy"
 	// EPRECONDITION: the client's If-Match names a version that is no longer current.
 	EPRECONDITION = "precondition_failed"
 	EINTERNAL     = "internal"
@@ -35,7 +38,7 @@ type Error struct {
 	Code    string
 	Message string
 	Fields  []FieldError
-	// RetryAfterSeconds is set with ETHROTTLED.
+	// RetryAfterSeconds is set with ETHROTTLED and EBUSY.
 	RetryAfterSeconds int
 	// Blockers lists why a submission is refused.
 	Blockers []Blocker

@@ -1,6 +1,7 @@
 package custos
 
 import (
+	"github.com/google/go-cmp/cmp"
 	"testing"
 	"time"
 )
@@ -39,9 +40,9 @@ func TestSessionActiveAt(t *testing.T) {
 }
 
 func TestLoginThrottle(t *testing.T) {
-	th := DefaultLoginThrottle
+	th := DefaultLoginThrottle.PerAccountAddress
 	if th.MaxFailures != 5 || th.Window != 15*time.Minute || th.Block != 15*time.Minute {
-		t.Fatalf("DefaultLoginThrottle = %+v, want 5 failures in 15m block 15m", th)
+		t.Fatalf("DefaultLoginThrottle.PerAccountAddress = %+v, want 5 failures in 15m block 15m", th)
 	}
 	t0 := time.Date(2025, 2, 3, 8, 0, 0, 0, time.UTC)
 	at := func(d time.Duration) time.Time { return t0.Add(d) }
@@ -105,6 +106,28 @@ func TestLoginThrottle(t *testing.T) {
 			t.Fatalf("argument changed: %+v", f)
 		}
 	})
+}
+
+func TestTheAccountCeilingSlowsButNeverBlocks(t *testing.T) {
+	th := DefaultLoginThrottle
+	t0 := time.Date(2025, 2, 3, 8, 0, 0, 0, time.UTC)
+	var f LoginFailures
+	var delays []time.Duration
+	for i := 0; i < 20; i++ {
+		f = th.AccountFail(f, t0.Add(time.Duration(i)*time.Second))
+		if f.BlockedUntil != nil {
+			t.Fatalf("failure %d blocks the account", i+1)
+		}
+		delays = append(delays, th.AccountDelayFor(f, t0.Add(time.Duration(i)*time.Second)))
+	}
+	ms := time.Millisecond
+	want := []time.Duration{0, 0, 0, 0, 0, 0, 0, 0, 0, 500 * ms, 1000 * ms, 2000 * ms, 4000 * ms, 8000 * ms, 8000 * ms, 8000 * ms, 8000 * ms, 8000 * ms, 8000 * ms, 8000 * ms}
+	if diff := cmp.Diff(want, delays); diff != "" {
+		t.Fatalf("delays after each failure (-want +got):\n%s", diff)
+	}
+	if d := th.AccountDelayFor(f, t0.Add(15*time.Minute)); d != 0 {
+		t.Fatalf("delay once the window is over: %v, want 0", d)
+	}
 }
 
 func TestThrottled_RoundsTheWaitUpToWholeSeconds(t *testing.T) {

@@ -6,14 +6,20 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/trustelem/zxcvbn"
 )
 
 // User is a person who signs in to Custos.
 type User struct {
-	ID        int64     `json:"id"`
-	Email     string    `json:"email"`
-	Name      string    `json:"name"`
-	Disabled  bool      `json:"disabled"`
+	ID       int64  `json:"id"`
+	Email    string `json:"email"`
+	Name     string `json:"name"`
+	Disabled bool   `json:"disabled"`
+	// OrgAdmin administers the organisation: users, teams, the catalogue,
+	// templates and the whole audit trail. A team's admin role reaches only
+	// that team.
+	OrgAdmin  bool      `json:"org_admin"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
 }
@@ -43,6 +49,7 @@ type NewUser struct {
 	Email    string
 	Name     string
 	Password string
+	OrgAdmin bool
 }
 
 // UserUpdate changes an account; nil fields stay as they are.
@@ -50,6 +57,7 @@ type UserUpdate struct {
 	Name     *string
 	Disabled *bool
 	Password *string
+	OrgAdmin *bool
 }
 
 // TeamUpdate changes a team; nil fields stay as they are.
@@ -75,12 +83,40 @@ func validEmail(p *Problems, field, email string) {
 	}
 }
 
-func validPassword(p *Problems, field, pw string) {
+// MinPasswordScore is the least zxcvbn score (0-4) a new password needs:
+// 3 is "safely unguessable" against an offline attack on a slow hash.
+const MinPasswordScore = 3
+
+// validPassword refuses passwords that are short, common or guessable.
+// related are words of the account (its address, its name) that a guesser
+// would try first.
+func validPassword(p *Problems, field, pw string, related ...string) {
 	if n := utf8.RuneCountInString(pw); n < MinPasswordLength {
 		p.Add(field, "must be at least 12 characters")
+		return
 	} else if len(pw) > 256 {
 		p.Add(field, "must be at most 256 bytes")
+		return
 	}
+	var inputs []string
+	for _, r := range related {
+		if r = strings.TrimSpace(r); r != "" {
+			inputs = append(inputs, r)
+			// The parts of an address and a name are guessed on their own too.
+			inputs = append(inputs, strings.FieldsFunc(r, func(c rune) bool { return strings.ContainsRune("@.-_+ ", c) })...)
+		}
+	}
+	if res := zxcvbn.PasswordStrength(pw, inputs); res.Score < MinPasswordScore {
+		p.Add(field, "is too common or too easy to guess (a known password, a word, a sequence, a repetition or your own name or address); use a longer phrase of unrelated words")
+	}
+}
+
+// CheckNewPassword applies the password policy to a password chosen for the
+// account with the given address and name; the CLI checks its input with it.
+func CheckNewPassword(field, pw string, related ...string) error {
+	var p Problems
+	validPassword(&p, field, pw, related...)
+	return p.Err()
 }
 
 func validName(p *Problems, field, name string, max int) {
@@ -98,12 +134,13 @@ func (u *NewUser) Validate() error {
 	u.Name = strings.TrimSpace(u.Name)
 	validEmail(&p, "email", u.Email)
 	validName(&p, "name", u.Name, 200)
-	validPassword(&p, "password", u.Password)
+	validPassword(&p, "password", u.Password, u.Email, u.Name)
 	return p.Err()
 }
 
-// Validate checks an update.
-func (u *UserUpdate) Validate() error {
+// Validate checks an update. related are the account's address and name,
+// which a new password must not be built from.
+func (u *UserUpdate) Validate(related ...string) error {
 	var p Problems
 	if u.Name != nil {
 		name := strings.TrimSpace(*u.Name)
@@ -111,7 +148,7 @@ func (u *UserUpdate) Validate() error {
 		validName(&p, "name", name, 200)
 	}
 	if u.Password != nil {
-		validPassword(&p, "password", *u.Password)
+		validPassword(&p, "password", *u.Password, related...)
 	}
 	return p.Err()
 }

@@ -1,7 +1,8 @@
 // Package demo seeds the demonstration teams and accounts that `make run`
 // prints: one person per role in "Demo Treasury" (plus a second officer and
-// a second manager, to show separation of duties) and a second team with its
-// own officer, to show that teams cannot see each other's work.
+// a second manager, to show separation of duties), the organisation admin, a
+// team admin who runs Demo Treasury only, and a second team with its own
+// officer, to show that teams cannot see each other's work.
 package demo
 
 import (
@@ -16,6 +17,20 @@ type Login struct {
 	Name  string
 	Team  string
 	Role  custos.Role
+	// OrgAdmin administers the organisation, beyond any team role.
+	OrgAdmin bool
+}
+
+// Describe says what the login may do, for the list `make run` prints.
+func (l Login) Describe() string {
+	what := string(l.Role)
+	if l.Role == custos.RoleAdmin {
+		what = "team admin"
+	}
+	if l.OrgAdmin {
+		return "organisation admin (and " + what + " in " + l.Team + ")"
+	}
+	return what + " in " + l.Team
 }
 
 // Team names.
@@ -26,13 +41,14 @@ const (
 
 // Logins are the demo accounts.
 var Logins = []Login{
-	{"officer@example.com", "Olivia Officer", TreasuryTeam, custos.RoleOfficer},
-	{"officer2@example.com", "Omar Officer", TreasuryTeam, custos.RoleOfficer},
-	{"manager@example.com", "Maya Manager", TreasuryTeam, custos.RoleManager},
-	{"manager2@example.com", "Mateo Manager", TreasuryTeam, custos.RoleManager},
-	{"auditor@example.com", "Ada Auditor", TreasuryTeam, custos.RoleAuditor},
-	{"admin@example.com", "Alex Admin", TreasuryTeam, custos.RoleAdmin},
-	{"other.officer@example.com", "Otto Other", OtherTeam, custos.RoleOfficer},
+	{"officer@example.com", "Olivia Officer", TreasuryTeam, custos.RoleOfficer, false},
+	{"officer2@example.com", "Omar Officer", TreasuryTeam, custos.RoleOfficer, false},
+	{"manager@example.com", "Maya Manager", TreasuryTeam, custos.RoleManager, false},
+	{"manager2@example.com", "Mateo Manager", TreasuryTeam, custos.RoleManager, false},
+	{"auditor@example.com", "Ada Auditor", TreasuryTeam, custos.RoleAuditor, false},
+	{"admin@example.com", "Alex Admin", TreasuryTeam, custos.RoleAdmin, true},
+	{"teamadmin@example.com", "Tara Teamadmin", TreasuryTeam, custos.RoleAdmin, false},
+	{"other.officer@example.com", "Otto Other", OtherTeam, custos.RoleOfficer, false},
 }
 
 // Store is what seeding needs of the database.
@@ -65,10 +81,10 @@ func Seed(ctx context.Context, users Store, teams TeamStore, password string) er
 		u, err := users.FindUserByEmail(ctx, l.Email)
 		switch custos.ErrorCode(err) {
 		case custos.ENOTFOUND:
-			u, err = users.CreateUser(ctx, custos.NewUser{Email: l.Email, Name: l.Name, Password: password})
+			u, err = users.CreateUser(ctx, custos.NewUser{Email: l.Email, Name: l.Name, Password: password, OrgAdmin: l.OrgAdmin})
 		case "":
-			pw := password
-			_, err = users.UpdateUser(ctx, u.ID, custos.UserUpdate{Password: &pw})
+			pw, orgAdmin := password, l.OrgAdmin || u.OrgAdmin
+			_, err = users.UpdateUser(ctx, u.ID, custos.UserUpdate{Password: &pw, OrgAdmin: &orgAdmin})
 		}
 		if err != nil {
 			return err

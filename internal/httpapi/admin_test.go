@@ -100,8 +100,8 @@ func TestUsers_2xx(t *testing.T) {
 		for _, u := range list.Items {
 			emails[u.Email] = true
 		}
-		if len(list.Items) != 8 || !emails["nora.new@example.com"] || !emails["other.officer@example.com"] {
-			t.Fatalf("want the 7 demo accounts and Nora, got %s", res.Body)
+		if len(list.Items) != 9 || !emails["nora.new@example.com"] || !emails["other.officer@example.com"] {
+			t.Fatalf("want the 8 demo accounts and Nora, got %s", res.Body)
 		}
 	})
 	t.Run("an admin gets one user", func(t *testing.T) {
@@ -151,7 +151,7 @@ func TestUsers_401_WhenDisabled(t *testing.T) {
 	officerID := userIDByEmail(t, admin, "officer@example.com")
 
 	// An API token of the user, to check it stops too.
-	res := officer.Do(http.MethodPost, "/api/v1/tokens", map[string]string{"name": "script"})
+	res := officer.Do(http.MethodPost, "/api/v1/tokens", map[string]string{"name": "script", "password": apitest.Password})
 	expectStatus(t, res, http.StatusCreated)
 	var tok struct {
 		Token string `json:"token"`
@@ -499,8 +499,8 @@ func TestTeamIsolation(t *testing.T) {
 			}
 			emails[m.UserEmail] = true
 		}
-		if len(list.Items) != 6 || !emails["officer@example.com"] || !emails["admin@example.com"] || emails["other.officer@example.com"] {
-			t.Fatalf("want the 6 Demo Treasury memberships, got %s", res.Body)
+		if len(list.Items) != 7 || !emails["officer@example.com"] || !emails["admin@example.com"] || emails["other.officer@example.com"] {
+			t.Fatalf("want the 7 Demo Treasury memberships, got %s", res.Body)
 		}
 	})
 

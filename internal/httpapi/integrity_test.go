@@ -90,7 +90,7 @@ func TestPasswordResetRevokesTheAccountsAPITokens(t *testing.T) {
 	var tok struct {
 		Token string `json:"token"`
 	}
-	env.Login("officer@example.com").Do(http.MethodPost, "/api/v1/tokens", map[string]string{"name": "script"}).JSON(&tok)
+	env.Login("officer@example.com").Do(http.MethodPost, "/api/v1/tokens", map[string]string{"name": "script", "password": apitest.Password}).JSON(&tok)
 	bot := env.Anonymous()
 	bot.Bearer = tok.Token
 	if got := me(bot); got != http.StatusOK {

@@ -15,8 +15,9 @@ import (
 	"github.com/custos-dd/custos/internal/demo"
 )
 
-// The parties of the matrix: anonymous, one per role in Demo Treasury, and
-// an officer of another team.
+// The parties of the matrix: anonymous, one per role in Demo Treasury (the
+// organisation admin, who is also Demo Treasury's admin, and a team admin of
+// Demo Treasury only), and an officer of another team.
 var parties = []struct {
 	name, email string
 }{
@@ -24,14 +25,18 @@ var parties = []struct {
 	{"officer", "officer@example.com"},
 	{"manager", "manager@example.com"},
 	{"auditor", "auditor@example.com"},
-	{"admin", "admin@example.com"},
+	{"orgadmin", "admin@example.com"},
+	{"teamadmin", "teamadmin@example.com"},
 	{"outsider", "other.officer@example.com"},
 }
 
 // fixture is what a matrix cell can refer to.
 type fixture struct {
-	env      *apitest.Env
-	party    string
+	env   *apitest.Env
+	party string
+	email string
+	// after, when a cell sets it, undoes what the cell's request changed.
+	after    func()
 	treasury int64
 	officer  *custos.User
 	n        int
@@ -104,9 +109,10 @@ var (
 	officers    = []string{"officer"}
 	managers    = []string{"manager"}
 	readers     = []string{"officer", "manager", "auditor"}
-	everyone    = []string{"officer", "manager", "auditor", "admin", "outsider"}
-	orgAdmin    = []string{"admin"}
-	teamMembers = []string{"officer", "manager", "auditor", "admin"}
+	everyone    = []string{"officer", "manager", "auditor", "orgadmin", "teamadmin", "outsider"}
+	orgAdmin    = []string{"orgadmin"}
+	teamAdmins  = []string{"orgadmin", "teamadmin"}
+	teamMembers = []string{"officer", "manager", "auditor", "orgadmin", "teamadmin"}
 )
 
 func static(path string) func(*fixture, *apitest.Client) (string, any) {
@@ -126,8 +132,25 @@ var matrix = map[string]cell{
 	}},
 	"DELETE /api/v1/session": {everyone, 204, static("/api/v1/session")},
 	"GET /api/v1/me":         {everyone, 200, static("/api/v1/me")},
+	"PUT /api/v1/me/password": {everyone, 204, func(f *fixture, c *apitest.Client) (string, any) {
+		// The next cells sign in with apitest.Password: put it back.
+		f.after = func() {
+			if f.email == "" {
+				return
+			}
+			u, err := f.env.Users.FindUserByEmail(context.Background(), f.email)
+			if err != nil {
+				f.env.T.Fatal(err)
+			}
+			pw := apitest.Password
+			if _, err := f.env.Users.UpdateUser(f.ctx(), u.ID, custos.UserUpdate{Password: &pw}); err != nil {
+				f.env.T.Fatal(err)
+			}
+		}
+		return "/api/v1/me/password", map[string]string{"current_password": apitest.Password, "new_password": "tangerine-quorum-sextant-9"}
+	}},
 	"POST /api/v1/tokens": {everyone, 201, func(f *fixture, c *apitest.Client) (string, any) {
-		return "/api/v1/tokens", map[string]any{"name": f.unique("token")}
+		return "/api/v1/tokens", map[string]any{"name": f.unique("token"), "password": apitest.Password}
 	}},
 	"GET /api/v1/tokens": {everyone, 200, static("/api/v1/tokens")},
 	"DELETE /api/v1/tokens/:id": {everyone, 204, func(f *fixture, c *apitest.Client) (string, any) {
@@ -136,7 +159,7 @@ var matrix = map[string]cell{
 			var tok struct {
 				ID int `json:"id"`
 			}
-			c.Do(http.MethodPost, "/api/v1/tokens", map[string]any{"name": f.unique("doomed")}).JSON(&tok)
+			c.Do(http.MethodPost, "/api/v1/tokens", map[string]any{"name": f.unique("doomed"), "password": apitest.Password}).JSON(&tok)
 			id = tok.ID
 		}
 		return fmt.Sprintf("/api/v1/tokens/%d", id), nil
@@ -158,16 +181,16 @@ var matrix = map[string]cell{
 	"GET /api/v1/teams/:teamID": {teamMembers, 200, func(f *fixture, c *apitest.Client) (string, any) {
 		return fmt.Sprintf("/api/v1/teams/%d", f.treasury), nil
 	}},
-	"PATCH /api/v1/teams/:teamID": {orgAdmin, 200, func(f *fixture, c *apitest.Client) (string, any) {
+	"PATCH /api/v1/teams/:teamID": {teamAdmins, 200, func(f *fixture, c *apitest.Client) (string, any) {
 		return fmt.Sprintf("/api/v1/teams/%d", f.treasury), map[string]int{"approvals_required": 1}
 	}},
 	"GET /api/v1/teams/:teamID/members": {teamMembers, 200, func(f *fixture, c *apitest.Client) (string, any) {
 		return fmt.Sprintf("/api/v1/teams/%d/members", f.treasury), nil
 	}},
-	"POST /api/v1/teams/:teamID/members": {orgAdmin, 201, func(f *fixture, c *apitest.Client) (string, any) {
+	"POST /api/v1/teams/:teamID/members": {teamAdmins, 201, func(f *fixture, c *apitest.Client) (string, any) {
 		return fmt.Sprintf("/api/v1/teams/%d/members", f.treasury), map[string]any{"user_id": f.freshUser().ID, "role": "auditor"}
 	}},
-	"DELETE /api/v1/teams/:teamID/members/:userID/:role": {orgAdmin, 204, func(f *fixture, c *apitest.Client) (string, any) {
+	"DELETE /api/v1/teams/:teamID/members/:userID/:role": {teamAdmins, 204, func(f *fixture, c *apitest.Client) (string, any) {
 		u := f.freshUser()
 		if _, err := f.env.Teams.AddMember(f.ctx(), f.treasury, u.ID, custos.RoleManager); err != nil {
 			f.env.T.Fatal(err)
@@ -279,10 +302,10 @@ var matrix = map[string]cell{
 		m, _ := f.memo()
 		return fmt.Sprintf("/api/v1/memos/%d/pdf", m.ID), nil
 	}},
-	"GET /api/v1/audit": {[]string{"auditor", "admin"}, 200, func(f *fixture, c *apitest.Client) (string, any) {
+	"GET /api/v1/audit": {[]string{"auditor", "orgadmin"}, 200, func(f *fixture, c *apitest.Client) (string, any) {
 		return fmt.Sprintf("/api/v1/audit?team=%d", f.treasury), nil
 	}},
-	"GET /api/v1/audit/verify": {[]string{"auditor", "admin"}, 200, static("/api/v1/audit/verify")},
+	"GET /api/v1/audit/verify": {[]string{"auditor", "orgadmin"}, 200, static("/api/v1/audit/verify")},
 }
 
 func TestRouteRoleMatrix(t *testing.T) {
@@ -312,7 +335,7 @@ func TestRouteRoleMatrix(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			f := &fixture{env: env, party: p.name, treasury: teams[demo.TreasuryTeam], officer: officer}
+			f := &fixture{env: env, party: p.name, email: p.email, treasury: teams[demo.TreasuryTeam], officer: officer}
 			for key, cl := range matrix {
 				var c *apitest.Client
 				if p.email == "" {
@@ -340,6 +363,10 @@ func TestRouteRoleMatrix(t *testing.T) {
 				}
 				if res.Status != want {
 					t.Errorf("%s as %s: got %d, want %d (%s)", key, p.name, res.Status, want, truncate(res.Body))
+				}
+				if f.after != nil {
+					f.after()
+					f.after = nil
 				}
 			}
 		})

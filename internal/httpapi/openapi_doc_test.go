@@ -310,7 +310,7 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 	}{
 		{"LoginRequest", `{"email":"a@example.org","password":"secret"}`, true},
 		{"LoginRequest", `{"email":"a@example.org"}`, false},
-		{"CreateTokenRequest", `{"name":"ci","read_only":true,"expires_in_days":30}`, true},
+		{"CreateTokenRequest", `{"name":"ci","password":"typed-again","read_only":true,"expires_in_days":30}`, true},
 		{"CreateTokenRequest", `{"name":"ci","scopes":[]}`, false},
 		{"CreateUserRequest", `{"email":"a@example.org","name":"A","password":"correct horse battery"}`, true},
 		{"UpdateUserRequest", `{"name":null,"disabled":true}`, true},

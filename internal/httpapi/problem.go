@@ -17,6 +17,7 @@ var statusOf = map[string]int{
 	custos.EFORBIDDEN:       http.StatusForbidden,
 	custos.EUNAUTHENTICATED: http.StatusUnauthorized,
 	custos.ETHROTTLED:       http.StatusTooManyRequests,
+	custos.EBUSY:            http.StatusServiceUnavailable,
 	custos.EINTERNAL:        http.StatusInternalServerError,
 	custos.EPRECONDITION:    http.StatusPreconditionFailed,
 }

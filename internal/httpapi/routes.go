@@ -106,6 +106,7 @@ func (s *Server) routeTable() []Route {
 		pub(POST, "/api/v1/session", s.login),
 		org(DELETE, "/api/v1/session", custos.ObjSession, custos.ActDelete, s.logout),
 		org(GET, "/api/v1/me", custos.ObjSelf, custos.ActRead, s.me),
+		org(PUT, "/api/v1/me/password", custos.ObjSelf, custos.ActUpdate, s.changePassword),
 
 		org(POST, "/api/v1/tokens", custos.ObjToken, custos.ActCreate, s.createToken),
 		org(GET, "/api/v1/tokens", custos.ObjToken, custos.ActRead, s.listTokens),

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
@@ -53,6 +54,9 @@ type Config struct {
 	Frontend fs.FS
 	// Metrics is where request metrics are registered; nil for a private registry.
 	Metrics *prometheus.Registry
+	// TrustedProxies are the peers whose X-Forwarded-For names the client
+	// address that sign-ins are throttled by; none by default.
+	TrustedProxies []netip.Prefix
 }
 
 // Server holds the engine and what the handlers need.

@@ -2,7 +2,10 @@ package httpapi
 
 import (
 	"context"
+	"net"
 	"net/http"
+	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -32,8 +35,17 @@ func (s *Server) login(c *gin.Context) {
 	if !s.bindJSON(c, &req) {
 		return
 	}
-	token, sess, err := s.Auth.Login(c.Request.Context(), req.Email, req.Password)
+	attempt := custos.LoginAttempt{Email: req.Email, Password: req.Password, ClientAddr: s.clientAddr(c.Request)}
+	if cookie, err := c.Cookie(s.cookieName()); err == nil {
+		attempt.PreviousSession = cookie
+	}
+	token, sess, err := s.Auth.Login(c.Request.Context(), attempt)
 	if err != nil {
+		if code := custos.ErrorCode(err); attempt.PreviousSession != "" && (code == custos.EUNAUTHENTICATED || code == custos.ETHROTTLED) {
+			// A decided attempt ended the presented session: say so to the browser.
+			c.SetSameSite(http.SameSiteStrictMode)
+			c.SetCookie(s.cookieName(), "", -1, "/", "", s.cfg.SecureCookies, true)
+		}
 		s.writeError(c, err)
 		return
 	}
@@ -86,4 +98,50 @@ func (s *Server) me(c *gin.Context) {
 		res.CSRFToken = secret.CSRFToken(cookie)
 	}
 	c.JSON(http.StatusOK, res)
+}
+
+// clientAddr is the address sign-ins are throttled by: the peer, or, when the
+// peer is a trusted proxy, the nearest address in X-Forwarded-For that is
+// not one. Without trusted proxies the header is ignored: anyone could write it.
+func (s *Server) clientAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	peer, err := netip.ParseAddr(host)
+	if err != nil {
+		return host
+	}
+	peer = peer.Unmap()
+	if !s.trustedProxy(peer) {
+		return peer.String()
+	}
+	var hops []string
+	for _, h := range r.Header.Values("X-Forwarded-For") {
+		hops = append(hops, strings.Split(h, ",")...)
+	}
+	// The proxies append: walk from the nearest hop back to the first one not
+	// ours. A hop that is not an address ends the walk: what is before it
+	// cannot be trusted.
+	addr := peer
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			break
+		}
+		addr = hop.Unmap()
+		if !s.trustedProxy(addr) {
+			break
+		}
+	}
+	return addr.String()
+}
+
+func (s *Server) trustedProxy(a netip.Addr) bool {
+	for _, p := range s.cfg.TrustedProxies {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
 }

@@ -160,20 +160,20 @@ func TestUnsafeCookieRequestsNeedTheCSRFToken(t *testing.T) {
 	c := env.Login("officer@example.com")
 	csrf := c.CSRF
 	c.CSRF = ""
-	if res := c.Do(http.MethodPost, "/api/v1/tokens", map[string]string{"name": "ci"}); res.Status != http.StatusForbidden {
+	if res := c.Do(http.MethodPost, "/api/v1/tokens", map[string]string{"name": "ci", "password": apitest.Password}); res.Status != http.StatusForbidden {
 		t.Fatalf("no CSRF token: %d, want 403", res.Status)
 	}
 	c.CSRF = "forged"
-	if res := c.Do(http.MethodPost, "/api/v1/tokens", map[string]string{"name": "ci"}); res.Status != http.StatusForbidden {
+	if res := c.Do(http.MethodPost, "/api/v1/tokens", map[string]string{"name": "ci", "password": apitest.Password}); res.Status != http.StatusForbidden {
 		t.Fatalf("wrong CSRF token: %d, want 403", res.Status)
 	}
 	// Another session's token does not fit this session.
 	c.CSRF = env.Login("officer@example.com").CSRF
-	if res := c.Do(http.MethodPost, "/api/v1/tokens", map[string]string{"name": "ci"}); res.Status != http.StatusForbidden {
+	if res := c.Do(http.MethodPost, "/api/v1/tokens", map[string]string{"name": "ci", "password": apitest.Password}); res.Status != http.StatusForbidden {
 		t.Fatalf("another session's CSRF token: %d, want 403", res.Status)
 	}
 	c.CSRF = csrf
-	if res := c.Do(http.MethodPost, "/api/v1/tokens", map[string]string{"name": "ci"}); res.Status != http.StatusCreated {
+	if res := c.Do(http.MethodPost, "/api/v1/tokens", map[string]string{"name": "ci", "password": apitest.Password}); res.Status != http.StatusCreated {
 		t.Fatalf("right CSRF token: %d, want 201", res.Status)
 	}
 	// GET /me hands the token back to a reloaded page.
@@ -196,7 +196,7 @@ func TestAPITokensAuthenticateUntilRevokedOrExpired(t *testing.T) {
 		ID    int    `json:"id"`
 		Token string `json:"token"`
 	}
-	res := officer.Do(http.MethodPost, "/api/v1/tokens", map[string]any{"name": "reporting script", "expires_in_days": 30})
+	res := officer.Do(http.MethodPost, "/api/v1/tokens", map[string]any{"name": "reporting script", "expires_in_days": 30, "password": apitest.Password})
 	if res.Status != http.StatusCreated {
 		t.Fatalf("create: %d %s", res.Status, res.Body)
 	}
@@ -210,9 +210,18 @@ func TestAPITokensAuthenticateUntilRevokedOrExpired(t *testing.T) {
 	if got := me(bot); got != http.StatusOK {
 		t.Fatalf("bearer token: %d, want 200", got)
 	}
+	// A token never makes tokens, even with the password: a child could
+	// outlive its parent's revocation.
+	if res := bot.Do(http.MethodPost, "/api/v1/tokens", map[string]string{"name": "child", "password": apitest.Password}); res.Status != http.StatusForbidden {
+		t.Fatalf("a token making a token: %d, want 403 (%s)", res.Status, res.Body)
+	}
 	// Token-authenticated writes need no CSRF token.
-	if res := bot.Do(http.MethodPost, "/api/v1/tokens", map[string]string{"name": "child"}); res.Status != http.StatusCreated {
-		t.Fatalf("write with bearer token: %d, want 201", res.Status)
+	var spare struct {
+		ID int `json:"id"`
+	}
+	officer.Do(http.MethodPost, "/api/v1/tokens", map[string]any{"name": "spare", "password": apitest.Password}).JSON(&spare)
+	if res := bot.Do(http.MethodDelete, "/api/v1/tokens/"+itoa(spare.ID), nil); res.Status != http.StatusNoContent {
+		t.Fatalf("write with bearer token: %d, want 204", res.Status)
 	}
 	// Expired after 30 days.
 	env.Clock.Advance(30*24*time.Hour + time.Second)
@@ -221,7 +230,7 @@ func TestAPITokensAuthenticateUntilRevokedOrExpired(t *testing.T) {
 	}
 
 	officer = env.Login("officer@example.com")
-	res = officer.Do(http.MethodPost, "/api/v1/tokens", map[string]any{"name": "read only", "read_only": true})
+	res = officer.Do(http.MethodPost, "/api/v1/tokens", map[string]any{"name": "read only", "read_only": true, "password": apitest.Password})
 	res.JSON(&created)
 	reader := env.Anonymous()
 	reader.Bearer = created.Token
@@ -259,7 +268,7 @@ func TestLogsNeverContainPasswordsOrTokens(t *testing.T) {
 	var tok struct {
 		Token string `json:"token"`
 	}
-	c.Do(http.MethodPost, "/api/v1/tokens", map[string]string{"name": "x"}).JSON(&tok)
+	c.Do(http.MethodPost, "/api/v1/tokens", map[string]string{"name": "x", "password": apitest.Password}).JSON(&tok)
 	env.Anonymous().Do(http.MethodPost, "/api/v1/session", map[string]string{"email": "officer@example.com", "password": "wrong-password-typed"})
 	if logs.Len() == 0 {
 		t.Fatal("nothing was logged")

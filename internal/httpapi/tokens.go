@@ -11,7 +11,9 @@ import (
 // API tokens.
 
 type createTokenRequest struct {
-	Name          string `json:"name"`
+	Name string `json:"name"`
+	// Password is the user's password, typed again.
+	Password      string `json:"password"`
 	ReadOnly      bool   `json:"read_only"`
 	ExpiresInDays int    `json:"expires_in_days"`
 }
@@ -27,7 +29,8 @@ func (s *Server) createToken(c *gin.Context) {
 	if !s.bindJSON(c, &req) {
 		return
 	}
-	secretToken, tok, err := s.Auth.CreateToken(c.Request.Context(), custos.NewAPIToken{Name: req.Name, ReadOnly: req.ReadOnly, ExpiresInDays: req.ExpiresInDays})
+	ctx := custos.WithClientAddr(c.Request.Context(), s.clientAddr(c.Request))
+	secretToken, tok, err := s.Auth.CreateToken(ctx, custos.NewAPIToken{Name: req.Name, Password: req.Password, ReadOnly: req.ReadOnly, ExpiresInDays: req.ExpiresInDays})
 	if err != nil {
 		s.writeError(c, err)
 		return

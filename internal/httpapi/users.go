@@ -14,12 +14,14 @@ type createUserRequest struct {
 	Email    string `json:"email"`
 	Name     string `json:"name"`
 	Password string `json:"password"`
+	OrgAdmin bool   `json:"org_admin"`
 }
 
 type updateUserRequest struct {
 	Name     *string `json:"name"`
 	Disabled *bool   `json:"disabled"`
 	Password *string `json:"password"`
+	OrgAdmin *bool   `json:"org_admin"`
 }
 
 func (s *Server) listUsers(c *gin.Context) {
@@ -36,10 +38,13 @@ func (s *Server) createUser(c *gin.Context) {
 	if !s.bindJSON(c, &req) {
 		return
 	}
-	u, err := s.Users.CreateUser(c.Request.Context(), custos.NewUser{Email: req.Email, Name: req.Name, Password: req.Password})
+	u, err := s.Users.CreateUser(c.Request.Context(), custos.NewUser{Email: req.Email, Name: req.Name, Password: req.Password, OrgAdmin: req.OrgAdmin})
 	if err != nil {
 		s.writeError(c, err)
 		return
+	}
+	if u.OrgAdmin {
+		s.reloadAuthz(c)
 	}
 	c.JSON(http.StatusCreated, u)
 }
@@ -66,12 +71,12 @@ func (s *Server) updateUser(c *gin.Context) {
 	if !s.bindJSON(c, &req) {
 		return
 	}
-	u, err := s.Users.UpdateUser(c.Request.Context(), id, custos.UserUpdate{Name: req.Name, Disabled: req.Disabled, Password: req.Password})
+	u, err := s.Users.UpdateUser(c.Request.Context(), id, custos.UserUpdate{Name: req.Name, Disabled: req.Disabled, Password: req.Password, OrgAdmin: req.OrgAdmin})
 	if err != nil {
 		s.writeError(c, err)
 		return
 	}
-	if req.Disabled != nil {
+	if req.Disabled != nil || req.OrgAdmin != nil {
 		s.reloadAuthz(c)
 	}
 	c.JSON(http.StatusOK, u)

@@ -15,6 +15,7 @@ type userAudit struct {
 	Email    string `json:"email"`
 	Name     string `json:"name"`
 	Disabled bool   `json:"disabled"`
+	OrgAdmin bool   `json:"org_admin"`
 	// PasswordReset appears only on the update that reset the password.
 	PasswordReset bool `json:"password_reset,omitempty"`
 }
@@ -39,13 +40,26 @@ type membershipRemovedAudit struct {
 }
 
 type loginAudit struct {
-	UserID    int64     `json:"user_id"`
-	ExpiresAt time.Time `json:"expires_at"`
+	UserID     int64     `json:"user_id"`
+	ExpiresAt  time.Time `json:"expires_at"`
+	ClientAddr string    `json:"client_addr"`
+}
+
+// sessionEndedAudit records why a session ended without a sign-out.
+type sessionEndedAudit struct {
+	Reason string `json:"reason"`
+}
+
+// passwordChangedAudit records a user's own password change: never the
+// password, only how many other sessions it ended.
+type passwordChangedAudit struct {
+	OtherSessionsEnded int64 `json:"other_sessions_ended"`
 }
 
 type loginFailedAudit struct {
-	Email  string `json:"email"`
-	Reason string `json:"reason"`
+	Email      string `json:"email"`
+	Reason     string `json:"reason"`
+	ClientAddr string `json:"client_addr"`
 }
 
 type tokenCreatedAudit struct {

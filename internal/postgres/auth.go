@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/lib/pq"
+
 	"github.com/custos-dd/custos/internal/custos"
 	"github.com/custos-dd/custos/internal/secret"
 )
@@ -17,6 +19,7 @@ type AuthService struct{ db *DB }
 func NewAuthService(db *DB) *AuthService { return &AuthService{db} }
 
 type failureRow struct {
+	Key             string     `db:"key"`
 	Failures        int        `db:"failures"`
 	WindowStartedAt time.Time  `db:"window_started_at"`
 	BlockedUntil    *time.Time `db:"blocked_until"`
@@ -26,11 +29,31 @@ func (r failureRow) state() custos.LoginFailures {
 	return custos.LoginFailures{Failures: r.Failures, WindowStartedAt: r.WindowStartedAt, BlockedUntil: r.BlockedUntil}
 }
 
+// throttleKeys are the rows of login_throttle one attempt counts against.
+type throttleKeys struct{ pair, address, account string }
+
+func keysFor(email, clientAddr string) throttleKeys {
+	if clientAddr == "" {
+		clientAddr = "unknown"
+	}
+	return throttleKeys{pair: "account-address:" + email + " " + clientAddr, address: "address:" + clientAddr, account: "account:" + email}
+}
+
+func (k throttleKeys) all() []string { return []string{k.account, k.address, k.pair} } // a fixed lock order
+
+// blockedFor is how long an attempt with these states is refused outright:
+// its account from its address, or its address, is blocked.
+func (s *AuthService) blockedFor(states map[string]failureRow, k throttleKeys, now time.Time) time.Duration {
+	th := s.db.Throttle
+	return max(th.PerAccountAddress.BlockedFor(states[k.pair].state(), now), th.PerAddress.BlockedFor(states[k.address].state(), now))
+}
+
 // Login checks the address and password. A wrong address and a wrong password
-// get the same answer after the same work; five failures for one address
-// within the throttle window block it, whether or not an account has it.
-func (s *AuthService) Login(ctx context.Context, email, password string) (string, *custos.Session, error) {
-	email = custos.NormalizeEmail(email)
+// get the same answer after the same work. Failures are throttled per
+// (account, client address) and per client address, which block, and per
+// account, which only slows further attempts (see custos.LoginThrottle).
+func (s *AuthService) Login(ctx context.Context, a custos.LoginAttempt) (string, *custos.Session, error) {
+	email, password := custos.NormalizeEmail(a.Email), a.Password
 	var p custos.Problems
 	if email == "" {
 		p.Add("email", "is required")
@@ -45,41 +68,70 @@ func (s *AuthService) Login(ctx context.Context, email, password string) (string
 		return "", nil, custos.ErrBadCredentials()
 	}
 
+	keys := keysFor(email, a.ClientAddr)
 	now := s.db.Now()
-	var f failureRow
-	err := s.db.db.GetContext(ctx, &f, `SELECT failures, window_started_at, blocked_until FROM login_failures WHERE email = $1`, email)
-	if err != nil && err != sql.ErrNoRows {
+	var rows []failureRow
+	if err := s.db.db.SelectContext(ctx, &rows, `SELECT key, failures, window_started_at, blocked_until FROM login_throttle
+		WHERE key = ANY($1)`, pq.Array(keys.all())); err != nil {
 		return "", nil, mapErr(err)
 	}
-	if wait := s.db.Throttle.BlockedFor(f.state(), now); wait > 0 {
-		return "", nil, s.recordFailure(ctx, email, "throttled")
+	states := map[string]failureRow{}
+	for _, r := range rows {
+		states[r.Key] = r
+	}
+	if wait := s.blockedFor(states, keys, now); wait > 0 {
+		return "", nil, s.recordFailure(ctx, a, email, keys, "throttled")
+	}
+	// Past the account's ceiling, every attempt waits before its password is
+	// checked, whoever makes it: guessing slows down and the real user, from
+	// an address that is not blocked, still gets in.
+	if d := s.db.Throttle.AccountDelayFor(states[keys.account].state(), now); d > 0 {
+		t := time.NewTimer(d)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return "", nil, mapErr(ctx.Err())
+		}
 	}
 
 	var u userRow
-	err = s.db.db.GetContext(ctx, &u, `SELECT id, email, name, password_hash, disabled, created_at, updated_at
-		FROM users WHERE email = $1`, email)
+	err := s.db.db.GetContext(ctx, &u, `SELECT `+userColumns+` FROM users WHERE email = $1`, email)
 	switch {
 	case err == sql.ErrNoRows:
-		secret.BurnPasswordCheck(password)
-		return "", nil, s.recordFailure(ctx, email, "bad_credentials")
+		if err := secret.BurnPasswordCheck(ctx, password); err != nil {
+			return "", nil, hashErr(err)
+		}
+		return "", nil, s.recordFailure(ctx, a, email, keys, "bad_credentials")
 	case err != nil:
 		return "", nil, mapErr(err)
-	case !secret.CheckPassword(password, u.PasswordHash) || u.Disabled:
-		return "", nil, s.recordFailure(ctx, email, "bad_credentials")
+	}
+	ok, err := secret.CheckPassword(ctx, password, u.PasswordHash)
+	if err != nil {
+		return "", nil, hashErr(err)
+	}
+	if !ok || u.Disabled {
+		return "", nil, s.recordFailure(ctx, a, email, keys, "bad_credentials")
 	}
 
 	token := secret.NewToken(secret.SessionPrefix)
 	var sess custos.Session
 	err = s.db.inTx(ctx, func(tx *Tx) error {
 		// A block may have started while the password was being checked.
-		f, err := tx.lockFailures(ctx, email)
+		states, err := tx.lockThrottle(ctx, keys)
 		if err != nil {
 			return err
 		}
-		if wait := s.db.Throttle.BlockedFor(f.state(), tx.now); wait > 0 {
+		if wait := s.blockedFor(states, keys, tx.now); wait > 0 {
 			return custos.Throttled(wait)
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM login_failures WHERE email = $1`, email); err != nil {
+		// Only this account's count from this address starts over: the
+		// address's and the account's counts run out with their windows, so
+		// that signing in to one's own account does not reset a guesser's.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM login_throttle WHERE key = $1`, keys.pair); err != nil {
+			return err
+		}
+		if err := tx.endPresentedSession(ctx, a.PreviousSession); err != nil {
 			return err
 		}
 		sess = custos.Session{UserID: u.ID, CreatedAt: tx.now, LastSeenAt: tx.now, ExpiresAt: tx.now.Add(s.db.SessionPolicy.MaxLifetime)}
@@ -89,7 +141,7 @@ func (s *AuthService) Login(ctx context.Context, email, password string) (string
 		}
 		actx := custos.WithActor(ctx, custos.Actor{UserID: u.ID, Email: u.Email})
 		return tx.audit(actx, custos.NewAuditEvent{Action: "session.login", ObjectType: "session",
-			ObjectID: strconv.FormatInt(sess.ID, 10), After: loginAudit{UserID: u.ID, ExpiresAt: sess.ExpiresAt}})
+			ObjectID: strconv.FormatInt(sess.ID, 10), After: loginAudit{UserID: u.ID, ExpiresAt: sess.ExpiresAt, ClientAddr: a.ClientAddr}})
 	})
 	if err != nil {
 		return "", nil, err
@@ -97,38 +149,92 @@ func (s *AuthService) Login(ctx context.Context, email, password string) (string
 	return token, &sess, nil
 }
 
-// lockFailures returns the throttle row of an address, locked, creating it empty.
-func (tx *Tx) lockFailures(ctx context.Context, email string) (failureRow, error) {
-	var f failureRow
-	if _, err := tx.ExecContext(ctx, `INSERT INTO login_failures (email, failures, window_started_at)
-		VALUES ($1, 0, $2) ON CONFLICT (email) DO NOTHING`, email, tx.now); err != nil {
-		return f, err
+// hashErr is the answer when a password could not be checked at all.
+func hashErr(err error) error {
+	if err == secret.ErrBusy {
+		return custos.ErrBusy()
 	}
-	err := tx.GetContext(ctx, &f, `SELECT failures, window_started_at, blocked_until FROM login_failures WHERE email = $1 FOR UPDATE`, email)
-	return f, err
+	return mapErr(err)
+}
+
+// endPresentedSession ends the session whose token a sign-in presented, so
+// that signing in again (as anyone) never leaves the old session alive.
+func (tx *Tx) endPresentedSession(ctx context.Context, token string) error {
+	if token == "" || !secret.LooksLike(token, secret.SessionPrefix) {
+		return nil
+	}
+	var ended struct {
+		ID     int64  `db:"id"`
+		UserID int64  `db:"user_id"`
+		Email  string `db:"email"`
+	}
+	err := tx.GetContext(ctx, &ended, `UPDATE sessions s SET ended_at = $2 FROM users u
+		WHERE s.token_hash = $1 AND s.ended_at IS NULL AND u.id = s.user_id RETURNING s.id, s.user_id, u.email`,
+		secret.HashToken(token), tx.now)
+	if err == sql.ErrNoRows {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	return tx.appendEvent(ctx, &ended.UserID, ended.Email, custos.NewAuditEvent{Action: "session.logout", ObjectType: "session",
+		ObjectID: strconv.FormatInt(ended.ID, 10), After: sessionEndedAudit{Reason: "signed in again"}})
+}
+
+// lockThrottle returns the throttle rows of an attempt, locked, creating
+// missing ones empty.
+func (tx *Tx) lockThrottle(ctx context.Context, k throttleKeys) (map[string]failureRow, error) {
+	for _, key := range k.all() {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO login_throttle (key, failures, window_started_at)
+			VALUES ($1, 0, $2) ON CONFLICT (key) DO NOTHING`, key, tx.now); err != nil {
+			return nil, err
+		}
+	}
+	var rows []failureRow
+	// ORDER BY with FOR UPDATE locks in key order, the same in every transaction.
+	if err := tx.SelectContext(ctx, &rows, `SELECT key, failures, window_started_at, blocked_until FROM login_throttle
+		WHERE key = ANY($1) ORDER BY key FOR UPDATE`, pq.Array(k.all())); err != nil {
+		return nil, err
+	}
+	out := map[string]failureRow{}
+	for _, r := range rows {
+		out[r.Key] = r
+	}
+	return out, nil
 }
 
 // recordFailure counts a failed login and audits it, then returns the error
-// the caller answers with: 401, or 429 once the address is blocked.
-func (s *AuthService) recordFailure(ctx context.Context, email, reason string) error {
+// the caller answers with: 401, or 429 while the account at this address, or
+// the address, is blocked.
+func (s *AuthService) recordFailure(ctx context.Context, a custos.LoginAttempt, email string, keys throttleKeys, reason string) error {
 	var answer error = custos.ErrBadCredentials()
 	err := s.db.inTx(ctx, func(tx *Tx) error {
-		f, err := tx.lockFailures(ctx, email)
+		states, err := tx.lockThrottle(ctx, keys)
 		if err != nil {
 			return err
 		}
-		state := f.state()
-		if wait := s.db.Throttle.BlockedFor(state, tx.now); wait > 0 {
+		if wait := s.blockedFor(states, keys, tx.now); wait > 0 {
 			answer = custos.Throttled(wait)
+			reason = "throttled"
 		} else {
-			state = s.db.Throttle.Fail(state, tx.now)
-			if _, err := tx.ExecContext(ctx, `UPDATE login_failures SET failures = $2, window_started_at = $3, blocked_until = $4
-				WHERE email = $1`, email, state.Failures, state.WindowStartedAt, state.BlockedUntil); err != nil {
-				return err
+			th := s.db.Throttle
+			next := map[string]custos.LoginFailures{
+				keys.pair:    th.PerAccountAddress.Fail(states[keys.pair].state(), tx.now),
+				keys.address: th.PerAddress.Fail(states[keys.address].state(), tx.now),
+				keys.account: th.AccountFail(states[keys.account].state(), tx.now),
+			}
+			for _, key := range keys.all() {
+				f := next[key]
+				if _, err := tx.ExecContext(ctx, `UPDATE login_throttle SET failures = $2, window_started_at = $3, blocked_until = $4
+					WHERE key = $1`, key, f.Failures, f.WindowStartedAt, f.BlockedUntil); err != nil {
+					return err
+				}
 			}
 		}
+		if err := tx.endPresentedSession(ctx, a.PreviousSession); err != nil {
+			return err
+		}
 		return tx.appendEvent(ctx, nil, "anonymous", custos.NewAuditEvent{Action: "session.login_failed", ObjectType: "session",
-			ObjectID: "", After: loginFailedAudit{Email: email, Reason: reason}})
+			ObjectID: "", After: loginFailedAudit{Email: email, Reason: reason, ClientAddr: a.ClientAddr}})
 	})
 	if err != nil {
 		return err
@@ -240,12 +346,109 @@ func (s *AuthService) TokenActor(ctx context.Context, token string) (custos.Acto
 	return custos.Actor{UserID: r.UserID, Email: r.Email, ReadOnly: r.ReadOnly, TokenID: r.ID}, nil
 }
 
-// CreateToken makes an API token for the signed-in user and returns its secret once.
+// errNeedsSession refuses what only a person at a browser session may do.
+func errNeedsSession(what string) error {
+	return custos.Errorf(custos.EFORBIDDEN, "%s needs a signed-in session and your password, not an API token", what)
+}
+
+// checkOwnPassword checks the signed-in user's password, typed again; a wrong
+// one is an invalid field. Wrong ones count as failed sign-ins of the account
+// from the client's address, so that a stolen session cannot be used to
+// guess the password any faster than the sign-in form allows.
+func (s *AuthService) checkOwnPassword(ctx context.Context, field, password string) (*userRow, error) {
+	var u userRow
+	if err := s.db.db.GetContext(ctx, &u, `SELECT `+userColumns+` FROM users WHERE id = $1`, custos.ActorFrom(ctx).UserID); err != nil {
+		return nil, mapErr(orNotFound(err, "user"))
+	}
+	attempt := custos.LoginAttempt{Email: u.Email, ClientAddr: custos.ClientAddrFrom(ctx)}
+	keys := keysFor(u.Email, attempt.ClientAddr)
+	var rows []failureRow
+	if err := s.db.db.SelectContext(ctx, &rows, `SELECT key, failures, window_started_at, blocked_until FROM login_throttle
+		WHERE key = ANY($1)`, pq.Array(keys.all())); err != nil {
+		return nil, mapErr(err)
+	}
+	states := map[string]failureRow{}
+	for _, r := range rows {
+		states[r.Key] = r
+	}
+	if wait := s.blockedFor(states, keys, s.db.Now()); wait > 0 {
+		return nil, custos.Throttled(wait)
+	}
+	ok, err := secret.CheckPassword(ctx, password, u.PasswordHash)
+	if err != nil {
+		return nil, hashErr(err)
+	}
+	if !ok {
+		answer := s.recordFailure(ctx, attempt, u.Email, keys, "wrong_password_typed_again")
+		if custos.ErrorCode(answer) == custos.EUNAUTHENTICATED {
+			// The session is fine: only the password typed again is wrong.
+			return nil, custos.Invalid(field, "is not your current password")
+		}
+		return nil, answer
+	}
+	return &u, nil
+}
+
+// ChangePassword changes the signed-in user's own password. The current
+// password is required, the new one must pass the password policy, and every
+// other session of the user ends (this one goes on).
+func (s *AuthService) ChangePassword(ctx context.Context, current, next string) error {
+	a := custos.ActorFrom(ctx)
+	if a.SessionID == 0 {
+		return errNeedsSession("changing your password")
+	}
+	var p custos.Problems
+	if current == "" {
+		p.Add("current_password", "is required")
+	}
+	if next == "" {
+		p.Add("new_password", "is required")
+	} else if next == current {
+		p.Add("new_password", "must differ from the current password")
+	}
+	if err := p.Err(); err != nil {
+		return err
+	}
+	u, err := s.checkOwnPassword(ctx, "current_password", current)
+	if err != nil {
+		return err
+	}
+	if err := custos.CheckNewPassword("new_password", next, u.Email, u.Name); err != nil {
+		return err
+	}
+	hash, err := hashPassword(ctx, next)
+	if err != nil {
+		return err
+	}
+	return s.db.inTx(ctx, func(tx *Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1`, a.UserID, hash, tx.now); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE sessions SET ended_at = $3 WHERE user_id = $1 AND id <> $2 AND ended_at IS NULL`,
+			a.UserID, a.SessionID, tx.now)
+		if err != nil {
+			return err
+		}
+		ended, _ := res.RowsAffected()
+		return tx.audit(ctx, custos.NewAuditEvent{Action: "user.password_change", ObjectType: "user",
+			ObjectID: strconv.FormatInt(a.UserID, 10), After: passwordChangedAudit{OtherSessionsEnded: ended}})
+	})
+}
+
+// CreateToken makes an API token for the signed-in user and returns its
+// secret once. Only a session may make one, with the password typed again:
+// a token that made tokens could outlive itself through them.
 func (s *AuthService) CreateToken(ctx context.Context, nt custos.NewAPIToken) (string, *custos.APIToken, error) {
+	a := custos.ActorFrom(ctx)
+	if a.SessionID == 0 {
+		return "", nil, errNeedsSession("creating an API token")
+	}
 	if err := nt.Validate(); err != nil {
 		return "", nil, err
 	}
-	a := custos.ActorFrom(ctx)
+	if _, err := s.checkOwnPassword(ctx, "password", nt.Password); err != nil {
+		return "", nil, err
+	}
 	secretToken := secret.NewToken(secret.APITokenPrefix)
 	var out *custos.APIToken
 	err := s.db.inTx(ctx, func(tx *Tx) error {

@@ -157,6 +157,15 @@ func (s *TeamService) AllMemberships(ctx context.Context) ([]custos.Membership, 
 	return s.memberships(ctx, "WHERE NOT u.disabled")
 }
 
+// OrgAdmins returns the enabled accounts that administer the organisation.
+func (s *TeamService) OrgAdmins(ctx context.Context) ([]int64, error) {
+	var ids []int64
+	if err := s.db.db.SelectContext(ctx, &ids, `SELECT id FROM users WHERE org_admin AND NOT disabled ORDER BY id`); err != nil {
+		return nil, mapErr(err)
+	}
+	return ids, nil
+}
+
 // AddMember gives a user a role in a team.
 func (s *TeamService) AddMember(ctx context.Context, teamID, userID int64, role custos.Role) (*custos.Membership, error) {
 	var p custos.Problems

@@ -95,8 +95,15 @@ export interface paths {
          * @description Checks an e-mail address and password and opens a browser session: the
          *     answer sets the session cookie and returns the signed-in user with the
          *     CSRF token for later unsafe requests. A wrong address and a wrong
-         *     password get the same 401. Five failures for one address within 15
-         *     minutes block it for 15 minutes (429 with Retry-After).
+         *     password get the same 401. Five failures for one account from one
+         *     client address, or twenty from one client address, within 15 minutes
+         *     block that pair or address for 15 minutes (429 with Retry-After); past
+         *     ten failures of one account from anywhere, each attempt on it is
+         *     answered more slowly (never refused), so the real user still gets in.
+         *     A session cookie sent with the request is ended once the attempt is
+         *     decided (signed in, refused or throttled).
+         *     When too many passwords are being checked at once the answer is 503
+         *     with Retry-After.
          */
         post: operations["login"];
         /**
@@ -129,6 +136,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Change my password
+         * @description Changes the signed-in user's own password. Needs a session (not an API
+         *     token) and the current password; the new one must be at least 12
+         *     characters and not common or easy to guess. Every other session of the
+         *     user ends; this one goes on.
+         */
+        put: operations["changeMyPassword"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tokens": {
         parameters: {
             query?: never;
@@ -144,7 +174,7 @@ export interface paths {
         put?: never;
         /**
          * Create an API token
-         * @description Creates a personal API token for the signed-in user. The secret is in `token` and is shown only in this answer.
+         * @description Creates a personal API token for the signed-in user. Needs a session (an API token cannot make tokens) and the user's password again. The secret is in `token` and is shown only in this answer.
          */
         post: operations["createToken"];
         delete?: never;
@@ -213,7 +243,7 @@ export interface paths {
         head?: never;
         /**
          * Update a user
-         * @description Renames, disables or enables an account, or resets its password. Absent or null fields stay as they are. Disabling an account or resetting its password ends its sessions.
+         * @description Renames, disables or enables an account, resets its password, or makes it an organisation admin or not. Absent or null fields stay as they are. Disabling an account or resetting its password ends its sessions. The last enabled organisation admin can be neither disabled nor demoted (409).
          */
         patch: operations["updateUser"];
         trace?: never;
@@ -1060,8 +1090,15 @@ export interface components {
              */
             session_expires_at?: string;
         };
+        ChangePasswordRequest: {
+            current_password: string;
+            /** @description At least 12 characters, at most 256 bytes, and not common or easy to guess (zxcvbn score 3 or more). */
+            new_password: string;
+        };
         CreateTokenRequest: {
             name: string;
+            /** @description The signed-in user's password, typed again. */
+            password: string;
             /**
              * @description A read-only token may only make GET requests.
              * @default false
@@ -1117,6 +1154,8 @@ export interface components {
             email: string;
             name: string;
             disabled: boolean;
+            /** @description Administers the organisation (users, teams, catalogue, templates, the whole audit trail). A team's admin role reaches that team only. */
+            org_admin: boolean;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -1132,16 +1171,23 @@ export interface components {
              */
             email: string;
             name: string;
-            /** @description At least 12 characters and at most 256 bytes. */
+            /** @description At least 12 characters, at most 256 bytes, and not common or easy to guess (zxcvbn score 3 or more). */
             password: string;
+            /**
+             * @description Make the account an organisation admin.
+             * @default false
+             */
+            org_admin?: boolean;
         };
         /** @description Absent or null fields stay as they are. */
         UpdateUserRequest: {
             name?: string | null;
             /** @description Disabling ends the account's sessions and makes its API tokens stop working. */
             disabled?: boolean | null;
-            /** @description A new password (at least 12 characters, at most 256 bytes); ends the account's sessions. */
+            /** @description A new password (at least 12 characters, at most 256 bytes, not common or easy to guess); ends the account's sessions. */
             password?: string | null;
+            /** @description Make the account an organisation admin, or not. The last enabled organisation admin can be neither demoted nor disabled (409). */
+            org_admin?: boolean | null;
         };
         Team: {
             /** Format: int64 */
@@ -1916,6 +1962,16 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description Too many passwords are being checked at once; try again after Retry-After seconds. */
+        PasswordChecksBusy: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description An unexpected failure; quote the request ID when you report it. */
         InternalError: {
             headers: {
@@ -2045,6 +2101,7 @@ export type KeyManagementModel = components['schemas']['KeyManagementModel'];
 export type ProvenanceFact = components['schemas']['ProvenanceFact'];
 export type LoginRequest = components['schemas']['LoginRequest'];
 export type Me = components['schemas']['Me'];
+export type ChangePasswordRequest = components['schemas']['ChangePasswordRequest'];
 export type CreateTokenRequest = components['schemas']['CreateTokenRequest'];
 export type ApiToken = components['schemas']['APIToken'];
 export type CreatedToken = components['schemas']['CreatedToken'];
@@ -2124,6 +2181,7 @@ export type ResponseConflict = components['responses']['Conflict'];
 export type ResponsePayloadTooLarge = components['responses']['PayloadTooLarge'];
 export type ResponseUnsupportedMediaType = components['responses']['UnsupportedMediaType'];
 export type ResponseTooManyRequests = components['responses']['TooManyRequests'];
+export type ResponsePasswordChecksBusy = components['responses']['PasswordChecksBusy'];
 export type ResponseInternalError = components['responses']['InternalError'];
 export type ResponseServiceUnavailable = components['responses']['ServiceUnavailable'];
 export type ResponseNotDraft = components['responses']['NotDraft'];
@@ -2262,6 +2320,7 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["PasswordChecksBusy"];
         };
     };
     logout: {
@@ -2311,6 +2370,39 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             500: components["responses"]["InternalError"];
+        };
+    };
+    changeMyPassword: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required when the request is authenticated by the session cookie (403 without it or with a wrong value); its value is `csrf_token` from `POST /api/v1/session` or `GET /api/v1/me`. Not needed with a bearer API token. */
+                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangePasswordRequest"];
+            };
+        };
+        responses: {
+            /** @description Changed; the user's other sessions have ended. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["PasswordChecksBusy"];
         };
     };
     listTokens: {
@@ -2366,7 +2458,9 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["PasswordChecksBusy"];
         };
     };
     revokeToken: {
@@ -2453,6 +2547,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["PasswordChecksBusy"];
         };
     };
     getUser: {
@@ -2515,9 +2610,11 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["PasswordChecksBusy"];
         };
     };
     listTeams: {
