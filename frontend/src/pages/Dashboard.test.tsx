@@ -12,7 +12,7 @@ afterEach(() => {
 
 function me(id: number, ...roles: Role[]): Me {
   return {
-    user: { id, email: 'u@example.com', name: 'Pat Person', disabled: false, created_at: '', updated_at: '' },
+    user: { id, email: 'u@example.com', name: 'Pat Person', disabled: false, org_admin: false, created_at: '', updated_at: '' },
     memberships: roles.map((role) => ({ team_id: 1, team_name: 'Demo Treasury', user_id: id, user_email: 'u@example.com', user_name: 'Pat Person', role, created_at: '' })),
     csrf_token: 't',
   }

@@ -11,7 +11,7 @@ afterEach(() => {
 })
 
 function me(id: number, ...roles: Role[]): Me {
-  const user = { id, email: `u${id}@example.com`, name: `User ${id}`, disabled: false, created_at: '', updated_at: '' }
+  const user = { id, email: `u${id}@example.com`, name: `User ${id}`, disabled: false, org_admin: false, created_at: '', updated_at: '' }
   return {
     user,
     memberships: roles.map((role) => ({ team_id: 1, team_name: 'Demo', user_id: id, user_email: user.email, user_name: user.name, role, created_at: '' })),
