@@ -1,7 +1,9 @@
 package httpapi_test
 
 import (
+	"bytes"
 	"fmt"
+	"net/http/httptest"
 	"net/http"
 	"strings"
 	"testing"
@@ -36,16 +38,34 @@ func TestEveryAnswerCarriesSecurityHeaders(t *testing.T) {
 	}
 }
 
-func TestRequestIDIsEchoedOrMade(t *testing.T) {
+func TestRequestIDIsTheServersOwnAndTheClientsIsLoggedBesideIt(t *testing.T) {
 	t.Parallel()
-	env := apitest.New(t)
+	var logs bytes.Buffer
+	env := apitest.New(t, apitest.LogTo(&logs))
+	env.SeedDemo()
+	// Two requests sending the same X-Request-ID get two IDs of the server's
+	// own; the client's is logged beside each, never used as the ID.
 	h := http.Header{"X-Request-Id": {"trace-42"}}
-	if got := env.Anonymous().Request(http.MethodGet, "/healthz", nil, h).Header.Get("X-Request-ID"); got != "trace-42" {
-		t.Errorf("request ID = %q, want the client's", got)
+	officer := env.Login("officer@example.com")
+	first := officer.Request(http.MethodGet, "/api/v1/me", nil, h).Header.Get("X-Request-ID")
+	second := officer.Request(http.MethodGet, "/api/v1/me", nil, h).Header.Get("X-Request-ID")
+	if first == "" || first == "trace-42" || first == second {
+		t.Errorf("request IDs %q and %q: want two distinct IDs of the server's own", first, second)
+	}
+	for _, id := range []string{first, second} {
+		if !strings.Contains(logs.String(), `"request_id":"`+id+`"`) {
+			t.Errorf("no log line names request %s", id)
+		}
+	}
+	if n := strings.Count(logs.String(), `"client_request_id":"trace-42"`); n != 2 {
+		t.Errorf("the client's request ID is logged %d times, want 2 (beside each server ID)", n)
 	}
 	h = http.Header{"X-Request-Id": {"<script>"}}
 	if got := env.Anonymous().Request(http.MethodGet, "/healthz", nil, h).Header.Get("X-Request-ID"); got == "<script>" || got == "" {
 		t.Errorf("an unsafe request ID was echoed or none made: %q", got)
+	}
+	if strings.Contains(logs.String(), "<script>") {
+		t.Error("an unsafe client request ID reached the log")
 	}
 	// The problem document names the request ID too.
 	res := env.Anonymous().Do(http.MethodGet, "/api/v1/me", nil)
@@ -65,8 +85,12 @@ func TestHealthReadinessAndMetrics(t *testing.T) {
 		t.Fatalf("readyz %d", res.Status)
 	}
 	anon.Do(http.MethodGet, "/api/v1/custodians", nil)
-	res := anon.Do(http.MethodGet, "/metrics", nil)
-	body := string(res.Body)
+	if res := anon.Do(http.MethodGet, "/metrics", nil); strings.Contains(string(res.Body), "custos_http_requests_total") {
+		t.Errorf("/metrics is served on the API listener; it belongs on its own address")
+	}
+	rec := httptest.NewRecorder()
+	env.Server.MetricsHandler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	body := rec.Body.String()
 	for _, want := range []string{
 		`custos_http_requests_total{method="GET",route="/api/v1/custodians",status="401"} 1`,
 		`custos_http_request_duration_seconds_bucket{method="GET",route="/readyz"`,
@@ -167,5 +191,33 @@ func TestWebAppIsServedWithCachingThatFitsEachFile(t *testing.T) {
 	}
 	if csp := asset.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self'") {
 		t.Fatalf("CSP %q", csp)
+	}
+}
+
+func TestMadeUpMethodsAndPathsAddNoMetricSeries(t *testing.T) {
+	t.Parallel()
+	env := apitest.New(t)
+	scrape := func() string {
+		rec := httptest.NewRecorder()
+		env.Server.MetricsHandler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+		return rec.Body.String()
+	}
+	for i := range 300 {
+		req := httptest.NewRequest(fmt.Sprintf("XFOO%d", i), fmt.Sprintf("/api/v1/custodians/%d/x%d", i, i), nil)
+		env.Server.ServeHTTP(httptest.NewRecorder(), req)
+	}
+	body := scrape()
+	series := 0
+	for _, line := range strings.Split(body, "\n") {
+		if strings.HasPrefix(line, "custos_http_requests_total{") {
+			series++
+			if strings.Contains(line, "XFOO") || strings.Contains(line, "/x") {
+				t.Errorf("a client-chosen value became a label: %s", line)
+			}
+		}
+	}
+	if series != 1 || !strings.Contains(body, `custos_http_requests_total{method="other",route="unmatched",status="405"} 300`) &&
+		!strings.Contains(body, `custos_http_requests_total{method="other",route="unmatched",status="404"} 300`) {
+		t.Errorf("300 made-up methods and paths made %d series, want 1 (method other, route unmatched):\n%s", series, body)
 	}
 }
