@@ -155,7 +155,7 @@ func Load(getenv func(string) string) (Config, []string) {
 	default:
 		if _, port, err := net.SplitHostPort(v); err != nil || port == "" {
 			bad("CUSTOS_METRICS_ADDR", "%q is not host:port (e.g. 127.0.0.1:9090) or off", v)
-		} else if v == c.Addr {
+		} else if v == c.Addr && port != "0" {
 			bad("CUSTOS_METRICS_ADDR", "must differ from CUSTOS_ADDR: metrics are not served on the API listener")
 		}
 		c.MetricsAddr = v
