@@ -57,7 +57,7 @@ var commandUsage = map[string]string{
 		"or one generated and printed. Reads DATABASE_URL.\n",
 	"user add": "usage: custos user add --email E --name N\n\nCreate an account. The password is CUSTOS_PASSWORD, or one generated and printed.\n\n" +
 		"  --email E   e-mail address (the login)\n  --name N    full name\n",
-	"team add":   "usage: custos team add --name N\n\nCreate a team.\n\n  --name N    team name\n",
+	"team add": "usage: custos team add --name N\n\nCreate a team.\n\n  --name N    team name\n",
 	"member add": "usage: custos member add --team T --email E --role R\n\nGive a user a role in a team.\n\n" +
 		"  --team T    team name or ID\n  --email E   the user's e-mail address\n  --role R    officer, manager, auditor or admin\n",
 	"audit verify": "usage: custos audit verify\n\nWalk the audit chain; exit 1 and name the first broken event.\n",

@@ -3,8 +3,8 @@ package httpapi_test
 import (
 	"bytes"
 	"fmt"
-	"net/http/httptest"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
