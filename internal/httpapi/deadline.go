@@ -53,6 +53,10 @@ func (w *deadlineWriter) Write(b []byte) (int, error) {
 	return w.buf.Write(b)
 }
 
+// Flush does nothing: the answer is sent whole once the handler returns.
+// (gin's writer asserts that its writer can flush.)
+func (w *deadlineWriter) Flush() {}
+
 // timedOut reports whether the request in ctx was already answered 503.
 func timedOut(ctx context.Context) bool {
 	w, ok := ctx.Value(deadlineKey{}).(*deadlineWriter)
