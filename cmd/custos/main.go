@@ -331,7 +331,7 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 			if def == "" {
 				def = "unset"
 			}
-			fmt.Fprintf(out, "  %-24s %s (default: %s)\n", v.Name, v.Help, def)
+			fmt.Fprintf(out, "  %-28s %s (default: %s)\n", v.Name, v.Help, def)
 		}
 	}
 	if err := fs.Parse(args); err != nil {
