@@ -46,6 +46,7 @@ func (s *Server) requestID(c *gin.Context) {
 	c.Header("X-Request-ID", id)
 	if client := c.GetHeader("X-Request-ID"); requestIDPattern.MatchString(client) {
 		c.Set(ctxClientRequestID, client)
+		c.Request = c.Request.WithContext(custos.WithClientRequestID(c.Request.Context(), client))
 	}
 	c.Next()
 }

@@ -2,11 +2,14 @@ package httpapi_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/lib/pq"
 
 	"github.com/custos-dd/custos/internal/apitest"
 	"github.com/custos-dd/custos/internal/demo"
@@ -60,6 +63,32 @@ func TestRequestIDIsTheServersOwnAndTheClientsIsLoggedBesideIt(t *testing.T) {
 	if n := strings.Count(logs.String(), `"client_request_id":"trace-42"`); n != 2 {
 		t.Errorf("the client's request ID is logged %d times, want 2 (beside each server ID)", n)
 	}
+	// Audited writes (here two sign-ins) record the server's ID as the
+	// event's request_id and the client's beside it, and the chain holds.
+	body := `{"email":"officer@example.com","password":"` + apitest.Password + `"}`
+	jh := http.Header{"X-Request-Id": {"trace-42"}, "Content-Type": {"application/json"}}
+	var ids []string
+	for range 2 {
+		res := env.Anonymous().Request(http.MethodPost, "/api/v1/session", strings.NewReader(body), jh)
+		if res.Status != http.StatusCreated {
+			t.Fatalf("sign in: %d %s", res.Status, res.Body)
+		}
+		ids = append(ids, res.Header.Get("X-Request-ID"))
+	}
+	var events []struct {
+		RequestID       string `db:"request_id"`
+		ClientRequestID string `db:"client_request_id"`
+	}
+	if err := env.SQL.Select(&events, `SELECT request_id, client_request_id FROM audit_events WHERE request_id = ANY($1) ORDER BY seq`, pq.StringArray(ids)); err != nil {
+		t.Fatal(err)
+	}
+	if len(events) != 2 || events[0].RequestID == events[1].RequestID || events[0].ClientRequestID != "trace-42" || events[1].ClientRequestID != "trace-42" {
+		t.Errorf("audit events of two sign-ins sending X-Request-ID trace-42: %+v (server IDs %v)", events, ids)
+	}
+	if r, err := env.Audit.VerifyAuditChain(context.Background()); err != nil || !r.Valid {
+		t.Errorf("the chain with client request IDs: %+v, %v", r, err)
+	}
+
 	h = http.Header{"X-Request-Id": {"<script>"}}
 	if got := env.Anonymous().Request(http.MethodGet, "/healthz", nil, h).Header.Get("X-Request-ID"); got == "<script>" || got == "" {
 		t.Errorf("an unsafe request ID was echoed or none made: %q", got)
