@@ -7,7 +7,9 @@ WEB_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/null) \
 	frontend/index.html frontend/package.json frontend/vite.config.ts \
 	frontend/tsconfig.json frontend/tsconfig.app.json frontend/tsconfig.node.json
 
-.PHONY: build web run run-cluster test vet clean db-stop
+FUZZTIME ?= 2m
+
+.PHONY: build web run run-cluster test fuzz vet clean db-stop
 
 build: web
 	@scripts/need.sh go
@@ -31,6 +33,11 @@ run-cluster: build
 
 test: build
 	@scripts/test.sh
+
+# Every fuzz target for FUZZTIME each (make test runs them 5s each).
+fuzz:
+	@scripts/need.sh go
+	@FUZZTIME=$(FUZZTIME) scripts/fuzz.sh
 
 vet:
 	go vet ./...

@@ -58,6 +58,9 @@ fi
 go vet ./...
 go test -count=1 -timeout 20m ./...
 
+# Each fuzz target for a short bounded time (make fuzz runs them longer).
+FUZZTIME=${FUZZTIME:-5s} scripts/fuzz.sh
+
 echo "Web app component tests (Vitest)"
 (cd frontend && npx vitest run)
 

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -56,6 +57,40 @@ usage:
 Every command reads DATABASE_URL.
 `
 
+// commandUsage is what `custos COMMAND --help` prints (serve lists its
+// settings itself).
+var commandUsage = map[string]string{
+	"migrate": "usage: custos migrate\n\nApply the embedded SQL migrations to the database at DATABASE_URL.\n",
+	"seed": "usage: custos seed\n\nAdd the demo teams, accounts and evaluations. The password is CUSTOS_DEMO_PASSWORD,\n" +
+		"or one generated and printed. Reads DATABASE_URL.\n",
+	"user add": "usage: custos user add --email E --name N\n\nCreate an account. The password is CUSTOS_PASSWORD, or one generated and printed.\n\n" +
+		"  --email E   e-mail address (the login)\n  --name N    full name\n",
+	"team add": "usage: custos team add --name N\n\nCreate a team.\n\n  --name N    team name\n",
+	"member add": "usage: custos member add --team T --email E --role R\n\nGive a user a role in a team.\n\n" +
+		"  --team T    team name or ID\n  --email E   the user's e-mail address\n  --role R    officer, manager, auditor or admin\n",
+	"audit verify": "usage: custos audit verify\n\nWalk the audit chain; exit 1 and name the first broken event.\n",
+	"memo verify": "usage: custos memo verify FILE\n\nIs FILE an unaltered memo that Custos issued? Exit 1 if not.\n" +
+		"Reads CUSTOS_SIGNING_CERT (the organisation's certificate) and DATABASE_URL.\n",
+	"user":   "usage: custos user add --email E --name N   (custos user add --help)\n",
+	"team":   "usage: custos team add --name N   (custos team add --help)\n",
+	"member": "usage: custos member add --team T --email E --role R   (custos member add --help)\n",
+	"audit":  "usage: custos audit verify   (custos audit verify --help)\n",
+	"memo":   "usage: custos memo verify FILE   (custos memo verify --help)\n",
+}
+
+// asksForHelp reports whether args (after the command) hold -h or --help.
+func asksForHelp(args []string) bool {
+	for _, a := range args {
+		if a == "--" {
+			return false
+		}
+		if a == "-h" || a == "-help" || a == "--help" {
+			return true
+		}
+	}
+	return false
+}
+
 func main() {
 	if err := run(context.Background(), os.Args[1:], os.Stdout, os.Getenv); err != nil {
 		var ee exitError
@@ -77,9 +112,18 @@ func run(ctx context.Context, args []string, out io.Writer, getenv func(string) 
 		return exitError(2)
 	}
 	cmd := args[0]
-	if len(args) > 1 && (cmd == "user" || cmd == "team" || cmd == "member" || cmd == "audit" || cmd == "memo") {
+	if len(args) > 1 && (cmd == "user" || cmd == "team" || cmd == "member" || cmd == "audit" || cmd == "memo") && !asksForHelp(args[1:2]) {
 		cmd += " " + args[1]
 		args = args[1:]
+	}
+	if help, ok := commandUsage[cmd]; ok && (asksForHelp(args[1:]) || !strings.Contains(cmd, " ") && cmd != "migrate" && cmd != "seed") {
+		// A command group alone ("custos memo") or any command with --help
+		// prints its usage instead of reading --help as an argument.
+		fmt.Fprint(out, help)
+		if asksForHelp(args[1:]) {
+			return nil
+		}
+		return exitError(2)
 	}
 	switch cmd {
 	case "serve":
@@ -305,7 +349,7 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 			if def == "" {
 				def = "unset"
 			}
-			fmt.Fprintf(out, "  %-24s %s (default: %s)\n", v.Name, v.Help, def)
+			fmt.Fprintf(out, "  %-28s %s (default: %s)\n", v.Name, v.Help, def)
 		}
 	}
 	if err := fs.Parse(args); err != nil {
@@ -333,7 +377,8 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	db, err := postgres.Open(ctx, cfg.DatabaseURL, cfg.DBMaxConns)
+	db, err := postgres.OpenWith(ctx, cfg.DatabaseURL, postgres.Settings{
+		MaxConns: cfg.DBMaxConns, StatementTimeout: cfg.DBStatementTimeout, ConnectTimeout: cfg.DBConnectTimeout})
 	if err != nil {
 		return err
 	}
@@ -391,10 +436,9 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 		Authz:       authorizer,
 		Ready:       db.Ping,
 	}, httpapi.Config{MaxBodyBytes: cfg.MaxBodyBytes, SecureCookies: cfg.SecureCookies, Frontend: frontend.Dist(), Metrics: reg,
-		TrustedProxies: cfg.TrustedProxies}, log)
+		TrustedProxies: cfg.TrustedProxies, RequestTimeout: cfg.RequestTimeout}, log)
 
 	srv := &http.Server{
-		Addr:              cfg.Addr,
 		Handler:           api,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
@@ -403,23 +447,48 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	errc := make(chan error, 1)
+	// Listen before logging, so that the log names the real address (with
+	// port 0 the kernel picks one; the tests rely on that).
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	errc := make(chan error, 2)
+	var metricsSrv *http.Server
+	if cfg.MetricsAddr != "" {
+		mln, err := net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("CUSTOS_METRICS_ADDR: %w", err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", api.MetricsHandler())
+		metricsSrv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second,
+			ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+		log.Info("metrics are served apart from the API", "url", "http://"+mln.Addr().String()+"/metrics")
+		go func() { errc <- metricsSrv.Serve(mln) }()
+	} else {
+		log.Info("metrics are off (CUSTOS_METRICS_ADDR=off)")
+	}
 	go func() {
 		scheme := "http"
 		if cfg.TLSCert != "" {
 			scheme = "https"
 		}
-		log.Info("custos is listening", "url", scheme+"://"+cfg.Addr)
+		log.Info("custos is listening", "url", scheme+"://"+ln.Addr().String())
 		if cfg.TLSCert != "" {
-			errc <- srv.ListenAndServeTLS(cfg.TLSCert, cfg.TLSKey)
+			errc <- srv.ServeTLS(ln, cfg.TLSCert, cfg.TLSKey)
 		} else {
-			errc <- srv.ListenAndServe()
+			errc <- srv.Serve(ln)
 		}
 	}()
 	select {
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
+	}
+	if metricsSrv != nil {
+		metricsSrv.Close()
 	}
 	log.Info("shutting down: letting requests in flight finish", "timeout", cfg.ShutdownTimeout.String())
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)

@@ -190,3 +190,33 @@ func TestMemoVerifyAcceptsAnIssuedMemoAndRejectsAlteredFiles(t *testing.T) {
 		}
 	}
 }
+
+func TestEveryCommandPrintsItsUsageForHelp(t *testing.T) {
+	t.Parallel()
+	// No database: a command that read --help as an argument would try to
+	// open one (or the file "--help") and fail.
+	for _, args := range [][]string{
+		{"serve", "--help"}, {"migrate", "--help"}, {"seed", "-h"},
+		{"user", "add", "--help"}, {"team", "add", "-h"}, {"member", "add", "--help"},
+		{"audit", "verify", "--help"}, {"memo", "verify", "--help"}, {"memo", "verify", "-h"},
+		{"memo", "--help"}, {"user", "-h"}, {"--help"}, {"help"},
+	} {
+		out, err := cli(t, "", nil, args...)
+		if err != nil || !strings.Contains(out, "usage: custos") && !strings.Contains(out, "usage:\n") {
+			t.Errorf("custos %s: %q, %v; want its usage and exit 0", strings.Join(args, " "), out, err)
+		}
+		want := args[0]
+		if len(args) > 2 {
+			want = args[0] + " " + args[1]
+		}
+		if want != "--help" && want != "help" && !strings.Contains(out, "custos "+want) {
+			t.Errorf("custos %s printed %q, which does not name the command", strings.Join(args, " "), out)
+		}
+	}
+	// A command group alone names its subcommand and exits 2.
+	out, err := cli(t, "", nil, "memo")
+	var code exitError
+	if !errors.As(err, &code) || code != 2 || !strings.Contains(out, "custos memo verify FILE") {
+		t.Errorf("custos memo: %q, %v", out, err)
+	}
+}

@@ -43,6 +43,14 @@ type Config struct {
 	PKCS11PIN      string // from CUSTOS_PKCS11_PIN_FILE or CUSTOS_PKCS11_PIN; never logged
 	// TrustedProxies are the peers whose X-Forwarded-For is believed.
 	TrustedProxies []netip.Prefix
+	// MetricsAddr is where /metrics is served, apart from the API; "" when off.
+	MetricsAddr string
+	// RequestTimeout bounds every request; past it the client gets 503.
+	RequestTimeout time.Duration
+	// DBStatementTimeout is PostgreSQL's statement_timeout on every connection.
+	DBStatementTimeout time.Duration
+	// DBConnectTimeout bounds opening one database connection.
+	DBConnectTimeout time.Duration
 }
 
 // Var documents one environment variable.
@@ -63,6 +71,10 @@ var Vars = []Var{
 	{"CUSTOS_MAX_BODY_BYTES", "1048576", "largest accepted JSON request body"},
 	{"CUSTOS_SESSION_IDLE", "30m", "a session unused this long ends"},
 	{"CUSTOS_SESSION_MAX", "12h", "a session ends this long after login"},
+	{"CUSTOS_METRICS_ADDR", "127.0.0.1:9090", "host:port that serves Prometheus /metrics, apart from the API listener; off to disable"},
+	{"CUSTOS_REQUEST_TIMEOUT", "15s", "a request not answered by then gets 503 with Retry-After"},
+	{"CUSTOS_DB_STATEMENT_TIMEOUT", "10s", "PostgreSQL statement_timeout on every connection of the server"},
+	{"CUSTOS_DB_CONNECT_TIMEOUT", "5s", "how long opening one database connection may take (whole seconds)"},
 	{"CUSTOS_SHUTDOWN_TIMEOUT", "15s", "how long to let requests finish on shutdown"},
 	{"CUSTOS_SIGNING_CERT", "signing/memo-signing.crt", "PEM X.509 certificate that signs memos"},
 	{"CUSTOS_SIGNING_KEY", "signing/memo-signing.key", "PEM private key (PKCS#8, EC or RSA) of CUSTOS_SIGNING_CERT"},
@@ -154,6 +166,22 @@ func Load(getenv func(string) string) (Config, []string) {
 	c.SessionIdle = duration("CUSTOS_SESSION_IDLE", "30m")
 	c.SessionMax = duration("CUSTOS_SESSION_MAX", "12h")
 	c.ShutdownTimeout = duration("CUSTOS_SHUTDOWN_TIMEOUT", "15s")
+	c.RequestTimeout = duration("CUSTOS_REQUEST_TIMEOUT", "15s")
+	c.DBStatementTimeout = duration("CUSTOS_DB_STATEMENT_TIMEOUT", "10s")
+	c.DBConnectTimeout = duration("CUSTOS_DB_CONNECT_TIMEOUT", "5s")
+	if c.DBConnectTimeout > 0 && c.DBConnectTimeout < time.Second {
+		bad("CUSTOS_DB_CONNECT_TIMEOUT", "must be at least 1s (PostgreSQL counts it in whole seconds)")
+	}
+	switch v := get("CUSTOS_METRICS_ADDR", "127.0.0.1:9090"); v {
+	case "off", "false", "no":
+	default:
+		if _, port, err := net.SplitHostPort(v); err != nil || port == "" {
+			bad("CUSTOS_METRICS_ADDR", "%q is not host:port (e.g. 127.0.0.1:9090) or off", v)
+		} else if v == c.Addr && port != "0" {
+			bad("CUSTOS_METRICS_ADDR", "must differ from CUSTOS_ADDR: metrics are not served on the API listener")
+		}
+		c.MetricsAddr = v
+	}
 	c.SigningCert = get("CUSTOS_SIGNING_CERT", "signing/memo-signing.crt")
 	c.SigningKey = get("CUSTOS_SIGNING_KEY", "signing/memo-signing.key")
 	switch v := get("CUSTOS_SIGNING_GENERATE", "false"); v {

@@ -90,3 +90,30 @@ func TestTrustedProxiesAreNoneByDefaultAndParsed(t *testing.T) {
 		t.Fatalf("problems = %v, want one naming CUSTOS_TRUSTED_PROXIES", problems)
 	}
 }
+
+func TestMetricsListenApartAndRequestsHaveDeadlines(t *testing.T) {
+	c, problems := Load(env(map[string]string{"DATABASE_URL": "postgres://x@h/db"}))
+	if len(problems) > 0 {
+		t.Fatal(problems)
+	}
+	if c.MetricsAddr != "127.0.0.1:9090" || c.RequestTimeout != 15*time.Second || c.DBStatementTimeout != 10*time.Second || c.DBConnectTimeout != 5*time.Second {
+		t.Fatalf("defaults: metrics %q, request %v, statement %v, connect %v", c.MetricsAddr, c.RequestTimeout, c.DBStatementTimeout, c.DBConnectTimeout)
+	}
+	c, problems = Load(env(map[string]string{"DATABASE_URL": "postgres://x@h/db", "CUSTOS_METRICS_ADDR": "off"}))
+	if len(problems) > 0 || c.MetricsAddr != "" {
+		t.Fatalf("metrics off: %q, %v", c.MetricsAddr, problems)
+	}
+	_, problems = Load(env(map[string]string{
+		"DATABASE_URL": "postgres://x@h/db", "CUSTOS_METRICS_ADDR": "127.0.0.1:8080",
+		"CUSTOS_REQUEST_TIMEOUT": "soon", "CUSTOS_DB_CONNECT_TIMEOUT": "200ms",
+	}))
+	for _, name := range []string{"CUSTOS_METRICS_ADDR", "CUSTOS_REQUEST_TIMEOUT", "CUSTOS_DB_CONNECT_TIMEOUT"} {
+		found := false
+		for _, p := range problems {
+			found = found || strings.HasPrefix(p, name+": ")
+		}
+		if !found {
+			t.Errorf("no problem reported for %s in %v", name, problems)
+		}
+	}
+}

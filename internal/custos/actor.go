@@ -28,6 +28,7 @@ func ClientAddrFrom(ctx context.Context) string {
 	a, _ := ctx.Value(clientAddrKey{}).(string)
 	return a
 }
+type clientRequestIDKey struct{}
 
 // WithActor returns a context carrying the actor.
 func WithActor(ctx context.Context, a Actor) context.Context {
@@ -43,6 +44,18 @@ func ActorFrom(ctx context.Context) Actor {
 // WithRequestID returns a context carrying the request ID, which audit events record.
 func WithRequestID(ctx context.Context, id string) context.Context {
 	return context.WithValue(ctx, requestIDKey{}, id)
+}
+
+// WithClientRequestID returns a context carrying the X-Request-ID the client
+// sent, which audit events record beside the server's own request ID.
+func WithClientRequestID(ctx context.Context, id string) context.Context {
+	return context.WithValue(ctx, clientRequestIDKey{}, id)
+}
+
+// ClientRequestIDFrom returns the client's request ID in ctx, or "".
+func ClientRequestIDFrom(ctx context.Context) string {
+	id, _ := ctx.Value(clientRequestIDKey{}).(string)
+	return id
 }
 
 // RequestIDFrom returns the request ID in ctx, or "".

@@ -24,8 +24,11 @@ type AuditEvent struct {
 	Before     json.RawMessage `json:"before"`
 	After      json.RawMessage `json:"after"`
 	RequestID  string          `json:"request_id"`
-	PrevHash   HashBytes       `json:"prev_hash"`
-	Hash       HashBytes       `json:"hash"`
+	// ClientRequestID is the X-Request-ID the client sent, if any; RequestID
+	// is always the server's own.
+	ClientRequestID string    `json:"client_request_id,omitempty"`
+	PrevHash        HashBytes `json:"prev_hash"`
+	Hash            HashBytes `json:"hash"`
 }
 
 // HashBytes is a SHA-256 digest shown as hex.
@@ -80,6 +83,8 @@ type canonicalEvent struct {
 	Before     json.RawMessage `json:"before"`
 	After      json.RawMessage `json:"after"`
 	RequestID  string          `json:"request_id"`
+	// Omitted when empty, so events recorded before it existed hash as before.
+	ClientRequestID string `json:"client_request_id,omitempty"`
 }
 
 // CanonicalJSON re-encodes a JSON document with sorted object keys and no
@@ -120,17 +125,18 @@ func (e *AuditEvent) ComputeHash(prev []byte) (HashBytes, error) {
 		return nil, err
 	}
 	content, err := json.Marshal(canonicalEvent{
-		Seq:        e.Seq,
-		OccurredAt: AuditTime(e.OccurredAt).Format(time.RFC3339Nano),
-		ActorID:    e.ActorID,
-		Actor:      e.Actor,
-		TeamID:     e.TeamID,
-		Action:     e.Action,
-		ObjectType: e.ObjectType,
-		ObjectID:   e.ObjectID,
-		Before:     before,
-		After:      after,
-		RequestID:  e.RequestID,
+		Seq:             e.Seq,
+		OccurredAt:      AuditTime(e.OccurredAt).Format(time.RFC3339Nano),
+		ActorID:         e.ActorID,
+		Actor:           e.Actor,
+		TeamID:          e.TeamID,
+		Action:          e.Action,
+		ObjectType:      e.ObjectType,
+		ObjectID:        e.ObjectID,
+		Before:          before,
+		After:           after,
+		RequestID:       e.RequestID,
+		ClientRequestID: e.ClientRequestID,
 	})
 	if err != nil {
 		return nil, err

@@ -22,7 +22,9 @@ const (
 	EBUSY = "busy"
 	// EPRECONDITION: the client's If-Match names a version that is no longer current.
 	EPRECONDITION = "precondition_failed"
-	EINTERNAL     = "internal"
+	// EUNAVAILABLE: a dependency (the database) does not answer in time; retry later.
+	EUNAVAILABLE = "unavailable"
+	EINTERNAL    = "internal"
 )
 
 // FieldError names one invalid input and why it is invalid.

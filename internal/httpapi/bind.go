@@ -68,6 +68,10 @@ func decodeProblem(err error) custos.FieldError {
 		return custos.FieldError{Field: "body", Reason: "is empty"}
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		if name == "" {
+			// Found by FuzzBindJSON: {"":1} would name no field at all.
+			return custos.FieldError{Field: "body", Reason: `holds a field with an empty name ("")`}
+		}
 		return custos.FieldError{Field: name, Reason: "is not a known field"}
 	}
 	return custos.FieldError{Field: "body", Reason: "is not valid"}

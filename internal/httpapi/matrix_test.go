@@ -124,7 +124,6 @@ func static(path string) func(*fixture, *apitest.Client) (string, any) {
 var matrix = map[string]cell{
 	"GET /healthz":             {nil, 200, static("/healthz")},
 	"GET /readyz":              {nil, 200, static("/readyz")},
-	"GET /metrics":             {nil, 200, static("/metrics")},
 	"GET /api/v1/openapi.json": {nil, 200, static("/api/v1/openapi.json")},
 	"GET /":                    {nil, 200, static("/")},
 	"POST /api/v1/session": {nil, 201, func(f *fixture, c *apitest.Client) (string, any) {

@@ -18,22 +18,36 @@ import (
 	"github.com/custos-dd/custos/internal/secret"
 )
 
-const ctxRequestID = "request_id"
+const (
+	ctxRequestID       = "request_id"
+	ctxClientRequestID = "client_request_id"
+)
 
 var requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
 
-// requestID takes the client's X-Request-ID when it is sane, or makes one,
-// and puts it in the response, the log and the audit trail.
+// newRequestID makes the server's own request ID: 96 random bits, so no two
+// requests share one whatever clients send.
+func newRequestID() string {
+	b := make([]byte, 12)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// requestID puts the server's request ID (made in ServeHTTP) in the answer,
+// the log and the audit trail. A client's own X-Request-ID, when sane, is
+// kept beside it for the log, never used as the ID.
 func (s *Server) requestID(c *gin.Context) {
-	id := c.GetHeader("X-Request-ID")
-	if !requestIDPattern.MatchString(id) {
-		b := make([]byte, 12)
-		rand.Read(b)
-		id = hex.EncodeToString(b)
+	id := custos.RequestIDFrom(c.Request.Context())
+	if id == "" {
+		id = newRequestID()
+		c.Request = c.Request.WithContext(custos.WithRequestID(c.Request.Context(), id))
 	}
 	c.Set(ctxRequestID, id)
 	c.Header("X-Request-ID", id)
-	c.Request = c.Request.WithContext(custos.WithRequestID(c.Request.Context(), id))
+	if client := c.GetHeader("X-Request-ID"); requestIDPattern.MatchString(client) {
+		c.Set(ctxClientRequestID, client)
+		c.Request = c.Request.WithContext(custos.WithClientRequestID(c.Request.Context(), client))
+	}
 	c.Next()
 }
 
@@ -69,23 +83,52 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 	return m
 }
 
+// metricMethods are the only method label values; anything else a client
+// sends is "other", so made-up methods cannot add series.
+var metricMethods = map[string]bool{
+	http.MethodGet: true, http.MethodHead: true, http.MethodPost: true, http.MethodPut: true,
+	http.MethodPatch: true, http.MethodDelete: true, http.MethodOptions: true,
+	http.MethodConnect: true, http.MethodTrace: true,
+}
+
+func methodLabel(m string) string {
+	if metricMethods[m] {
+		return m
+	}
+	return "other"
+}
+
+// routeLabel is the route template gin matched ("/api/v1/evaluations/:id"),
+// never the path a client sent, or "unmatched".
+func routeLabel(c *gin.Context) string {
+	if r := c.FullPath(); r != "" {
+		return r
+	}
+	return "unmatched"
+}
+
 // observe records metrics and one structured log line per request. It logs
 // no headers, bodies or query strings, so no password or token can leak.
+// Every label value comes from a fixed set: the route table, the known
+// methods and the status codes the server writes.
 func (s *Server) observe(c *gin.Context) {
 	start := time.Now()
 	c.Next()
-	route := c.FullPath()
-	if route == "" {
-		route = "unmatched"
-	}
+	route, method := routeLabel(c), methodLabel(c.Request.Method)
 	status := c.Writer.Status()
+	if timedOut(c.Request.Context()) {
+		status = http.StatusServiceUnavailable // what the client was sent
+	}
 	d := time.Since(start)
-	s.metrics.requests.WithLabelValues(route, c.Request.Method, strconv.Itoa(status)).Inc()
-	s.metrics.latency.WithLabelValues(route, c.Request.Method).Observe(d.Seconds())
+	s.metrics.requests.WithLabelValues(route, method, strconv.Itoa(status)).Inc()
+	s.metrics.latency.WithLabelValues(route, method).Observe(d.Seconds())
 	level := slogLevel(status)
-	s.log.Log(c.Request.Context(), level, "request",
-		"request_id", c.GetString(ctxRequestID), "method", c.Request.Method, "route", route,
-		"status", status, "duration_ms", float64(d.Microseconds())/1000, "user_id", custos.ActorFrom(c.Request.Context()).UserID)
+	attrs := []any{"request_id", c.GetString(ctxRequestID), "method", method, "route", route,
+		"status", status, "duration_ms", float64(d.Microseconds()) / 1000, "user_id", custos.ActorFrom(c.Request.Context()).UserID}
+	if client := c.GetString(ctxClientRequestID); client != "" {
+		attrs = append(attrs, "client_request_id", client)
+	}
+	s.log.Log(c.Request.Context(), level, "request", attrs...)
 }
 
 // contentSecurityPolicy allows the app's own scripts and styles and nothing else.
@@ -255,6 +298,9 @@ func (s *Server) allowTeam(c *gin.Context, teamID int64) bool {
 }
 
 func slogLevel(status int) slog.Level {
+	if status == http.StatusServiceUnavailable {
+		return slog.LevelWarn // the database is away; the cause is logged where it was seen
+	}
 	if status >= 500 {
 		return slog.LevelError
 	}

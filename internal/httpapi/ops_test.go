@@ -1,10 +1,15 @@
 package httpapi_test
 
 import (
+	"bytes"
+	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/lib/pq"
 
 	"github.com/custos-dd/custos/internal/apitest"
 	"github.com/custos-dd/custos/internal/demo"
@@ -36,16 +41,60 @@ func TestEveryAnswerCarriesSecurityHeaders(t *testing.T) {
 	}
 }
 
-func TestRequestIDIsEchoedOrMade(t *testing.T) {
+func TestRequestIDIsTheServersOwnAndTheClientsIsLoggedBesideIt(t *testing.T) {
 	t.Parallel()
-	env := apitest.New(t)
+	var logs bytes.Buffer
+	env := apitest.New(t, apitest.LogTo(&logs))
+	env.SeedDemo()
+	// Two requests sending the same X-Request-ID get two IDs of the server's
+	// own; the client's is logged beside each, never used as the ID.
 	h := http.Header{"X-Request-Id": {"trace-42"}}
-	if got := env.Anonymous().Request(http.MethodGet, "/healthz", nil, h).Header.Get("X-Request-ID"); got != "trace-42" {
-		t.Errorf("request ID = %q, want the client's", got)
+	officer := env.Login("officer@example.com")
+	first := officer.Request(http.MethodGet, "/api/v1/me", nil, h).Header.Get("X-Request-ID")
+	second := officer.Request(http.MethodGet, "/api/v1/me", nil, h).Header.Get("X-Request-ID")
+	if first == "" || first == "trace-42" || first == second {
+		t.Errorf("request IDs %q and %q: want two distinct IDs of the server's own", first, second)
 	}
+	for _, id := range []string{first, second} {
+		if !strings.Contains(logs.String(), `"request_id":"`+id+`"`) {
+			t.Errorf("no log line names request %s", id)
+		}
+	}
+	if n := strings.Count(logs.String(), `"client_request_id":"trace-42"`); n != 2 {
+		t.Errorf("the client's request ID is logged %d times, want 2 (beside each server ID)", n)
+	}
+	// Audited writes (here two sign-ins) record the server's ID as the
+	// event's request_id and the client's beside it, and the chain holds.
+	body := `{"email":"officer@example.com","password":"` + apitest.Password + `"}`
+	jh := http.Header{"X-Request-Id": {"trace-42"}, "Content-Type": {"application/json"}}
+	var ids []string
+	for range 2 {
+		res := env.Anonymous().Request(http.MethodPost, "/api/v1/session", strings.NewReader(body), jh)
+		if res.Status != http.StatusCreated {
+			t.Fatalf("sign in: %d %s", res.Status, res.Body)
+		}
+		ids = append(ids, res.Header.Get("X-Request-ID"))
+	}
+	var events []struct {
+		RequestID       string `db:"request_id"`
+		ClientRequestID string `db:"client_request_id"`
+	}
+	if err := env.SQL.Select(&events, `SELECT request_id, client_request_id FROM audit_events WHERE request_id = ANY($1) ORDER BY seq`, pq.StringArray(ids)); err != nil {
+		t.Fatal(err)
+	}
+	if len(events) != 2 || events[0].RequestID == events[1].RequestID || events[0].ClientRequestID != "trace-42" || events[1].ClientRequestID != "trace-42" {
+		t.Errorf("audit events of two sign-ins sending X-Request-ID trace-42: %+v (server IDs %v)", events, ids)
+	}
+	if r, err := env.Audit.VerifyAuditChain(context.Background()); err != nil || !r.Valid {
+		t.Errorf("the chain with client request IDs: %+v, %v", r, err)
+	}
+
 	h = http.Header{"X-Request-Id": {"<script>"}}
 	if got := env.Anonymous().Request(http.MethodGet, "/healthz", nil, h).Header.Get("X-Request-ID"); got == "<script>" || got == "" {
 		t.Errorf("an unsafe request ID was echoed or none made: %q", got)
+	}
+	if strings.Contains(logs.String(), "<script>") {
+		t.Error("an unsafe client request ID reached the log")
 	}
 	// The problem document names the request ID too.
 	res := env.Anonymous().Do(http.MethodGet, "/api/v1/me", nil)
@@ -65,8 +114,12 @@ func TestHealthReadinessAndMetrics(t *testing.T) {
 		t.Fatalf("readyz %d", res.Status)
 	}
 	anon.Do(http.MethodGet, "/api/v1/custodians", nil)
-	res := anon.Do(http.MethodGet, "/metrics", nil)
-	body := string(res.Body)
+	if res := anon.Do(http.MethodGet, "/metrics", nil); strings.Contains(string(res.Body), "custos_http_requests_total") {
+		t.Errorf("/metrics is served on the API listener; it belongs on its own address")
+	}
+	rec := httptest.NewRecorder()
+	env.Server.MetricsHandler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	body := rec.Body.String()
 	for _, want := range []string{
 		`custos_http_requests_total{method="GET",route="/api/v1/custodians",status="401"} 1`,
 		`custos_http_request_duration_seconds_bucket{method="GET",route="/readyz"`,
@@ -167,5 +220,33 @@ func TestWebAppIsServedWithCachingThatFitsEachFile(t *testing.T) {
 	}
 	if csp := asset.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self'") {
 		t.Fatalf("CSP %q", csp)
+	}
+}
+
+func TestMadeUpMethodsAndPathsAddNoMetricSeries(t *testing.T) {
+	t.Parallel()
+	env := apitest.New(t)
+	scrape := func() string {
+		rec := httptest.NewRecorder()
+		env.Server.MetricsHandler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+		return rec.Body.String()
+	}
+	for i := range 300 {
+		req := httptest.NewRequest(fmt.Sprintf("XFOO%d", i), fmt.Sprintf("/api/v1/custodians/%d/x%d", i, i), nil)
+		env.Server.ServeHTTP(httptest.NewRecorder(), req)
+	}
+	body := scrape()
+	series := 0
+	for _, line := range strings.Split(body, "\n") {
+		if strings.HasPrefix(line, "custos_http_requests_total{") {
+			series++
+			if strings.Contains(line, "XFOO") || strings.Contains(line, "/x") {
+				t.Errorf("a client-chosen value became a label: %s", line)
+			}
+		}
+	}
+	if series != 1 || !strings.Contains(body, `custos_http_requests_total{method="other",route="unmatched",status="405"} 300`) &&
+		!strings.Contains(body, `custos_http_requests_total{method="other",route="unmatched",status="404"} 300`) {
+		t.Errorf("300 made-up methods and paths made %d series, want 1 (method other, route unmatched):\n%s", series, body)
 	}
 }

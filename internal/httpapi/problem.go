@@ -1,8 +1,16 @@
 package httpapi
 
 import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"io"
+	"net"
 	"net/http"
 	"strconv"
+	"strings"
+	"syscall"
 
 	"github.com/gin-gonic/gin"
 
@@ -20,6 +28,7 @@ var statusOf = map[string]int{
 	custos.EBUSY:            http.StatusServiceUnavailable,
 	custos.EINTERNAL:        http.StatusInternalServerError,
 	custos.EPRECONDITION:    http.StatusPreconditionFailed,
+	custos.EUNAVAILABLE:     http.StatusServiceUnavailable,
 }
 
 // Problem is an RFC 9457 problem document.
@@ -61,6 +70,11 @@ func writeProblemDoc(c *gin.Context, p Problem) {
 // logged with their cause and shown only as "internal error".
 func (s *Server) writeError(c *gin.Context, err error) {
 	e := custos.AsError(err)
+	if e.Code == custos.EINTERNAL && unavailable(err) {
+		// The cause stays in the log; the client learns only to retry.
+		s.log.WarnContext(c.Request.Context(), "database unavailable", "request_id", c.GetString(ctxRequestID), "err", err)
+		e = &custos.Error{Code: custos.EUNAVAILABLE, Message: "the database is not answering; try again shortly", RetryAfterSeconds: retryAfterSeconds}
+	}
 	status, ok := statusOf[e.Code]
 	if !ok {
 		status = http.StatusInternalServerError
@@ -74,6 +88,37 @@ func (s *Server) writeError(c *gin.Context, err error) {
 		c.Header("Retry-After", strconv.Itoa(e.RetryAfterSeconds))
 	}
 	writeProblemDoc(c, Problem{Status: status, Detail: e.Message, Errors: e.Fields, Blockers: e.Blockers})
+}
+
+// unavailable tells a failure to reach the database in time (refused or
+// broken connections, the server shutting down or restarting, a statement
+// or request deadline) from a fault in Custos: the first answers 503 with
+// Retry-After, the second 500.
+func unavailable(err error) bool {
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) ||
+		errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) ||
+		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) {
+		return true
+	}
+	var netErr net.Error
+	if errors.As(err, &netErr) {
+		return true
+	}
+	// The driver's errors carry PostgreSQL's SQLSTATE; asking through an
+	// interface keeps lib/pq out of the HTTP adapter.
+	var state interface{ SQLState() string }
+	if errors.As(err, &state) {
+		code := state.SQLState()
+		switch {
+		case strings.HasPrefix(code, "08"): // connection exception
+			return true
+		case code == "57014", // query_canceled: statement_timeout or a cancelled request
+			code == "57P01", code == "57P02", code == "57P03", // admin/crash shutdown, cannot connect now
+			code == "53300": // too_many_connections
+			return true
+		}
+	}
+	return false
 }
 
 // writeStale answers 412 with the current state of what the client tried to change.

@@ -5,7 +5,6 @@ import (
 	"strconv"
 
 	"github.com/gin-gonic/gin"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/custos-dd/custos/internal/custos"
 )
@@ -99,7 +98,6 @@ func (s *Server) routeTable() []Route {
 	return []Route{
 		pub(GET, "/healthz", s.healthz),
 		pub(GET, "/readyz", s.readyz),
-		pub(GET, "/metrics", gin.WrapH(promhttp.HandlerFor(s.cfg.Metrics, promhttp.HandlerOpts{}))),
 		pub(GET, "/api/v1/openapi.json", s.openAPI),
 		pub(GET, "/", s.frontendIndex),
 

@@ -8,9 +8,11 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/custos-dd/custos/internal/custos"
 )
@@ -52,11 +54,14 @@ type Config struct {
 	SecureCookies bool
 	// Frontend is the built web app, served at /.
 	Frontend fs.FS
-	// Metrics is where request metrics are registered; nil for a private registry.
+	// Metrics is where request metrics are registered; nil for a private
+	// registry. They are served by MetricsHandler, on a listener of their own.
 	Metrics *prometheus.Registry
 	// TrustedProxies are the peers whose X-Forwarded-For names the client
 	// address that sign-ins are throttled by; none by default.
 	TrustedProxies []netip.Prefix
+	// RequestTimeout is every request's deadline; zero means 15 s.
+	RequestTimeout time.Duration
 }
 
 // Server holds the engine and what the handlers need.
@@ -74,6 +79,9 @@ func New(svc Services, cfg Config, log *slog.Logger) *Server {
 	gin.SetMode(gin.ReleaseMode)
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = 1 << 20
+	}
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = 15 * time.Second
 	}
 	if cfg.Metrics == nil {
 		cfg.Metrics = prometheus.NewRegistry()
@@ -95,8 +103,11 @@ func New(svc Services, cfg Config, log *slog.Logger) *Server {
 	return s
 }
 
-// ServeHTTP makes the server an http.Handler.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.engine.ServeHTTP(w, r) }
+// MetricsHandler serves the Prometheus metrics. It is not on the API's
+// listener: cmd/custos serves it on CUSTOS_METRICS_ADDR.
+func (s *Server) MetricsHandler() http.Handler {
+	return promhttp.HandlerFor(s.cfg.Metrics, promhttp.HandlerOpts{})
+}
 
 // Routes returns the route table, for tests and documentation.
 func (s *Server) Routes() []Route { return s.routes }

@@ -42,16 +42,17 @@ func (tx *Tx) appendEvent(ctx context.Context, actorID *int64, actor string, ne 
 		return custos.Internal(err)
 	}
 	e := custos.AuditEvent{
-		OccurredAt: tx.now,
-		ActorID:    actorID,
-		Actor:      actor,
-		TeamID:     ne.TeamID,
-		Action:     ne.Action,
-		ObjectType: ne.ObjectType,
-		ObjectID:   ne.ObjectID,
-		Before:     before,
-		After:      after,
-		RequestID:  custos.RequestIDFrom(ctx),
+		OccurredAt:      tx.now,
+		ActorID:         actorID,
+		Actor:           actor,
+		TeamID:          ne.TeamID,
+		Action:          ne.Action,
+		ObjectType:      ne.ObjectType,
+		ObjectID:        ne.ObjectID,
+		Before:          before,
+		After:           after,
+		RequestID:       custos.RequestIDFrom(ctx),
+		ClientRequestID: custos.ClientRequestIDFrom(ctx),
 	}
 	var prev []byte
 	if err := tx.QueryRowxContext(ctx,
@@ -66,11 +67,11 @@ func (tx *Tx) appendEvent(ctx context.Context, actorID *int64, actor string, ne 
 	if _, err := tx.ExecContext(ctx, `
 		WITH appended AS (
 			INSERT INTO audit_events (seq, occurred_at, actor_id, actor, team_id, action, object_type,
-				object_id, before, after, request_id, prev_hash, hash)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13))
-		UPDATE audit_head SET hash = $13 WHERE id = 1`,
+				object_id, before, after, request_id, client_request_id, prev_hash, hash)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14))
+		UPDATE audit_head SET hash = $14 WHERE id = 1`,
 		e.Seq, e.OccurredAt, e.ActorID, e.Actor, e.TeamID, e.Action, e.ObjectType,
-		e.ObjectID, nullJSON(e.Before), nullJSON(e.After), e.RequestID, []byte(e.PrevHash), []byte(e.Hash)); err != nil {
+		e.ObjectID, nullJSON(e.Before), nullJSON(e.After), e.RequestID, e.ClientRequestID, []byte(e.PrevHash), []byte(e.Hash)); err != nil {
 		return fmt.Errorf("append audit event: %w", err)
 	}
 	return nil
@@ -84,25 +85,26 @@ func nullJSON(b []byte) any {
 }
 
 type auditRow struct {
-	Seq        int64          `db:"seq"`
-	OccurredAt sql.NullTime   `db:"occurred_at"`
-	ActorID    sql.NullInt64  `db:"actor_id"`
-	Actor      string         `db:"actor"`
-	TeamID     sql.NullInt64  `db:"team_id"`
-	Action     string         `db:"action"`
-	ObjectType string         `db:"object_type"`
-	ObjectID   string         `db:"object_id"`
-	Before     sql.NullString `db:"before"`
-	After      sql.NullString `db:"after"`
-	RequestID  string         `db:"request_id"`
-	PrevHash   []byte         `db:"prev_hash"`
-	Hash       []byte         `db:"hash"`
+	Seq             int64          `db:"seq"`
+	OccurredAt      sql.NullTime   `db:"occurred_at"`
+	ActorID         sql.NullInt64  `db:"actor_id"`
+	Actor           string         `db:"actor"`
+	TeamID          sql.NullInt64  `db:"team_id"`
+	Action          string         `db:"action"`
+	ObjectType      string         `db:"object_type"`
+	ObjectID        string         `db:"object_id"`
+	Before          sql.NullString `db:"before"`
+	After           sql.NullString `db:"after"`
+	RequestID       string         `db:"request_id"`
+	ClientRequestID string         `db:"client_request_id"`
+	PrevHash        []byte         `db:"prev_hash"`
+	Hash            []byte         `db:"hash"`
 }
 
 func (r *auditRow) event() *custos.AuditEvent {
 	e := &custos.AuditEvent{
 		Seq: r.Seq, OccurredAt: r.OccurredAt.Time.UTC(), Actor: r.Actor, Action: r.Action,
-		ObjectType: r.ObjectType, ObjectID: r.ObjectID, RequestID: r.RequestID,
+		ObjectType: r.ObjectType, ObjectID: r.ObjectID, RequestID: r.RequestID, ClientRequestID: r.ClientRequestID,
 		PrevHash: r.PrevHash, Hash: r.Hash,
 	}
 	if r.ActorID.Valid {
@@ -121,7 +123,7 @@ func (r *auditRow) event() *custos.AuditEvent {
 }
 
 const auditColumns = `seq, occurred_at, actor_id, actor, team_id, action, object_type, object_id,
-	before::text AS before, after::text AS after, request_id, prev_hash, hash`
+	before::text AS before, after::text AS after, request_id, client_request_id, prev_hash, hash`
 
 // ListAuditEvents returns a page of events, newest first.
 func (s *AuditService) ListAuditEvents(ctx context.Context, f custos.AuditFilter) (*custos.AuditPage, error) {

@@ -9,6 +9,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
+	neturl "net/url"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -28,20 +31,46 @@ const AuthzChannel = "custos_authz"
 // DB is the PostgreSQL store.
 type DB struct {
 	db *sqlx.DB
+	// ready is a one-connection pool of its own for the readiness check, so
+	// that a pool exhausted by stuck requests does not make it wait.
+	ready *sql.DB
 	// Now is the clock; tests replace it.
 	Now           func() time.Time
 	SessionPolicy custos.SessionPolicy
 	Throttle      custos.LoginThrottle
 }
 
-// Open connects to the database at url.
+// Settings are the pool's size and the limits put on every connection.
+type Settings struct {
+	MaxConns int
+	// StatementTimeout is PostgreSQL's statement_timeout on every connection;
+	// zero leaves the server's default (none). It stops work the server does
+	// for a request that has already been answered 503.
+	StatementTimeout time.Duration
+	// ConnectTimeout bounds opening one connection (lib/pq's connect_timeout,
+	// whole seconds); zero means 10 s.
+	ConnectTimeout time.Duration
+}
+
+// Open connects to the database at url with a pool of maxConns and no
+// statement timeout: the command-line tasks (migrations, audit verify) may
+// legitimately run long.
 func Open(ctx context.Context, url string, maxConns int) (*DB, error) {
-	db, err := sqlx.Open("postgres", url)
+	return OpenWith(ctx, url, Settings{MaxConns: maxConns})
+}
+
+// OpenWith connects to the database at url with the given settings.
+func OpenWith(ctx context.Context, rawURL string, s Settings) (*DB, error) {
+	dsn, err := withConnectionLimits(rawURL, s)
 	if err != nil {
 		return nil, err
 	}
-	db.SetMaxOpenConns(maxConns)
-	db.SetMaxIdleConns(maxConns)
+	db, err := sqlx.Open("postgres", dsn)
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(s.MaxConns)
+	db.SetMaxIdleConns(s.MaxConns)
 	db.SetConnMaxIdleTime(5 * time.Minute)
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
@@ -49,7 +78,39 @@ func Open(ctx context.Context, url string, maxConns int) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("cannot reach the database: %w", err)
 	}
-	return New(db), nil
+	ready, err := sql.Open("postgres", dsn)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	ready.SetMaxOpenConns(1)
+	ready.SetMaxIdleConns(1)
+	store := New(db)
+	store.ready = ready
+	return store, nil
+}
+
+// withConnectionLimits adds connect_timeout and statement_timeout to the URL
+// unless it already names them (an operator's URL wins).
+func withConnectionLimits(rawURL string, s Settings) (string, error) {
+	u, err := neturl.Parse(rawURL)
+	if err != nil {
+		return "", fmt.Errorf("DATABASE_URL: %w", err)
+	}
+	q := u.Query()
+	connect := s.ConnectTimeout
+	if connect <= 0 {
+		connect = 10 * time.Second
+	}
+	if q.Get("connect_timeout") == "" {
+		q.Set("connect_timeout", strconv.Itoa(int(math.Ceil(connect.Seconds()))))
+	}
+	if s.StatementTimeout > 0 && q.Get("statement_timeout") == "" {
+		// Any parameter lib/pq does not know is sent as a run-time setting.
+		q.Set("statement_timeout", strconv.FormatInt(s.StatementTimeout.Milliseconds(), 10))
+	}
+	u.RawQuery = q.Encode()
+	return u.String(), nil
 }
 
 // New wraps an open connection pool.
@@ -65,10 +126,21 @@ func New(db *sqlx.DB) *DB {
 }
 
 // Close closes the pool.
-func (db *DB) Close() error { return db.db.Close() }
+func (db *DB) Close() error {
+	if db.ready != nil {
+		db.ready.Close()
+	}
+	return db.db.Close()
+}
 
-// Ping checks that the database answers.
-func (db *DB) Ping(ctx context.Context) error { return db.db.PingContext(ctx) }
+// Ping checks that the database answers, on the readiness check's own
+// connection when there is one.
+func (db *DB) Ping(ctx context.Context) error {
+	if db.ready != nil {
+		return db.ready.PingContext(ctx)
+	}
+	return db.db.PingContext(ctx)
+}
 
 // Stats reports the pool's statistics.
 func (db *DB) Stats() sql.DBStats { return db.db.Stats() }

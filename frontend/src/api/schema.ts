@@ -41,26 +41,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/metrics": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Prometheus metrics
-         * @description Request counts and latencies by route, method and status, in the Prometheus text exposition format.
-         */
-        get: operations["getMetrics"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/openapi.json": {
         parameters: {
             query?: never;
@@ -1823,6 +1803,8 @@ export interface components {
         };
         /** @description One entry of the append-only, hash-chained audit trail. */
         AuditEvent: {
+            /** @description The X-Request-ID the client sent, when it sent a sane one; `request_id` is always the server's own. */
+            client_request_id?: string;
             /** Format: int64 */
             seq: number;
             /** Format: date-time */
@@ -2247,26 +2229,6 @@ export interface operations {
                 };
             };
             503: components["responses"]["ServiceUnavailable"];
-        };
-    };
-    getMetrics: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The metrics. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "text/plain": string;
-                };
-            };
         };
     };
     getOpenAPIDocument: {
