@@ -387,3 +387,59 @@ func IssueMemo(e Evaluation, m Memo) (MemoIssued, error) {
 	}
 	return MemoIssued{Memo: m}, nil
 }
+
+// AutoClosed is the resolution of a mandate flag that mandate fit closed by
+// itself, so that it can reopen that flag when it applies again.
+const AutoClosed = "No longer applies: the mandate or the candidates changed."
+
+// ReconcileMandateFit brings a draft's automatic red flags in line with its
+// mandate and candidates (MandateFit): it raises the flags that apply and
+// are missing, reopens those it closed by itself that apply again, and
+// closes the open ones that no longer apply. Flags an officer resolved by
+// hand are left as they are. existing are the evaluation's mandate flags,
+// whatever their status.
+func ReconcileMandateFit(evaluationID int64, m Mandate, candidates []CandidateSummary, t *Template, existing []RedFlag, at time.Time) []Event {
+	type key struct {
+		custodian    int64
+		rule, reason string
+	}
+	have := map[key]RedFlag{}
+	for _, f := range existing {
+		if f.MandateRule != nil {
+			have[key{f.CustodianID, *f.MandateRule, f.Reason}] = f
+		}
+	}
+	var events []Event
+	want := map[key]bool{}
+	for _, c := range candidates {
+		for _, mf := range MandateFit(m, c) {
+			k := key{c.ID, mf.Rule, mf.Reason}
+			want[k] = true
+			if f, ok := have[k]; ok {
+				if f.Status == FlagClosed && f.Resolution == AutoClosed {
+					after := f
+					after.Status, after.Resolution, after.UpdatedAt = FlagOpen, "", at
+					events = append(events, RedFlagMoved{EvaluationID: evaluationID, Before: f, After: after})
+				}
+				continue
+			}
+			f := RedFlag{CustodianID: c.ID, Title: "Mandate fit: " + mf.Rule, Severity: mf.Severity, Status: FlagOpen,
+				MandateRule: &mf.Rule, Reason: mf.Reason, CreatedAt: at, UpdatedAt: at}
+			for _, d := range t.RedFlags {
+				if d.MandateRule != nil && *d.MandateRule == mf.Rule {
+					f.DefinitionID, f.Title, f.Description = &d.ID, d.Title, d.Description
+				}
+			}
+			events = append(events, RedFlagRaised{EvaluationID: evaluationID, Flag: f})
+		}
+	}
+	for _, f := range existing {
+		if f.MandateRule == nil || f.Status != FlagOpen || want[key{f.CustodianID, *f.MandateRule, f.Reason}] {
+			continue
+		}
+		after := f
+		after.Status, after.Resolution, after.UpdatedAt = FlagClosed, AutoClosed, at
+		events = append(events, RedFlagMoved{EvaluationID: evaluationID, Before: f, After: after})
+	}
+	return events
+}

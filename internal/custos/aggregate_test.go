@@ -568,3 +568,54 @@ func TestIssueMemo_OnlyOfTheApprovedSnapshot(t *testing.T) {
 		})
 	}
 }
+
+// Mandate fit keeps the automatic flags in line with the mandate and the
+// candidates, and leaves flags an officer resolved by hand alone.
+func TestReconcileMandateFit(t *testing.T) {
+	tmpl := aggTemplate()
+	rule, region := RuleQualifiedCustodian, RuleRegionLicence
+	unqualified := CandidateSummary{ID: 3, Name: "Komainu", Regions: []string{"US"}}
+	qualifiedUS := CandidateSummary{ID: 4, Name: "Anchorage", QualifiedCustodian: true, Regions: []string{"US"}}
+	needsQC := Mandate{Regions: []string{"US"}, QualifiedCustodianRequired: true}
+	reason := MandateFit(needsQC, unqualified)[0].Reason
+	flag := func(id int64, status RedFlagStatus, resolution string) RedFlag {
+		return RedFlag{ID: id, CustodianID: 3, DefinitionID: ptr[int64](32), Title: "Not a qualified custodian",
+			Severity: SeverityCritical, Status: status, Resolution: resolution, MandateRule: &rule, Reason: reason}
+	}
+	moved := func(before RedFlag, status RedFlagStatus, resolution string) Event {
+		after := before
+		after.Status, after.Resolution, after.UpdatedAt = status, resolution, at
+		return RedFlagMoved{EvaluationID: 7, Before: before, After: after}
+	}
+	staleRegion := RedFlag{ID: 9, CustodianID: 4, Title: "Mandate fit: region_licence", Severity: SeverityHigh, Status: FlagOpen,
+		MandateRule: &region, Reason: "The mandate covers SG; the catalogue lists no licence or presence of Anchorage there."}
+	cases := []struct {
+		name     string
+		m        Mandate
+		existing []RedFlag
+		want     []Event
+	}{
+		{"a missing flag is raised from the catalogue's definition", needsQC, nil, []Event{RedFlagRaised{EvaluationID: 7,
+			Flag: RedFlag{CustodianID: 3, DefinitionID: ptr[int64](32), Title: "Not a qualified custodian", Severity: SeverityCritical,
+				Status: FlagOpen, MandateRule: &rule, Reason: reason, CreatedAt: at, UpdatedAt: at}}}},
+		{"a standing flag is left alone", needsQC, []RedFlag{flag(5, FlagOpen, "")}, nil},
+		{"a flag resolved by hand is left alone", needsQC, []RedFlag{flag(5, FlagAccepted, "Counsel agrees.")}, nil},
+		{"a flag closed by hand stays closed", needsQC, []RedFlag{flag(5, FlagClosed, "Wrong entity.")}, nil},
+		{"a flag it closed itself reopens", needsQC, []RedFlag{flag(5, FlagClosed, AutoClosed)},
+			[]Event{moved(flag(5, FlagClosed, AutoClosed), FlagOpen, "")}},
+		{"an open flag that no longer applies closes", Mandate{Regions: []string{"US"}}, []RedFlag{flag(5, FlagOpen, "")},
+			[]Event{moved(flag(5, FlagOpen, ""), FlagClosed, AutoClosed)}},
+		{"an accepted flag that no longer applies stays accepted", Mandate{Regions: []string{"US"}},
+			[]RedFlag{flag(5, FlagAccepted, "Counsel agrees.")}, nil},
+		{"a region dropped from the mandate closes its flag", Mandate{Regions: []string{"US"}}, []RedFlag{staleRegion},
+			[]Event{moved(staleRegion, FlagClosed, AutoClosed)}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got := ReconcileMandateFit(7, c.m, []CandidateSummary{unqualified, qualifiedUS}, tmpl, c.existing, at)
+			if d := cmp.Diff(c.want, got); d != "" {
+				t.Errorf("events (-want +got):\n%s", d)
+			}
+		})
+	}
+}

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"sort"
 
@@ -59,72 +58,47 @@ func (s *EvaluationService) CreateEvaluation(ctx context.Context, n custos.NewEv
 	return s.Workspace(ctx, id)
 }
 
-// autoClosed marks a mandate flag that mandate fit closed by itself, so that
-// it can reopen it if the mandate comes back.
-const autoClosed = "No longer applies: the mandate or the candidates changed."
-
-// applyMandateFit raises the mandate-fit flags every candidate should have
-// (custos.MandateFit), reopens those it closed by itself that apply again,
-// closes the automatic ones that no longer apply, and returns what it did.
+// applyMandateFit lets custos.ReconcileMandateFit bring the draft's
+// automatic red flags in line with its mandate and candidates, saves what it
+// decided and returns those events.
 func (tx *Tx) applyMandateFit(ctx context.Context, id int64, tmpl *custos.Template, m custos.Mandate) ([]custos.Event, error) {
 	var cands []struct {
 		custos.CandidateSummary
 		Regions pq.StringArray `db:"regions"`
 	}
 	if err := tx.SelectContext(ctx, &cands, `SELECT c.id, c.slug, c.name, c.qualified_custodian, c.regions, c.staking
-		FROM evaluation_candidates ec JOIN custodians c ON c.id = ec.custodian_id WHERE ec.evaluation_id = $1`, id); err != nil {
+		FROM evaluation_candidates ec JOIN custodians c ON c.id = ec.custodian_id WHERE ec.evaluation_id = $1
+		ORDER BY c.id`, id); err != nil {
 		return nil, err
 	}
-	type key struct {
-		custodian int64
-		rule      string
-		reason    string
+	candidates := make([]custos.CandidateSummary, len(cands))
+	for i, c := range cands {
+		candidates[i] = c.CandidateSummary
+		candidates[i].Regions = []string(c.Regions)
 	}
-	var events []custos.Event
-	want := map[key]bool{}
-	for _, c := range cands {
-		c.CandidateSummary.Regions = []string(c.Regions)
-		for _, f := range custos.MandateFit(m, c.CandidateSummary) {
-			want[key{c.ID, f.Rule, f.Reason}] = true
-			var defID *int64
-			title, desc := "Mandate fit: "+f.Rule, ""
-			for _, d := range tmpl.RedFlags {
-				if d.MandateRule != nil && *d.MandateRule == f.Rule {
-					defID, title, desc = &d.ID, d.Title, d.Description
-				}
-			}
-			var flag custos.RedFlag
-			err := tx.GetContext(ctx, &flag, `INSERT INTO red_flags (evaluation_id, custodian_id, definition_id, title, description,
-					severity, mandate_rule, reason, created_at, updated_at)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
-				ON CONFLICT (evaluation_id, custodian_id, mandate_rule, reason) WHERE mandate_rule IS NOT NULL
-				DO UPDATE SET status = 'open', resolution = '', updated_at = EXCLUDED.updated_at
-					WHERE red_flags.status = 'closed' AND red_flags.resolution = $10
-				RETURNING `+redFlagColumns,
-				id, c.ID, defID, title, desc, f.Severity, f.Rule, f.Reason, tx.now, autoClosed)
-			if err == sql.ErrNoRows {
-				continue // already raised and still standing
-			} else if err != nil {
+	var existing []custos.RedFlag
+	if err := tx.SelectContext(ctx, &existing, `SELECT `+redFlagColumns+` FROM red_flags
+		WHERE evaluation_id = $1 AND mandate_rule IS NOT NULL ORDER BY id`, id); err != nil {
+		return nil, err
+	}
+	events := custos.ReconcileMandateFit(id, m, candidates, tmpl, existing, tx.now)
+	for i, ev := range events {
+		switch e := ev.(type) {
+		case custos.RedFlagRaised:
+			f := e.Flag
+			if err := tx.GetContext(ctx, &e.Flag.ID, `INSERT INTO red_flags (evaluation_id, custodian_id, definition_id, title,
+				description, severity, mandate_rule, reason, created_at, updated_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id`,
+				id, f.CustodianID, f.DefinitionID, f.Title, f.Description, f.Severity, f.MandateRule, f.Reason, tx.now); err != nil {
 				return nil, err
 			}
-			events = append(events, custos.RedFlagRaised{EvaluationID: id, Flag: flag})
+			events[i] = e
+		case custos.RedFlagMoved:
+			if _, err := tx.ExecContext(ctx, `UPDATE red_flags SET status = $2, resolution = $3, updated_at = $4 WHERE id = $1`,
+				e.After.ID, e.After.Status, e.After.Resolution, e.After.UpdatedAt); err != nil {
+				return nil, err
+			}
 		}
-	}
-	var standing []custos.RedFlag
-	if err := tx.SelectContext(ctx, &standing, `SELECT `+redFlagColumns+` FROM red_flags
-		WHERE evaluation_id = $1 AND mandate_rule IS NOT NULL AND status = 'open'`, id); err != nil {
-		return nil, err
-	}
-	for _, f := range standing {
-		if want[key{f.CustodianID, *f.MandateRule, f.Reason}] {
-			continue
-		}
-		var after custos.RedFlag
-		if err := tx.GetContext(ctx, &after, `UPDATE red_flags SET status = 'closed', resolution = $2, updated_at = $3
-			WHERE id = $1 RETURNING `+redFlagColumns, f.ID, autoClosed, tx.now); err != nil {
-			return nil, err
-		}
-		events = append(events, custos.RedFlagMoved{EvaluationID: id, Before: f, After: after})
 	}
 	return events, nil
 }
