@@ -593,7 +593,7 @@ export interface paths {
         };
         /**
          * Download an evidence file
-         * @description The file's bytes, always as an attachment under a name Custos makes up (the label is only sent in X-Evidence-Label), in a sandbox so that browsers never render it in place. Evidence of another evaluation is a 404.
+         * @description The file's bytes, always as an attachment under a name Custos makes up (the label is only sent in X-Evidence-Label), in a sandbox so that browsers never render it in place. Evidence of another evaluation is a 404. Each download is recorded in the audit trail (`evidence.download`).
          */
         get: operations["downloadEvidence"];
         put?: never;
@@ -1617,7 +1617,7 @@ export interface components {
             shortlist: components["schemas"]["ShortlistEntry"][];
             /** @description Every decision of every round, oldest first. */
             approvals: components["schemas"]["Approval"][];
-            /** @description How many approvals the team needs. */
+            /** @description How many approvals the round needs, fixed when it was submitted; while a draft, the team's setting that the next submission will fix. */
             approvals_required: number;
             /** @description Approvals of the current round. */
             approvals_received: number;
