@@ -74,7 +74,9 @@ for port in "${ports[@]}"; do
     addr=127.0.0.1:$port
     generate=false
     [ "$n" = 1 ] && generate=${CUSTOS_SIGNING_GENERATE:-true}
-    CUSTOS_ADDR=$addr CUSTOS_SIGNING_GENERATE=$generate "$bin" serve >"$work/replica-$addr.log" 2>&1 &
+    # Each replica's metrics on a port of its own: the API port plus 1000.
+    CUSTOS_ADDR=$addr CUSTOS_METRICS_ADDR=127.0.0.1:$((port + 1000)) CUSTOS_SIGNING_GENERATE=$generate \
+        "$bin" serve >"$work/replica-$addr.log" 2>&1 &
     pids+=($!)
     ready "$addr" $!
     servers+="    server replica$n $addr check inter 1s fall 2 rise 1"$'\n'
@@ -115,7 +117,7 @@ echo "  Balancer:  http://$lb   <- open this, and sign in with a demo login abov
 n=0
 for port in "${ports[@]}"; do
     n=$((n + 1))
-    echo "  Replica $n: http://127.0.0.1:$port  (log: $work/replica-127.0.0.1:$port.log)"
+    echo "  Replica $n: http://127.0.0.1:$port  metrics http://127.0.0.1:$((port + 1000))/metrics  (log: $work/replica-127.0.0.1:$port.log)"
 done
 echo "  HAProxy log: $work/haproxy.log"
 echo "  (Ctrl-C stops them all)"

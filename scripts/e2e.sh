@@ -44,6 +44,8 @@ done
 
 export DATABASE_URL=$e2e_url
 export CUSTOS_ADDR=127.0.0.1:$port
+# Metrics on a free port, so a `make run` beside the tests does not collide.
+export CUSTOS_METRICS_ADDR=127.0.0.1:0
 export CUSTOS_DEMO_PASSWORD=e2e-demo-password
 export CUSTOS_SIGNING_GENERATE=true
 export CUSTOS_SIGNING_CERT=$work/signing.crt

@@ -54,6 +54,7 @@ func startServer(t *testing.T, bin string, env ...string) (*exec.Cmd, string) {
 	cmd.Env = append(os.Environ(),
 		"DATABASE_URL="+conf.URL(),
 		"CUSTOS_ADDR="+addr,
+		"CUSTOS_METRICS_ADDR=127.0.0.1:0",
 		"CUSTOS_LOG_LEVEL=warn",
 		"CUSTOS_SIGNING_GENERATE=true",
 		"CUSTOS_SIGNING_CERT="+filepath.Join(dir, "memo.crt"),

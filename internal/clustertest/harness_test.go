@@ -247,6 +247,8 @@ func (c *Cluster) env(addr string, generateKey bool) []string {
 	return []string{
 		"DATABASE_URL=" + c.DBURL,
 		"CUSTOS_ADDR=" + addr,
+		// Each replica serves its metrics on a port of its own.
+		"CUSTOS_METRICS_ADDR=127.0.0.1:0",
 		"CUSTOS_LOG_FORMAT=json",
 		"CUSTOS_LOG_LEVEL=info",
 		"CUSTOS_SIGNING_CERT=" + filepath.Join(c.Dir, "memo-signing.crt"),
@@ -335,14 +337,14 @@ func (c *Cluster) ServedBy(t *testing.T, requestID string) *Replica {
 	return who
 }
 
-// logged reports whether the replica's request log has the request ID.
+// logged reports whether the replica's request log has the client's request ID.
 func (r *Replica) logged(requestID string) bool {
 	sc := bufio.NewScanner(strings.NewReader(r.output.String()))
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	for sc.Scan() {
 		var line struct {
 			Msg       string `json:"msg"`
-			RequestID string `json:"request_id"`
+			RequestID string `json:"client_request_id"`
 		}
 		if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "request" && line.RequestID == requestID {
 			return true
