@@ -6,7 +6,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/custos-dd/custos/internal/apitest"
+	"github.com/custos-dd/custos/internal/custos"
+	"github.com/custos-dd/custos/internal/httpapi"
 )
 
 // An organisation admin's API token must not make credentials that outlive
@@ -48,4 +52,73 @@ func TestAnAdminsTokenCannotMakeCredentialsThatOutliveIt(t *testing.T) {
 	if res := env.Anonymous().Do(http.MethodPost, "/api/v1/session", map[string]string{"email": "backdoor@example.com", "password": apitest.Password}); res.Status != http.StatusUnauthorized {
 		t.Fatalf("the token's account exists: sign-in %d", res.Status)
 	}
+}
+
+// A team admin administers others' memberships, never their own, and never
+// grants the admin role; the review's team admin made themselves manager and
+// auditor and approved evaluations. Naming an account that cannot be added
+// gets one answer, so walking IDs lists nobody.
+func TestATeamAdminNeitherPromotesThemselvesNorWalksAccounts(t *testing.T) {
+	t.Parallel()
+	kit := apitest.NewKit(t)
+	env := kit.Env
+	teamAdmin := env.Login("teamadmin@example.com")
+	members := fmt.Sprintf("/api/v1/teams/%d/members", kit.Treasury)
+	self := kit.UserID("teamadmin@example.com")
+	outsider, err := env.Users.CreateUser(kit.Ctx(), custos.NewUser{Email: "outsider@example.com", Name: "Out Sider", Password: apitest.Password})
+	if err != nil {
+		t.Fatal(err)
+	}
+	disabled := true
+	if _, err := env.Users.UpdateUser(kit.Ctx(), kit.UserID("other.officer@example.com"), custos.UserUpdate{Disabled: &disabled}); err != nil {
+		t.Fatal(err)
+	}
+
+	for _, body := range []map[string]any{
+		{"user_id": self, "role": "manager"},
+		{"email": "teamadmin@example.com", "role": "auditor"},
+		{"user_id": self, "role": "officer"},
+		{"email": "officer2@example.com", "role": "admin"},
+	} {
+		apitest.ExpectProblem(t, teamAdmin.Do(http.MethodPost, members, body), http.StatusForbidden)
+	}
+	apitest.ExpectProblem(t, teamAdmin.Do(http.MethodDelete, fmt.Sprintf("%s/%d/admin", members, self), nil), http.StatusForbidden)
+
+	// An outsider's ID, a missing ID, a missing address and a disabled
+	// account: one answer, with nobody's details in it.
+	var answers []httpapi.Problem
+	for _, body := range []map[string]any{
+		{"user_id": outsider.ID, "role": "officer"},
+		{"user_id": 999999, "role": "officer"},
+		{"email": "nobody@example.com", "role": "officer"},
+		{"email": "other.officer@example.com", "role": "officer"},
+	} {
+		res := teamAdmin.Do(http.MethodPost, members, body)
+		if strings.Contains(string(res.Body), "outsider") || strings.Contains(string(res.Body), "Out Sider") {
+			t.Errorf("%v: the answer shows the account: %s", body, res.Body)
+		}
+		p := apitest.ExpectProblem(t, res, http.StatusBadRequest)
+		for i := range p.Errors {
+			p.Errors[i].Field = "" // user_id or email, as typed
+		}
+		answers = append(answers, httpapi.Problem{Status: p.Status, Title: p.Title, Detail: p.Detail, Errors: p.Errors})
+	}
+	for i := 1; i < len(answers); i++ {
+		if d := cmp.Diff(answers[0], answers[i]); d != "" {
+			t.Errorf("answer %d differs from the outsider's (-outsider +this):\n%s", i, d)
+		}
+	}
+
+	// Others, by address, in the roles a team admin grants.
+	res := teamAdmin.Do(http.MethodPost, members, map[string]any{"email": "Outsider@example.com", "role": "manager"})
+	apitest.ExpectStatus(t, res, http.StatusCreated)
+	if m := apitest.Decode[custos.Membership](t, res); m.UserID != outsider.ID || m.Role != custos.RoleManager {
+		t.Errorf("added %+v", m)
+	}
+	apitest.ExpectStatus(t, teamAdmin.Do(http.MethodPost, members, map[string]any{"user_id": kit.UserID("officer2@example.com"), "role": "auditor"}), http.StatusCreated)
+	apitest.ExpectStatus(t, teamAdmin.Do(http.MethodDelete, fmt.Sprintf("%s/%d/auditor", members, kit.UserID("officer2@example.com")), nil), http.StatusNoContent)
+	// The organisation admin may do what the team admin may not.
+	admin := env.Login("admin@example.com")
+	apitest.ExpectStatus(t, admin.Do(http.MethodPost, members, map[string]any{"user_id": self, "role": "manager"}), http.StatusCreated)
+	apitest.ExpectStatus(t, admin.Do(http.MethodPost, members, map[string]any{"email": "officer2@example.com", "role": "admin"}), http.StatusCreated)
 }
