@@ -622,7 +622,7 @@ func memoVerifyOffline(args []string, out io.Writer) error {
 	fs.SetOutput(out)
 	offline := fs.Bool("offline", false, "verify without any database (required with --cert)")
 	certPath := fs.String("cert", "", "PEM file of the organisation's signing certificates (every one it has used)")
-	tsaPath := fs.String("tsa-cert", "", "PEM file of the trusted time-stamping authorities (default: any TSA whose token verifies)")
+	tsaPath := fs.String("tsa-cert", "", "PEM file of the trusted time-stamping authorities (without it a timestamp is reported as unverified and proves nothing)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -680,8 +680,8 @@ func printOfflineVerdict(out io.Writer, name string, v *memo.OfflineVerdict) {
 	fmt.Fprintf(out, "an organisation certificate:   %s\n", yes(r.OurCertificate))
 	switch {
 	case r.Timestamp != nil && r.Timestamp.TSA != nil:
-		fmt.Fprintf(out, "timestamp (RFC 3161):          %s by %s (fingerprint %s); covers the signature: %s\n",
-			r.Timestamp.Time.Format(time.RFC3339), r.Timestamp.TSA.Subject.String(), signing.Fingerprint(r.Timestamp.TSA), yes(r.Timestamp.Valid))
+		fmt.Fprintf(out, "timestamp (RFC 3161):          %s by %s (fingerprint %s); covers the signature: %s; trusted TSA: %s\n",
+			r.Timestamp.Time.Format(time.RFC3339), r.Timestamp.TSA.Subject.String(), signing.Fingerprint(r.Timestamp.TSA), yes(r.Timestamp.Valid), yes(r.Timestamp.Trusted))
 	case r.Timestamp != nil:
 		fmt.Fprintf(out, "timestamp (RFC 3161):          present but unreadable\n")
 	case r.Valid:
@@ -689,6 +689,9 @@ func printOfflineVerdict(out io.Writer, name string, v *memo.OfflineVerdict) {
 	}
 	if !r.SignedAt.IsZero() {
 		source := "claimed by the signer"
+		if r.Timestamp != nil && r.Timestamp.Valid && !r.Timestamp.Trusted {
+			source = "claimed by the signer; unverified timestamp, not proof"
+		}
 		if r.TimeTrusted {
 			source = "proven by the timestamp"
 		}
@@ -696,6 +699,9 @@ func printOfflineVerdict(out io.Writer, name string, v *memo.OfflineVerdict) {
 	}
 	if v.Manifest != nil {
 		fmt.Fprintf(out, "manifest (%s, inside the signed bytes):\n%s\n", memo.ManifestFile, v.ManifestJSON)
+	}
+	for _, w := range v.Warnings {
+		fmt.Fprintf(out, "WARNING: %s\n", w)
 	}
 	if v.Genuine {
 		fmt.Fprintln(out, "GENUINE: an unaltered memo signed with the organisation's key, verified offline")
