@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -121,4 +122,34 @@ func TestATeamAdminNeitherPromotesThemselvesNorWalksAccounts(t *testing.T) {
 	admin := env.Login("admin@example.com")
 	apitest.ExpectStatus(t, admin.Do(http.MethodPost, members, map[string]any{"user_id": self, "role": "manager"}), http.StatusCreated)
 	apitest.ExpectStatus(t, admin.Do(http.MethodPost, members, map[string]any{"email": "officer2@example.com", "role": "admin"}), http.StatusCreated)
+}
+
+// The online verdict lists the approvals of the memo's round, not of the
+// evaluation's current round: a later round (here made directly in the
+// database, as a reopening would) must not change what an old memo shows.
+func TestMemoVerdictListsTheMemosRoundNotTheCurrentOne(t *testing.T) {
+	t.Parallel()
+	env := apitest.New(t)
+	ws, m, pdf := issuedMemo(t, env, 2)
+	auditor := env.Login("auditor@example.com")
+	want := recognitionOf(verifyPDF(t, auditor, pdf))
+	if !want.Genuine || len(want.Approvers) != 1 {
+		t.Fatalf("the fresh memo: %+v", want)
+	}
+	su := apitest.Superuser(t, env.Conf)
+	tx := su.MustBegin()
+	tx.MustExec(`ALTER TABLE evaluations DISABLE TRIGGER USER`)
+	tx.MustExec(`ALTER TABLE approvals DISABLE TRIGGER USER`)
+	tx.MustExec(`UPDATE evaluations SET round = round + 1 WHERE id = $1`, ws.Evaluation.ID)
+	tx.MustExec(`INSERT INTO approvals (evaluation_id, round, manager_id, manager_name, decision, comment, snapshot_hash, created_at)
+		SELECT evaluation_id, round + 1, (SELECT id FROM users WHERE email = 'manager2@example.com'), 'Second Manager', decision, comment, snapshot_hash, $2
+		FROM approvals WHERE evaluation_id = $1`, ws.Evaluation.ID, m.IssuedAt.Add(time.Hour))
+	tx.MustExec(`ALTER TABLE approvals ENABLE TRIGGER USER`)
+	tx.MustExec(`ALTER TABLE evaluations ENABLE TRIGGER USER`)
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, recognitionOf(verifyPDF(t, auditor, pdf))); diff != "" {
+		t.Errorf("the verdict after a later round (-memo's round +got):\n%s", diff)
+	}
 }
