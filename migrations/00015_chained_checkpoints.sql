@@ -7,5 +7,11 @@ ALTER TABLE audit_checkpoints
     ADD COLUMN prev_seq bigint NOT NULL DEFAULT 0,
     ADD COLUMN prev_statement_sha256 bytea NOT NULL DEFAULT ''::bytea;
 
+-- Past an account's failure ceiling, sign-in attempts on it are handed out
+-- one slot each, next_slot apart by the account's delay, whichever server
+-- takes them: parallel guessers queue instead of each sleeping alone.
+ALTER TABLE login_throttle ADD COLUMN next_slot timestamptz;
+
 -- +goose Down
+ALTER TABLE login_throttle DROP COLUMN next_slot;
 ALTER TABLE audit_checkpoints DROP COLUMN prev_seq, DROP COLUMN prev_statement_sha256;

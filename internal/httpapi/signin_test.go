@@ -131,3 +131,40 @@ func TestBlockedAttemptsAreNotAuditedAndOldThrottleRowsGo(t *testing.T) {
 		t.Fatalf("throttle rows after an hour and one new failure: %v, want only the new failure's", keys)
 	}
 }
+
+// (g) Past an account's ceiling, parallel attempts do not each sleep alone:
+// the database hands out one slot per delay, and an attempt whose slot
+// lies beyond its request's deadline is answered 429 with Retry-After.
+func TestParallelAttemptsPastTheCeilingQueueForSlots(t *testing.T) {
+	t.Parallel()
+	env := apitest.New(t, apitest.RequestTimeout(4*time.Second))
+	env.SeedDemo()
+	for i := range 10 {
+		apitest.ExpectStatus(t, signInFrom(env, fmt.Sprintf("198.51.100.%d", 20+i), "auditor@example.com", "guess"), http.StatusUnauthorized)
+	}
+	const n = 12
+	results := make(chan *apitest.Response, n)
+	for i := range n {
+		go func() { results <- signInFrom(env, fmt.Sprintf("203.0.113.%d", 10+i), "auditor@example.com", apitest.Password) }()
+	}
+	var served, throttled int
+	for range n {
+		res := <-results
+		switch res.Status {
+		case http.StatusCreated:
+			served++
+		case http.StatusTooManyRequests:
+			throttled++
+			if res.Header.Get("Retry-After") == "" {
+				t.Errorf("429 without Retry-After")
+			}
+		default:
+			t.Errorf("an attempt past the ceiling: %d %s", res.Status, res.Body)
+		}
+	}
+	// Slots 0.5 s apart within a 4 s deadline less 0.5 s for the check: at
+	// most 7 attempts get one, whatever the parallelism.
+	if served < 1 || served > 7 || served+throttled != n {
+		t.Fatalf("%d served, %d throttled of %d parallel attempts; want 1 to 7 served and the rest 429", served, throttled, n)
+	}
+}

@@ -109,11 +109,17 @@ func (s *AuthService) Login(ctx context.Context, a custos.LoginAttempt) (string,
 		// grow the trail at no cost to the flooder.
 		return "", nil, custos.Throttled(wait)
 	}
-	// Past the account's ceiling, every attempt waits before its password is
-	// checked, whoever makes it: guessing slows down and the real user, from
-	// an address that is not blocked, still gets in.
+	// Past the account's ceiling, every attempt waits for a slot of its own
+	// before its password is checked, whoever makes it and on whichever
+	// server: guessing slows down to one attempt per delay however many run
+	// in parallel, and the real user, from an address that is not blocked,
+	// still gets in.
 	if d := s.db.Throttle.AccountDelayFor(states[keys.account].state(), now); d > 0 {
-		t := time.NewTimer(d)
+		wait, err := s.accountSlot(ctx, keys.account, d, now)
+		if err != nil {
+			return "", nil, err
+		}
+		t := time.NewTimer(wait)
 		select {
 		case <-t.C:
 		case <-ctx.Done():
@@ -174,6 +180,40 @@ func (s *AuthService) Login(ctx context.Context, a custos.LoginAttempt) (string,
 		return "", nil, err
 	}
 	return token, &sess, nil
+}
+
+// slotMargin is the time left, after its slot, for an attempt's password
+// check and answer within the request's deadline.
+const slotMargin = 500 * time.Millisecond
+
+// accountSlot takes the account's next sign-in slot (next_slot =
+// greatest(next_slot, now) + delay) and says how long to wait for it. A slot
+// beyond the request's deadline is not taken: the answer is 429 with
+// Retry-After, and the queue does not grow by refused attempts.
+func (s *AuthService) accountSlot(ctx context.Context, key string, delay time.Duration, now time.Time) (time.Duration, error) {
+	latest := now.Add(time.Hour)
+	if dl, ok := ctx.Deadline(); ok {
+		latest = now.Add(time.Until(dl) - slotMargin)
+	}
+	var slot time.Time
+	err := s.db.db.GetContext(ctx, &slot, `UPDATE login_throttle
+		SET next_slot = greatest(next_slot, $2) + $3 * interval '1 microsecond'
+		WHERE key = $1 AND greatest(next_slot, $2) + $3 * interval '1 microsecond' <= $4
+		RETURNING next_slot`, key, now, delay.Microseconds(), latest)
+	if err == nil {
+		return slot.Sub(now), nil
+	} else if err != sql.ErrNoRows {
+		return 0, mapErr(err)
+	}
+	var next sql.NullTime
+	if err := s.db.db.GetContext(ctx, &next, `SELECT next_slot FROM login_throttle WHERE key = $1`, key); err != nil && err != sql.ErrNoRows {
+		return 0, mapErr(err)
+	}
+	wait := delay
+	if next.Valid {
+		wait = max(next.Time.Sub(now), delay)
+	}
+	return 0, custos.Throttled(wait)
 }
 
 // hashErr is the answer when a password could not be checked at all.
