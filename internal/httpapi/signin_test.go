@@ -145,7 +145,9 @@ func TestParallelAttemptsPastTheCeilingQueueForSlots(t *testing.T) {
 	const n = 12
 	results := make(chan *apitest.Response, n)
 	for i := range n {
-		go func() { results <- signInFrom(env, fmt.Sprintf("203.0.113.%d", 10+i), "auditor@example.com", apitest.Password) }()
+		go func() {
+			results <- signInFrom(env, fmt.Sprintf("203.0.113.%d", 10+i), "auditor@example.com", apitest.Password)
+		}()
 	}
 	var served, throttled int
 	for range n {
