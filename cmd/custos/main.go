@@ -7,6 +7,7 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/pem"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -47,7 +48,7 @@ usage:
   custos member add --team T --email E --role R   give a user a role (officer, manager, auditor, admin) in a team; admin runs that team only
   custos audit verify           walk the audit chain and name the first broken event
   custos audit export [--out FILE]   write the trail and its signed checkpoints as a bundle (JSON lines)
-  custos audit verify --bundle FILE --cert ORG.crt   check a bundle offline: chain and signed checkpoints
+  custos audit verify --bundle FILE --cert ORG.crt [--memo M.pdf]   check a bundle offline: chain, signed checkpoints, memos' audit heads
   custos memo verify FILE       is FILE an unaltered memo that Custos issued? (reads CUSTOS_SIGNING_CERT)
   custos healthcheck            exit 0 if the server at CUSTOS_ADDR is ready (for container probes)
   custos memo certs             print every certificate that has signed memos (PEM): the ORG.crt for auditors
@@ -622,7 +623,7 @@ func memoVerifyOffline(args []string, out io.Writer) error {
 	fs.SetOutput(out)
 	offline := fs.Bool("offline", false, "verify without any database (required with --cert)")
 	certPath := fs.String("cert", "", "PEM file of the organisation's signing certificates (every one it has used)")
-	tsaPath := fs.String("tsa-cert", "", "PEM file of the trusted time-stamping authorities (default: any TSA whose token verifies)")
+	tsaPath := fs.String("tsa-cert", "", "PEM file of the trusted time-stamping authorities (without it a timestamp is reported as unverified and proves nothing)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -680,8 +681,8 @@ func printOfflineVerdict(out io.Writer, name string, v *memo.OfflineVerdict) {
 	fmt.Fprintf(out, "an organisation certificate:   %s\n", yes(r.OurCertificate))
 	switch {
 	case r.Timestamp != nil && r.Timestamp.TSA != nil:
-		fmt.Fprintf(out, "timestamp (RFC 3161):          %s by %s (fingerprint %s); covers the signature: %s\n",
-			r.Timestamp.Time.Format(time.RFC3339), r.Timestamp.TSA.Subject.String(), signing.Fingerprint(r.Timestamp.TSA), yes(r.Timestamp.Valid))
+		fmt.Fprintf(out, "timestamp (RFC 3161):          %s by %s (fingerprint %s); covers the signature: %s; trusted TSA: %s\n",
+			r.Timestamp.Time.Format(time.RFC3339), r.Timestamp.TSA.Subject.String(), signing.Fingerprint(r.Timestamp.TSA), yes(r.Timestamp.Valid), yes(r.Timestamp.Trusted))
 	case r.Timestamp != nil:
 		fmt.Fprintf(out, "timestamp (RFC 3161):          present but unreadable\n")
 	case r.Valid:
@@ -689,6 +690,9 @@ func printOfflineVerdict(out io.Writer, name string, v *memo.OfflineVerdict) {
 	}
 	if !r.SignedAt.IsZero() {
 		source := "claimed by the signer"
+		if r.Timestamp != nil && r.Timestamp.Valid && !r.Timestamp.Trusted {
+			source = "claimed by the signer; unverified timestamp, not proof"
+		}
 		if r.TimeTrusted {
 			source = "proven by the timestamp"
 		}
@@ -696,6 +700,9 @@ func printOfflineVerdict(out io.Writer, name string, v *memo.OfflineVerdict) {
 	}
 	if v.Manifest != nil {
 		fmt.Fprintf(out, "manifest (%s, inside the signed bytes):\n%s\n", memo.ManifestFile, v.ManifestJSON)
+	}
+	for _, w := range v.Warnings {
+		fmt.Fprintf(out, "WARNING: %s\n", w)
 	}
 	if v.Genuine {
 		fmt.Fprintln(out, "GENUINE: an unaltered memo signed with the organisation's key, verified offline")
@@ -747,11 +754,16 @@ func auditVerifyBundle(args []string, out io.Writer) error {
 	fs.SetOutput(out)
 	bundle := fs.String("bundle", "", "the bundle written by custos audit export")
 	certPath := fs.String("cert", "", "PEM file of the organisation's signing certificates")
+	var memos []string
+	fs.Func("memo", "a memo PDF whose manifest's audit head the bundle must hold (repeatable): anchors a bundle cut after its last checkpoint", func(p string) error {
+		memos = append(memos, p)
+		return nil
+	})
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *bundle == "" || *certPath == "" {
-		return errors.New("usage: custos audit verify --bundle FILE --cert ORG.crt")
+		return errors.New("usage: custos audit verify --bundle FILE --cert ORG.crt [--memo MEMO.pdf ...]")
 	}
 	b, err := os.ReadFile(*certPath)
 	if err != nil {
@@ -770,8 +782,30 @@ func auditVerifyBundle(args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	for _, p := range memos {
+		doc, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		v := memo.VerifyOffline(doc, signing.Verifier{Earlier: certs})
+		if !v.Genuine {
+			rep.Problems = append(rep.Problems, fmt.Sprintf("memo %s is not genuine, so it anchors nothing: %s", p, strings.Join(v.Reasons, "; ")))
+			continue
+		}
+		head, err := hex.DecodeString(v.Manifest.AuditHead.SHA256)
+		if err != nil {
+			rep.Problems = append(rep.Problems, fmt.Sprintf("memo %s: its manifest's audit head is not hexadecimal", p))
+			continue
+		}
+		rep.CheckAnchor("memo "+p, v.Manifest.AuditHead.Seq, head)
+	}
 	fmt.Fprintf(out, "events: %d, head %d %x\n", rep.Events, rep.HeadSeq, rep.HeadHash)
 	fmt.Fprintf(out, "signed checkpoints: %d\n", rep.Checkpoints)
+	if !rep.LastSignedAt.IsZero() {
+		// A bundle cut after a checkpoint verifies: only this time (or a
+		// memo given with --memo) shows how recent it is.
+		fmt.Fprintf(out, "last signed checkpoint:        %s (nothing after it is vouched for by a signature)\n", rep.LastSignedAt.Format(time.RFC3339))
+	}
 	for _, v := range rep.Verified {
 		fmt.Fprintln(out, "  verified: "+v)
 	}

@@ -96,6 +96,9 @@ func TrustedProxies(p ...netip.Prefix) Option {
 	return func(o *options) { o.cfg.TrustedProxies = p }
 }
 
+// RequestTimeout sets every request's deadline.
+func RequestTimeout(d time.Duration) Option { return func(o *options) { o.cfg.RequestTimeout = d } }
+
 // LogTo sends the server's log, at debug level, to w as well.
 func LogTo(w io.Writer) Option { return func(o *options) { o.logOut = w } }
 

@@ -192,7 +192,37 @@ type TeamService interface {
 	ListMembers(ctx context.Context, teamID int64) ([]Membership, error)
 	UserMemberships(ctx context.Context, userID int64) ([]Membership, error)
 	AddMember(ctx context.Context, teamID, userID int64, role Role) (*Membership, error)
+	// AddMemberByEmail is AddMember naming the user by e-mail address, the
+	// way a team admin (who cannot list accounts) adds someone.
+	AddMemberByEmail(ctx context.Context, teamID int64, email string, role Role) (*Membership, error)
 	RemoveMember(ctx context.Context, teamID, userID int64, role Role) error
 	// AllMemberships feeds the authorizer.
 	AllMemberships(ctx context.Context) ([]Membership, error)
+}
+
+// ErrNotAddable is the one answer to a membership naming an account that
+// cannot be added: unknown, disabled, or (for a team admin naming a user ID)
+// outside the team. One answer for all, so that walking IDs or addresses
+// tells a team admin nothing about accounts they do not already know.
+func ErrNotAddable(field string) error {
+	return Invalid(field, "names no account that can be added to this team")
+}
+
+// CheckMembershipChange says whether an actor may grant or take away a role.
+// An organisation admin (or the command line) may change any membership. A
+// team admin may give others the officer, manager and auditor roles of their
+// team, but never change their own memberships (a team admin making
+// themselves manager could approve what they administer) and never grant or
+// take away the admin role: only an organisation admin does.
+func CheckMembershipChange(byOrgAdmin bool, actorID, userID int64, role Role) error {
+	if byOrgAdmin || actorID == 0 {
+		return nil
+	}
+	if actorID == userID {
+		return Errorf(EFORBIDDEN, "a team admin cannot change their own memberships: an organisation admin can")
+	}
+	if role == RoleAdmin {
+		return Errorf(EFORBIDDEN, "only an organisation admin grants or takes away the admin role")
+	}
+	return nil
 }

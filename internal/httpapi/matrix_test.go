@@ -187,7 +187,7 @@ var matrix = map[string]cell{
 		return fmt.Sprintf("/api/v1/teams/%d/members", f.treasury), nil
 	}},
 	"POST /api/v1/teams/:teamID/members": {teamAdmins, 201, func(f *fixture, c *apitest.Client) (string, any) {
-		return fmt.Sprintf("/api/v1/teams/%d/members", f.treasury), map[string]any{"user_id": f.freshUser().ID, "role": "auditor"}
+		return fmt.Sprintf("/api/v1/teams/%d/members", f.treasury), map[string]any{"email": f.freshUser().Email, "role": "auditor"}
 	}},
 	"DELETE /api/v1/teams/:teamID/members/:userID/:role": {teamAdmins, 204, func(f *fixture, c *apitest.Client) (string, any) {
 		u := f.freshUser()

@@ -125,7 +125,7 @@ func (s *Server) clientAddr(r *http.Request) string {
 	// cannot be trusted.
 	addr := peer
 	for i := len(hops) - 1; i >= 0; i-- {
-		hop, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		hop, err := parseHop(strings.TrimSpace(hops[i]))
 		if err != nil {
 			break
 		}
@@ -135,6 +135,16 @@ func (s *Server) clientAddr(r *http.Request) string {
 		}
 	}
 	return addr.String()
+}
+
+// parseHop reads one X-Forwarded-For entry: an address, or an address with
+// a port ("1.2.3.4:5678", "[2001:db8::1]:443"), which some proxies write.
+func parseHop(h string) (netip.Addr, error) {
+	if a, err := netip.ParseAddr(h); err == nil {
+		return a, nil
+	}
+	ap, err := netip.ParseAddrPort(h)
+	return ap.Addr(), err
 }
 
 func (s *Server) trustedProxy(a netip.Addr) bool {

@@ -19,8 +19,11 @@ type updateTeamRequest struct {
 	ApprovalsRequired *int    `json:"approvals_required"`
 }
 
+// addMemberRequest names the user by user_id or by email: a team admin, who
+// cannot list accounts, adds by address.
 type addMemberRequest struct {
 	UserID int64  `json:"user_id"`
+	Email  string `json:"email"`
 	Role   string `json:"role"`
 }
 
@@ -98,7 +101,16 @@ func (s *Server) addMember(c *gin.Context) {
 	if !s.bindJSON(c, &req) {
 		return
 	}
-	m, err := s.Teams.AddMember(c.Request.Context(), id, req.UserID, custos.Role(req.Role))
+	var m *custos.Membership
+	var err error
+	switch {
+	case req.Email != "" && req.UserID != 0:
+		err = custos.Invalid("email", "give either user_id or email, not both")
+	case req.Email != "":
+		m, err = s.Teams.AddMemberByEmail(c.Request.Context(), id, req.Email, custos.Role(req.Role))
+	default:
+		m, err = s.Teams.AddMember(c.Request.Context(), id, req.UserID, custos.Role(req.Role))
+	}
 	if err != nil {
 		s.writeError(c, err)
 		return

@@ -38,6 +38,11 @@ func (s *Server) createUser(c *gin.Context) {
 	if !s.bindJSON(c, &req) {
 		return
 	}
+	// An account made by a token would outlive the token's revocation.
+	if custos.ActorFrom(c.Request.Context()).SessionID == 0 {
+		s.writeError(c, errNeedsSession("creating a user"))
+		return
+	}
 	u, err := s.Users.CreateUser(c.Request.Context(), custos.NewUser{Email: req.Email, Name: req.Name, Password: req.Password, OrgAdmin: req.OrgAdmin})
 	if err != nil {
 		s.writeError(c, err)
@@ -71,6 +76,17 @@ func (s *Server) updateUser(c *gin.Context) {
 	if !s.bindJSON(c, &req) {
 		return
 	}
+	actor := custos.ActorFrom(c.Request.Context())
+	if req.Password != nil && id == actor.UserID {
+		// A reset skips the current password; one's own change must not.
+		s.writeError(c, custos.Errorf(custos.EFORBIDDEN, "change your own password with PUT /api/v1/me/password, which asks for the current one"))
+		return
+	}
+	// A password or organisation-admin rights set by a token would outlive the token.
+	if (req.Password != nil || req.OrgAdmin != nil) && actor.SessionID == 0 {
+		s.writeError(c, errNeedsSession("setting a password or organisation-admin rights"))
+		return
+	}
 	u, err := s.Users.UpdateUser(c.Request.Context(), id, custos.UserUpdate{Name: req.Name, Disabled: req.Disabled, Password: req.Password, OrgAdmin: req.OrgAdmin})
 	if err != nil {
 		s.writeError(c, err)
@@ -80,6 +96,11 @@ func (s *Server) updateUser(c *gin.Context) {
 		s.reloadAuthz(c)
 	}
 	c.JSON(http.StatusOK, u)
+}
+
+// errNeedsSession refuses what only a person at a browser session may do.
+func errNeedsSession(what string) error {
+	return custos.Errorf(custos.EFORBIDDEN, "%s needs a signed-in session, not an API token", what)
 }
 
 // reloadAuthz applies a membership change to this server at once; other

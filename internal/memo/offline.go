@@ -2,6 +2,8 @@ package memo
 
 import (
 	"crypto/sha256"
+	"fmt"
+	"time"
 
 	"github.com/custos-dd/custos/internal/signing"
 )
@@ -22,7 +24,14 @@ type OfflineVerdict struct {
 	ManifestJSON []byte
 	// Reasons says, in words, why the file is not genuine.
 	Reasons []string
+	// Warnings are doubts that do not make the file a forgery: a timestamp
+	// by no trusted TSA, a timestamp far from the manifest's issued_at.
+	Warnings []string
 }
+
+// TimestampSkew is how far a timestamp may lie from the manifest's
+// issued_at before it is flagged: signing follows issuing within seconds.
+const TimestampSkew = 10 * time.Minute
 
 // VerifyOffline checks doc with no database: the signature is valid, by one
 // of the organisation's certificates (v.Trusted or v.Earlier), over the
@@ -46,6 +55,15 @@ func VerifyOffline(doc []byte, v signing.Verifier) *OfflineVerdict {
 			for _, p := range m.Check() {
 				out.Reasons = append(out.Reasons, "manifest: "+p)
 			}
+		}
+	}
+	if ts := sig.Timestamp; ts != nil && ts.Valid && !ts.Trusted {
+		out.Warnings = append(out.Warnings, "unverified timestamp: no trusted time-stamping authority certificate was given (--tsa-cert), so its time proves nothing")
+	}
+	if ts := sig.Timestamp; ts != nil && ts.Valid && out.Manifest != nil {
+		if d := ts.Time.Sub(out.Manifest.Memo.IssuedAt); d > TimestampSkew || d < -TimestampSkew {
+			out.Warnings = append(out.Warnings, fmt.Sprintf("the timestamp (%s) is %s away from the manifest's issued_at (%s)",
+				ts.Time.Format(time.RFC3339), d.Abs().Round(time.Second), out.Manifest.Memo.IssuedAt.Format(time.RFC3339)))
 		}
 	}
 	out.Genuine = sig.Signed && sig.Valid && sig.CoversWholeFile && sig.OurCertificate && out.Manifest != nil && len(out.Reasons) == 0

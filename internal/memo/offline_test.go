@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/custos-dd/custos/internal/memo/memotest"
 	"github.com/custos-dd/custos/internal/signing"
@@ -16,27 +17,30 @@ import (
 // offlineSigner signs through a TSA whose clock reads the sample's issue
 // time, so the proven time of signing falls in the certificate's validity
 // (the signer's own signingTime claim is the machine's clock).
-func offlineSigner(t *testing.T) *signing.Signer {
+func offlineSigner(t *testing.T) (*signing.Signer, signing.Verifier) {
 	t.Helper()
 	at := memotest.SampleContent(2).IssuedAt
 	s, err := signing.NewDevelopment(at)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.TSAURL = tsatest.New(t, at).Serve(t)
-	return s
+	tsa := tsatest.New(t, at)
+	s.TSAURL = tsa.Serve(t)
+	v := s.Verifier()
+	v.TSAs = []*x509.Certificate{tsa.Cert}
+	return s, v
 }
 
 func TestOfflineVerdictOfASignedMemo(t *testing.T) {
-	s := offlineSigner(t)
+	s, trusting := offlineSigner(t)
 	m := memotest.SampleContent(2)
 	signed, err := s.Sign(render(t, m), m.IssuedAt)
 	if err != nil {
 		t.Fatal(err)
 	}
-	v := VerifyOffline(signed, signing.Verifier{Earlier: []*x509.Certificate{s.Certificate()}})
-	if !v.Genuine || len(v.Reasons) != 0 {
-		t.Fatalf("verdict %+v", v.Reasons)
+	v := VerifyOffline(signed, signing.Verifier{Earlier: []*x509.Certificate{s.Certificate()}, TSAs: trusting.TSAs})
+	if !v.Genuine || len(v.Reasons) != 0 || len(v.Warnings) != 0 {
+		t.Fatalf("verdict %+v, warnings %q", v.Reasons, v.Warnings)
 	}
 	if v.Manifest.Evaluation.SnapshotSHA256 != hex.EncodeToString(m.Workspace.Evaluation.SnapshotHash) || len(v.Manifest.Approvals) != len(m.Approvers) {
 		t.Errorf("manifest %+v", v.Manifest)
@@ -47,7 +51,7 @@ func TestOfflineVerdictOfASignedMemo(t *testing.T) {
 }
 
 func TestOfflineVerdictNeedsAConsistentManifest(t *testing.T) {
-	s := offlineSigner(t)
+	s, trusting := offlineSigner(t)
 	m := memotest.SampleContent(2)
 	// An approval of another snapshot than the memo describes.
 	m.Approvers[0].SnapshotHash = bytes.Repeat([]byte{7}, 32)
@@ -55,7 +59,7 @@ func TestOfflineVerdictNeedsAConsistentManifest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v := VerifyOffline(signed, s.Verifier())
+	v := VerifyOffline(signed, trusting)
 	if v.Genuine || !strings.Contains(strings.Join(v.Reasons, "; "), "approved snapshot 0707") {
 		t.Fatalf("an approval of another snapshot: genuine=%v, reasons %q", v.Genuine, v.Reasons)
 	}
@@ -79,8 +83,43 @@ func TestOfflineVerdictNeedsAConsistentManifest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v = VerifyOffline(signedPlain, s.Verifier())
+	v = VerifyOffline(signedPlain, trusting)
 	if v.Genuine || !strings.Contains(strings.Join(v.Reasons, "; "), "carries no custos-manifest.json attachment") {
 		t.Fatalf("a signed PDF without a manifest: genuine=%v, reasons %q", v.Genuine, v.Reasons)
+	}
+}
+
+// A timestamp by no TSA the verifier trusts is reported as unverified, and
+// one far from the manifest's issued_at is flagged.
+func TestOfflineVerdictFlagsAnUnverifiedOrDistantTimestamp(t *testing.T) {
+	m := memotest.SampleContent(2)
+	s, err := signing.NewDevelopment(m.IssuedAt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	real := tsatest.New(t, m.IssuedAt.Add(time.Minute))
+	s.TSAURL = real.Serve(t)
+	signed, err := s.Sign(render(t, m), m.IssuedAt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := s.Verifier()
+	v.TSAs = []*x509.Certificate{real.Cert}
+	if got := VerifyOffline(signed, v); !got.Genuine || len(got.Warnings) != 0 {
+		t.Fatalf("a trusted timestamp a minute after issue: genuine=%v reasons %q warnings %q", got.Genuine, got.Reasons, got.Warnings)
+	}
+	if got := VerifyOffline(signed, s.Verifier()); !strings.Contains(strings.Join(got.Warnings, "; "), "unverified timestamp") {
+		t.Errorf("no trusted TSA given: warnings %q", got.Warnings)
+	}
+
+	late := tsatest.New(t, m.IssuedAt.Add(11*time.Minute))
+	s.TSAURL = late.Serve(t)
+	signed, err = s.Sign(render(t, m), m.IssuedAt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v.TSAs = []*x509.Certificate{late.Cert}
+	if got := VerifyOffline(signed, v); !strings.Contains(strings.Join(got.Warnings, "; "), "away from the manifest's issued_at") {
+		t.Errorf("a timestamp 11 minutes after issue: warnings %q", got.Warnings)
 	}
 }

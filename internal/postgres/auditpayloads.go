@@ -51,9 +51,10 @@ type sessionEndedAudit struct {
 }
 
 // passwordChangedAudit records a user's own password change: never the
-// password, only how many other sessions it ended.
+// password, only how many other sessions it ended and tokens it revoked.
 type passwordChangedAudit struct {
 	OtherSessionsEnded int64 `json:"other_sessions_ended"`
+	TokensRevoked      int64 `json:"tokens_revoked,omitempty"`
 }
 
 type loginFailedAudit struct {

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"database/sql"
+	"net/netip"
 	"strconv"
 	"time"
 
@@ -33,10 +34,25 @@ func (r failureRow) state() custos.LoginFailures {
 type throttleKeys struct{ pair, address, account string }
 
 func keysFor(email, clientAddr string) throttleKeys {
-	if clientAddr == "" {
-		clientAddr = "unknown"
-	}
+	clientAddr = throttledAddr(clientAddr)
 	return throttleKeys{pair: "account-address:" + email + " " + clientAddr, address: "address:" + clientAddr, account: "account:" + email}
+}
+
+// throttledAddr is the address a sign-in counts against: an IPv6 client by
+// its /64, which one subscriber usually holds whole (counting each of its
+// addresses alone would give one attacker 2^64 budgets).
+func throttledAddr(clientAddr string) string {
+	a, err := netip.ParseAddr(clientAddr)
+	switch {
+	case clientAddr == "":
+		return "unknown"
+	case err != nil:
+		return clientAddr
+	case a.Unmap().Is4():
+		return a.Unmap().String()
+	}
+	p, _ := a.WithZone("").Prefix(64)
+	return p.String()
 }
 
 func (k throttleKeys) all() []string { return []string{k.account, k.address, k.pair} } // a fixed lock order
@@ -53,6 +69,14 @@ func (s *AuthService) blockedFor(states map[string]failureRow, k throttleKeys, n
 // (account, client address) and per client address, which block, and per
 // account, which only slows further attempts (see custos.LoginThrottle).
 func (s *AuthService) Login(ctx context.Context, a custos.LoginAttempt) (string, *custos.Session, error) {
+	// The presented session ends first, whatever becomes of this attempt: a
+	// sign-in refused early (invalid, busy, throttled) must not leave it alive.
+	if a.PreviousSession != "" {
+		if err := s.db.inTx(ctx, func(tx *Tx) error { return tx.endPresentedSession(ctx, a.PreviousSession) }); err != nil {
+			return "", nil, err
+		}
+		a.PreviousSession = ""
+	}
 	email, password := custos.NormalizeEmail(a.Email), a.Password
 	var p custos.Problems
 	if email == "" {
@@ -80,13 +104,22 @@ func (s *AuthService) Login(ctx context.Context, a custos.LoginAttempt) (string,
 		states[r.Key] = r
 	}
 	if wait := s.blockedFor(states, keys, now); wait > 0 {
-		return "", nil, s.recordFailure(ctx, a, email, keys, "throttled")
+		// No event per refused attempt: the failure that started the block
+		// is in the trail, and a flood of refused attempts would otherwise
+		// grow the trail at no cost to the flooder.
+		return "", nil, custos.Throttled(wait)
 	}
-	// Past the account's ceiling, every attempt waits before its password is
-	// checked, whoever makes it: guessing slows down and the real user, from
-	// an address that is not blocked, still gets in.
+	// Past the account's ceiling, every attempt waits for a slot of its own
+	// before its password is checked, whoever makes it and on whichever
+	// server: guessing slows down to one attempt per delay however many run
+	// in parallel, and the real user, from an address that is not blocked,
+	// still gets in.
 	if d := s.db.Throttle.AccountDelayFor(states[keys.account].state(), now); d > 0 {
-		t := time.NewTimer(d)
+		wait, err := s.accountSlot(ctx, keys.account, d, now)
+		if err != nil {
+			return "", nil, err
+		}
+		t := time.NewTimer(wait)
 		select {
 		case <-t.C:
 		case <-ctx.Done():
@@ -147,6 +180,40 @@ func (s *AuthService) Login(ctx context.Context, a custos.LoginAttempt) (string,
 		return "", nil, err
 	}
 	return token, &sess, nil
+}
+
+// slotMargin is the time left, after its slot, for an attempt's password
+// check and answer within the request's deadline.
+const slotMargin = 500 * time.Millisecond
+
+// accountSlot takes the account's next sign-in slot (next_slot =
+// greatest(next_slot, now) + delay) and says how long to wait for it. A slot
+// beyond the request's deadline is not taken: the answer is 429 with
+// Retry-After, and the queue does not grow by refused attempts.
+func (s *AuthService) accountSlot(ctx context.Context, key string, delay time.Duration, now time.Time) (time.Duration, error) {
+	latest := now.Add(time.Hour)
+	if dl, ok := ctx.Deadline(); ok {
+		latest = now.Add(time.Until(dl) - slotMargin)
+	}
+	var slot time.Time
+	err := s.db.db.GetContext(ctx, &slot, `UPDATE login_throttle
+		SET next_slot = greatest(next_slot, $2) + $3 * interval '1 microsecond'
+		WHERE key = $1 AND greatest(next_slot, $2) + $3 * interval '1 microsecond' <= $4
+		RETURNING next_slot`, key, now, delay.Microseconds(), latest)
+	if err == nil {
+		return slot.Sub(now), nil
+	} else if err != sql.ErrNoRows {
+		return 0, mapErr(err)
+	}
+	var next sql.NullTime
+	if err := s.db.db.GetContext(ctx, &next, `SELECT next_slot FROM login_throttle WHERE key = $1`, key); err != nil && err != sql.ErrNoRows {
+		return 0, mapErr(err)
+	}
+	wait := delay
+	if next.Valid {
+		wait = max(next.Time.Sub(now), delay)
+	}
+	return 0, custos.Throttled(wait)
 }
 
 // hashErr is the answer when a password could not be checked at all.
@@ -213,8 +280,10 @@ func (s *AuthService) recordFailure(ctx context.Context, a custos.LoginAttempt, 
 			return err
 		}
 		if wait := s.blockedFor(states, keys, tx.now); wait > 0 {
+			// Blocked while the password was checked: the block's first
+			// failure is in the trail already (at most one event per block).
 			answer = custos.Throttled(wait)
-			reason = "throttled"
+			return nil
 		} else {
 			th := s.db.Throttle
 			next := map[string]custos.LoginFailures{
@@ -233,6 +302,9 @@ func (s *AuthService) recordFailure(ctx context.Context, a custos.LoginAttempt, 
 		if err := tx.endPresentedSession(ctx, a.PreviousSession); err != nil {
 			return err
 		}
+		if err := tx.deleteExpiredThrottle(ctx, s.db.Throttle); err != nil {
+			return err
+		}
 		return tx.appendEvent(ctx, nil, "anonymous", custos.NewAuditEvent{Action: "session.login_failed", ObjectType: "session",
 			ObjectID: "", After: loginFailedAudit{Email: email, Reason: reason, ClientAddr: a.ClientAddr}})
 	})
@@ -240,6 +312,19 @@ func (s *AuthService) recordFailure(ctx context.Context, a custos.LoginAttempt, 
 		return err
 	}
 	return answer
+}
+
+// deleteExpiredThrottle deletes, a bounded batch at a time, the throttle
+// rows that no longer count: their window is over and they block nothing.
+// Failures (which are what add rows) clear them, so the table stays the size
+// of recent failures.
+func (tx *Tx) deleteExpiredThrottle(ctx context.Context, th custos.LoginThrottle) error {
+	window := max(th.PerAccountAddress.Window, th.PerAddress.Window, th.AccountWindow)
+	_, err := tx.ExecContext(ctx, `DELETE FROM login_throttle WHERE key IN (
+		SELECT key FROM login_throttle
+		WHERE window_started_at < $1 AND (blocked_until IS NULL OR blocked_until < $2)
+		LIMIT 100 FOR UPDATE SKIP LOCKED)`, tx.now.Add(-window), tx.now)
+	return err
 }
 
 type sessionRow struct {
@@ -391,7 +476,8 @@ func (s *AuthService) checkOwnPassword(ctx context.Context, field, password stri
 
 // ChangePassword changes the signed-in user's own password. The current
 // password is required, the new one must pass the password policy, and every
-// other session of the user ends (this one goes on).
+// other session of the user ends (this one goes on), and every API token of
+// the user is revoked.
 func (s *AuthService) ChangePassword(ctx context.Context, current, next string) error {
 	a := custos.ActorFrom(ctx)
 	if a.SessionID == 0 {
@@ -430,8 +516,15 @@ func (s *AuthService) ChangePassword(ctx context.Context, current, next string) 
 			return err
 		}
 		ended, _ := res.RowsAffected()
+		// As after an admin's reset: a password changed because it leaked
+		// must shut out the tokens made with it too.
+		res, err = tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL`, a.UserID, tx.now)
+		if err != nil {
+			return err
+		}
+		revoked, _ := res.RowsAffected()
 		return tx.audit(ctx, custos.NewAuditEvent{Action: "user.password_change", ObjectType: "user",
-			ObjectID: strconv.FormatInt(a.UserID, 10), After: passwordChangedAudit{OtherSessionsEnded: ended}})
+			ObjectID: strconv.FormatInt(a.UserID, 10), After: passwordChangedAudit{OtherSessionsEnded: ended, TokensRevoked: revoked}})
 	})
 }
 

@@ -101,19 +101,27 @@ func (s *CheckpointService) checkpoint(ctx context.Context, tx *Tx, reason strin
 	if err := tx.QueryRowxContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&seq, &hash); err != nil {
 		return nil, err
 	}
-	var last sql.NullInt64
-	if err := tx.GetContext(ctx, &last, `SELECT max(seq) FROM audit_checkpoints`); err != nil {
+	var prev *signing.Checkpoint
+	var last struct {
+		Seq       int64  `db:"seq"`
+		Statement []byte `db:"statement"`
+	}
+	switch err := tx.GetContext(ctx, &last, `SELECT seq, statement FROM audit_checkpoints ORDER BY seq DESC LIMIT 1`); {
+	case err == nil:
+		prev = &signing.Checkpoint{Seq: last.Seq, Statement: last.Statement}
+	case err != sql.ErrNoRows:
 		return nil, err
 	}
-	if seq == 0 || (last.Valid && last.Int64 >= seq) {
+	if seq == 0 || (prev != nil && prev.Seq >= seq) {
 		return nil, nil
 	}
-	cp, err := s.signer.SignCheckpoint(seq, hash, tx.now, reason)
+	cp, err := s.signer.SignCheckpoint(seq, hash, tx.now, reason, prev)
 	if err != nil {
 		return nil, custos.Internal(err)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_checkpoints (seq, hash, signed_at, reason, signer_fingerprint, statement, signature)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`, cp.Seq, []byte(cp.Hash), cp.SignedAt, cp.Reason, cp.SignerFingerprint, cp.Statement, cp.Signature); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_checkpoints (seq, hash, signed_at, reason, signer_fingerprint, prev_seq, prev_statement_sha256, statement, signature)
+		VALUES ($1, $2, $3, $4, $5, $6, COALESCE($7, ''::bytea), $8, $9)`, cp.Seq, []byte(cp.Hash), cp.SignedAt, cp.Reason, cp.SignerFingerprint,
+		cp.PrevSeq, []byte(cp.PrevStatementSHA256), cp.Statement, cp.Signature); err != nil {
 		return nil, err
 	}
 	return cp, nil
@@ -189,16 +197,19 @@ func (s *CheckpointService) ExportBundle(ctx context.Context, w io.Writer) error
 		SignedAt          time.Time `db:"signed_at"`
 		Reason            string    `db:"reason"`
 		SignerFingerprint string    `db:"signer_fingerprint"`
+		PrevSeq           int64     `db:"prev_seq"`
+		PrevDigest        []byte    `db:"prev_statement_sha256"`
 		Statement         []byte    `db:"statement"`
 		Signature         []byte    `db:"signature"`
 	}
-	if err := tx.SelectContext(ctx, &cps, `SELECT seq, hash, signed_at, reason, signer_fingerprint, statement, signature
+	if err := tx.SelectContext(ctx, &cps, `SELECT seq, hash, signed_at, reason, signer_fingerprint, prev_seq, prev_statement_sha256, statement, signature
 		FROM audit_checkpoints ORDER BY seq`); err != nil {
 		return mapErr(err)
 	}
 	for _, c := range cps {
 		if err := enc.Encode(signing.BundleLine{Checkpoint: &signing.Checkpoint{Seq: c.Seq, Hash: c.Hash, SignedAt: c.SignedAt.UTC(),
-			Reason: c.Reason, SignerFingerprint: c.SignerFingerprint, Statement: c.Statement, Signature: c.Signature}}); err != nil {
+			Reason: c.Reason, SignerFingerprint: c.SignerFingerprint, PrevSeq: c.PrevSeq, PrevStatementSHA256: c.PrevDigest,
+			Statement: c.Statement, Signature: c.Signature}}); err != nil {
 			return err
 		}
 	}

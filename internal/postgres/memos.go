@@ -192,13 +192,16 @@ func (s *MemoService) VerifyMemo(ctx context.Context, pdf []byte) (*custos.MemoV
 	switch {
 	case err == nil:
 		v.Memo = m
-		var round int
-		if err := s.db.db.GetContext(ctx, &round, `SELECT round FROM evaluations WHERE id = $1`, m.EvaluationID); err != nil {
-			return nil, mapErr(err)
-		}
-		if err := s.db.db.SelectContext(ctx, &v.Approvals, `SELECT id, round, manager_id, manager_name,
-			decision, comment, snapshot_hash, created_at
-			FROM approvals WHERE evaluation_id = $1 AND round = $2 AND decision = 'approve' ORDER BY id`, m.EvaluationID, round); err != nil {
+		// The memo's round, not the evaluation's current one: the latest
+		// round approved, of the memo's snapshot, when the memo was issued.
+		if err := s.db.db.SelectContext(ctx, &v.Approvals, `SELECT a.id, a.round, a.manager_id, a.manager_name,
+			a.decision, a.comment, a.snapshot_hash, a.created_at
+			FROM approvals a JOIN memos m ON m.id = $1
+			WHERE a.evaluation_id = m.evaluation_id AND a.decision = 'approve' AND a.round = (
+				SELECT max(r.round) FROM approvals r
+				WHERE r.evaluation_id = m.evaluation_id AND r.decision = 'approve'
+					AND r.snapshot_hash = m.snapshot_hash AND r.created_at <= m.issued_at)
+			ORDER BY a.id`, m.ID); err != nil {
 			return nil, mapErr(err)
 		}
 		for i := range v.Approvals {

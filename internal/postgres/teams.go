@@ -2,6 +2,8 @@ package postgres
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -181,23 +183,81 @@ func (s *TeamService) AddMember(ctx context.Context, teamID, userID int64, role 
 	var m *custos.Membership
 	err := s.db.inTx(ctx, func(tx *Tx) error {
 		var err error
-		m, err = tx.addMember(ctx, teamID, userID, role)
+		m, err = tx.addMember(ctx, teamID, "user_id", userID, role)
 		return err
 	})
 	return m, err
 }
 
-func (tx *Tx) addMember(ctx context.Context, teamID, userID int64, role custos.Role) (*custos.Membership, error) {
+// AddMemberByEmail gives the account with an address a role in a team.
+func (s *TeamService) AddMemberByEmail(ctx context.Context, teamID int64, email string, role custos.Role) (*custos.Membership, error) {
+	var p custos.Problems
+	email = custos.NormalizeEmail(email)
+	if email == "" {
+		p.Add("email", "is required")
+	}
+	if !role.Valid() {
+		p.Add("role", fmt.Sprintf("must be one of %v", custos.Roles))
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	var m *custos.Membership
+	err := s.db.inTx(ctx, func(tx *Tx) error {
+		var userID int64
+		if err := tx.GetContext(ctx, &userID, `SELECT id FROM users WHERE email = $1 AND NOT disabled`, email); errors.Is(err, sql.ErrNoRows) {
+			return custos.ErrNotAddable("email")
+		} else if err != nil {
+			return err
+		}
+		var err error
+		m, err = tx.addMember(ctx, teamID, "email", userID, role)
+		return err
+	})
+	return m, err
+}
+
+// actorIsOrgAdmin reads from the database, not the authorizer's cache,
+// whether the acting account administers the organisation.
+func (tx *Tx) actorIsOrgAdmin(ctx context.Context) (bool, error) {
+	a := custos.ActorFrom(ctx)
+	if a.UserID == 0 {
+		return false, nil
+	}
+	var orgAdmin bool
+	err := tx.GetContext(ctx, &orgAdmin, `SELECT org_admin AND NOT disabled FROM users WHERE id = $1`, a.UserID)
+	return orgAdmin, err
+}
+
+func (tx *Tx) addMember(ctx context.Context, teamID int64, field string, userID int64, role custos.Role) (*custos.Membership, error) {
 	var exists bool
 	if err := tx.GetContext(ctx, &exists, `SELECT EXISTS (SELECT 1 FROM teams WHERE id = $1)`, teamID); err != nil {
 		return nil, err
 	} else if !exists {
 		return nil, notFound("team")
 	}
-	if err := tx.GetContext(ctx, &exists, `SELECT EXISTS (SELECT 1 FROM users WHERE id = $1)`, userID); err != nil {
+	orgAdmin, err := tx.actorIsOrgAdmin(ctx)
+	if err != nil {
 		return nil, err
-	} else if !exists {
-		return nil, custos.Invalid("user_id", "no such user")
+	}
+	actor := custos.ActorFrom(ctx)
+	if field == "user_id" {
+		// A team admin names by ID only someone already in the team; anyone
+		// else by address. Otherwise walking IDs would list every account.
+		q, args := `SELECT EXISTS (SELECT 1 FROM users WHERE id = $1)`, []any{userID}
+		if !orgAdmin && actor.UserID != 0 {
+			q = `SELECT EXISTS (SELECT 1 FROM users u JOIN memberships m ON m.user_id = u.id AND m.team_id = $2
+				WHERE u.id = $1 AND NOT u.disabled)`
+			args = append(args, teamID)
+		}
+		if err := tx.GetContext(ctx, &exists, q, args...); err != nil {
+			return nil, err
+		} else if !exists {
+			return nil, custos.ErrNotAddable("user_id")
+		}
+	}
+	if err := custos.CheckMembershipChange(orgAdmin, actor.UserID, userID, role); err != nil {
+		return nil, err
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO memberships (team_id, user_id, role, created_at) VALUES ($1, $2, $3, $4)`,
 		teamID, userID, role, tx.now); err != nil {
@@ -223,6 +283,13 @@ func (s *TeamService) RemoveMember(ctx context.Context, teamID, userID int64, ro
 		return custos.Invalid("role", fmt.Sprintf("must be one of %v", custos.Roles))
 	}
 	return s.db.inTx(ctx, func(tx *Tx) error {
+		orgAdmin, err := tx.actorIsOrgAdmin(ctx)
+		if err != nil {
+			return err
+		}
+		if err := custos.CheckMembershipChange(orgAdmin, custos.ActorFrom(ctx).UserID, userID, role); err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `DELETE FROM memberships WHERE team_id = $1 AND user_id = $2 AND role = $3`,
 			teamID, userID, role)
 		if err != nil {

@@ -17,8 +17,12 @@ type TimestampCheck struct {
 	TSA *x509.Certificate
 	// Valid: the token's own signature verifies and its message imprint
 	// is the digest of this signature's value, so the signature existed
-	// at Time.
-	Valid    bool
+	// at Time, by the TSA's word.
+	Valid bool
+	// Trusted: the TSA is one the verifier was told to trust. Only a valid
+	// token of a trusted TSA proves the time: the token sits in the CMS's
+	// unsigned attributes, so anyone can put one of their own TSA there.
+	Trusted  bool
 	Problems []string
 }
 
@@ -26,7 +30,8 @@ type TimestampCheck struct {
 // unsigned attributes: the TSA's signature over the token (the token must
 // carry the TSA's certificate), that its imprint covers signatureValue
 // (PAdES B-T: the timestamp is over the signature, not the document), and,
-// when trustedTSAs is not empty, that the TSA is one of them.
+// that the TSA is one of trustedTSAs: with none given the timestamp is
+// reported as unverified (Valid but not Trusted), never as proof.
 func checkTimestamp(token, signatureValue []byte, trustedTSAs []*x509.Certificate) *TimestampCheck {
 	tc := &TimestampCheck{}
 	ts, err := timestamp.Parse(token)
@@ -57,15 +62,12 @@ func checkTimestamp(token, signatureValue []byte, trustedTSAs []*x509.Certificat
 		tc.Problems = append(tc.Problems, "the timestamp token is over other bytes than this signature")
 		return tc
 	}
-	if len(trustedTSAs) > 0 {
-		trusted := false
-		for _, c := range trustedTSAs {
-			trusted = trusted || bytes.Equal(c.Raw, tc.TSA.Raw)
-		}
-		if !trusted {
-			tc.Problems = append(tc.Problems, fmt.Sprintf("the timestamp is by an authority that is not trusted (%s, fingerprint %s)", tc.TSA.Subject.CommonName, Fingerprint(tc.TSA)))
-			return tc
-		}
+	for _, c := range trustedTSAs {
+		tc.Trusted = tc.Trusted || bytes.Equal(c.Raw, tc.TSA.Raw)
+	}
+	if len(trustedTSAs) > 0 && !tc.Trusted {
+		tc.Problems = append(tc.Problems, fmt.Sprintf("the timestamp is by an authority that is not trusted (%s, fingerprint %s)", tc.TSA.Subject.CommonName, Fingerprint(tc.TSA)))
+		return tc
 	}
 	tc.Valid = true
 	return tc

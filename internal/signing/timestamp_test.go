@@ -2,6 +2,7 @@ package signing
 
 import (
 	"crypto/sha256"
+	"crypto/x509"
 	"strings"
 	"testing"
 	"time"
@@ -39,7 +40,9 @@ func timestampedDoc(t *testing.T, at time.Time, overOtherBytes bool) (*Signer, *
 	if tsa.Requests != 1 {
 		t.Fatalf("the TSA was asked %d times, want once", tsa.Requests)
 	}
-	return s, tsa, signed, s.Verifier().Check(signed)
+	v := s.Verifier()
+	v.TSAs = []*x509.Certificate{tsa.Cert}
+	return s, tsa, signed, v.Check(signed)
 }
 
 func TestTimestampedSignatureVerifies(t *testing.T) {
@@ -133,5 +136,43 @@ func TestClaimedTimeIsTheDictionaryDate(t *testing.T) {
 	}
 	if r := s.Verifier().Check(late); len(r.Problems) == 0 || !strings.Contains(r.Problems[0], "claims to be signed at") {
 		t.Fatalf("a claim after expiry: %q", r.Problems)
+	}
+}
+
+// A timestamp sits in the signature's unsigned attributes, so anyone can
+// put there a token of a TSA of their own, with any time. The review's
+// forged token showed as "proven". Only a TSA the verifier trusts proves a
+// time; with none given, a timestamp is unverified and the time is the
+// signer's claim.
+func TestAForgedTimestampIsNeverProof(t *testing.T) {
+	s, err := NewDevelopment(tsNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	realTSA := tsatest.New(t, tsNow)
+	forger := tsatest.New(t, tsNow.Add(-30*24*time.Hour)) // backdates by a month
+	s.TSAURL = forger.Serve(t)
+	claimed := tsNow.Add(time.Hour)
+	signed, err := s.Sign(memoPDF(), claimed)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	r := s.Verifier().Check(signed) // no trusted TSA given
+	if r.Timestamp == nil || !r.Timestamp.Valid || r.Timestamp.Trusted || r.TimeTrusted {
+		t.Fatalf("with no trusted TSA: timestamp %+v, time trusted %v", r.Timestamp, r.TimeTrusted)
+	}
+	if !r.SignedAt.Equal(r.ClaimedTime) || r.SignedAt.Equal(r.Timestamp.Time) {
+		t.Errorf("signed at %s, want the signer's claim %s, not the forged time %s", r.SignedAt, r.ClaimedTime, r.Timestamp.Time)
+	}
+	if diff := cmp.Diff([]string{}, r.Problems); diff != "" {
+		t.Errorf("an unverified timestamp is no problem in itself (-want +got):\n%s", diff)
+	}
+
+	v := s.Verifier()
+	v.TSAs = []*x509.Certificate{realTSA.Cert}
+	r = v.Check(signed)
+	if r.TimeTrusted || !strings.Contains(strings.Join(r.Problems, "; "), "not trusted") {
+		t.Fatalf("with the real TSA trusted, the forged token: trusted %v, problems %q", r.TimeTrusted, r.Problems)
 	}
 }

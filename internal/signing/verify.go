@@ -30,8 +30,9 @@ type Verifier struct {
 	// Earlier are the organisation's certificates used before Trusted
 	// (key rotation): their signatures are ours too.
 	Earlier []*x509.Certificate
-	// TSAs, when not empty, are the time-stamping authorities whose
-	// timestamps are accepted; when empty any TSA's valid token is.
+	// TSAs are the time-stamping authorities whose timestamps prove a
+	// time. With none, a timestamp is reported but proves nothing (it is
+	// unverified); with some, a timestamp by another TSA is a problem.
 	TSAs []*x509.Certificate
 }
 
@@ -45,7 +46,7 @@ type Result struct {
 	// Timestamp is the RFC 3161 timestamp check, nil when there is none.
 	Timestamp *TimestampCheck
 	// SignedAt is when the signature was made: the timestamp's time when it
-	// is valid, otherwise the signer's claim.
+	// is valid and by a trusted TSA, otherwise the signer's claim.
 	SignedAt time.Time
 	// TimeTrusted says SignedAt comes from a valid timestamp.
 	TimeTrusted bool
@@ -143,7 +144,7 @@ func (v Verifier) Check(doc []byte) Result {
 		if cms.timestampToken != nil {
 			r.Timestamp = checkTimestamp(cms.timestampToken, cms.signature, v.TSAs)
 			c.Problems = append(c.Problems, r.Timestamp.Problems...)
-			if r.Timestamp.Valid {
+			if r.Timestamp.Valid && r.Timestamp.Trusted {
 				r.SignedAt, r.TimeTrusted = r.Timestamp.Time, true
 			}
 		}

@@ -288,7 +288,7 @@ export interface paths {
         put?: never;
         /**
          * Give a user a role in a team
-         * @description A user may hold several roles in one team; each is one membership. An unknown user is a 400 naming `user_id`; an unknown team is a 404; a membership that exists already is a 409.
+         * @description A user may hold several roles in one team; each is one membership. Name the user by `email` or by `user_id`. An organisation admin may add anyone. A team admin may give others the officer, manager or auditor role (403 for their own memberships and for the admin role, which only an organisation admin grants), names by `user_id` only someone already in the team, and otherwise adds by `email`. An address or ID that names no account that can be added (unknown, disabled, or another team's ID for a team admin) gets one and the same 400 naming the field, so walking IDs or addresses reveals nothing; the answer shows nothing the team's member list would not. An unknown team is a 404; a membership that exists already is a 409.
          */
         post: operations["addTeamMember"];
         delete?: never;
@@ -1205,9 +1205,12 @@ export interface components {
         MembershipList: {
             items: components["schemas"]["Membership"][];
         };
+        /** @description The user, by `user_id` or by `email` (one of them), and the role. */
         AddMemberRequest: {
             /** Format: int64 */
-            user_id: number;
+            user_id?: number;
+            /** Format: email */
+            email?: string;
             role: components["schemas"]["Role"];
         };
         /** @description A charter, licence or registration a custodian holds. */
