@@ -88,7 +88,13 @@ type browser struct {
 // user in and sends the browser back: it returns the callback's query.
 func (w *ssoWorld) start(b *browser, user mockoidc.User) url.Values {
 	w.t.Helper()
-	res := w.env.Anonymous().Request(http.MethodGet, "/api/v1/oidc/login?return_to=/evaluations", nil, nil)
+	return w.startFrom(b, user, "/evaluations")
+}
+
+// startFrom is start from a page that asks to come back to returnTo.
+func (w *ssoWorld) startFrom(b *browser, user mockoidc.User, returnTo string) url.Values {
+	w.t.Helper()
+	res := w.env.Anonymous().Request(http.MethodGet, "/api/v1/oidc/login?return_to="+url.QueryEscape(returnTo), nil, nil)
 	apitest.ExpectStatus(w.t, res, http.StatusFound)
 	for _, raw := range res.Header.Values("Set-Cookie") {
 		if ck, err := http.ParseSetCookie(raw); err == nil && ck.Name == "custos_oidc" {
@@ -308,6 +314,14 @@ func (u wrongAudience) Claims(scope []string, claims *mockoidc.IDTokenClaims) (j
 	return u.MockUser.Claims(scope, claims)
 }
 
+// replayedNonce is a user whose ID token carries another sign-in's nonce.
+type replayedNonce struct{ *mockoidc.MockUser }
+
+func (u replayedNonce) Claims(scope []string, claims *mockoidc.IDTokenClaims) (jwt.Claims, error) {
+	claims.Nonce = "nonce-of-another-sign-in"
+	return u.MockUser.Claims(scope, claims)
+}
+
 func TestSingleSignOnRefusals(t *testing.T) {
 	t.Parallel()
 	verified := func(email string, groups ...string) *mockoidc.MockUser {
@@ -323,6 +337,7 @@ func TestSingleSignOnRefusals(t *testing.T) {
 		email  string
 	}{
 		{name: "wrong audience", create: true, user: wrongAudience{verified("aud@example.com", "custody-officers")}, reason: "token", email: "aud@example.com"},
+		{name: "nonce of another sign-in", create: true, user: replayedNonce{verified("nonce@example.com", "custody-officers")}, reason: "token", email: "nonce@example.com"},
 		{name: "expired token", create: true, user: verified("late@example.com", "custody-officers"), reason: "token", email: "late@example.com",
 			before: func(w *ssoWorld) { w.env.Clock.Advance(2 * time.Minute) }},
 		{name: "unverified e-mail", create: true, user: &mockoidc.MockUser{Subject: "s-u", Email: "unverified@example.com", Groups: []string{"custody-officers"}},
@@ -395,6 +410,14 @@ func TestSingleSignOnStateIsSingleUseAcrossReplicas(t *testing.T) {
 	}
 	b.session = first
 	apitest.ExpectStatus(t, w.signedIn(b).Do(http.MethodGet, "/api/v1/me", nil), http.StatusOK)
+
+	// A sign-in never sends the browser to another site.
+	for _, evil := range []string{"//evil.example/x", "https://evil.example/", "/\\evil.example", "evaluations"} {
+		b := &browser{}
+		if got := w.finish(b, w.startFrom(b, &mockoidc.MockUser{Subject: "r-1", Email: "officer@example.com", EmailVerified: true}, evil)); got != "/" {
+			t.Errorf("return_to %q sent the browser to %q, want /", evil, got)
+		}
+	}
 
 	// Another browser cannot finish a sign-in it did not start (login CSRF).
 	b2 := &browser{}
