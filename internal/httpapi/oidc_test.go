@@ -335,6 +335,8 @@ func TestSingleSignOnRefusals(t *testing.T) {
 		before func(w *ssoWorld)
 		reason string
 		email  string
+		// existing: the address already has an account, which must stay as it was.
+		existing bool
 	}{
 		{name: "wrong audience", create: true, user: wrongAudience{verified("aud@example.com", "custody-officers")}, reason: "token", email: "aud@example.com"},
 		{name: "nonce of another sign-in", create: true, user: replayedNonce{verified("nonce@example.com", "custody-officers")}, reason: "token", email: "nonce@example.com"},
@@ -344,6 +346,13 @@ func TestSingleSignOnRefusals(t *testing.T) {
 			reason: "email_unverified", email: "unverified@example.com"},
 		{name: "group that maps to no role", create: true, user: verified("marketing@example.com", "marketing"), reason: "no_role", email: "marketing@example.com"},
 		{name: "no account and none created", create: false, user: verified("new@example.com", "custody-officers"), reason: "no_account", email: "new@example.com"},
+		{name: "disabled account", create: true, user: verified("officer2@example.com", "custody-managers"), reason: "disabled", email: "officer2@example.com",
+			existing: true, before: func(w *ssoWorld) {
+				yes := true
+				if _, err := w.env.Users.UpdateUser(w.env.As("admin@example.com"), w.userID("officer2@example.com"), custos.UserUpdate{Disabled: &yes}); err != nil {
+					w.t.Fatal(err)
+				}
+			}},
 		{name: "login expired at the provider", create: true, user: verified("slow@example.com", "custody-officers"), reason: "state", email: "slow@example.com",
 			before: func(w *ssoWorld) { w.env.Clock.Advance(31 * time.Minute) }},
 	}
@@ -363,7 +372,11 @@ func TestSingleSignOnRefusals(t *testing.T) {
 			if b.session != nil {
 				t.Error("a refused sign-in set a session cookie")
 			}
-			if w.userExists(tc.email) {
+			if tc.existing {
+				if diff := cmp.Diff([]roleGrant{{1, custos.RoleOfficer}}, w.rolesOf(tc.email)); diff != "" {
+					t.Errorf("a refused sign-in changed the roles (-want +got):\n%s", diff)
+				}
+			} else if w.userExists(tc.email) {
 				t.Errorf("%s has an account after a refused sign-in", tc.email)
 			}
 			var failed struct {
@@ -460,4 +473,13 @@ func TestPasswordsOffExceptForTheBreakGlassAdmin(t *testing.T) {
 	if got := w.finish(b, w.start(b, &mockoidc.MockUser{Subject: "o", Email: "officer@example.com", EmailVerified: true})); got != "/evaluations" {
 		t.Errorf("single sign-on with passwords off sent to %q", got)
 	}
+}
+
+func (w *ssoWorld) userID(email string) int64 {
+	w.t.Helper()
+	u, err := w.env.Users.FindUserByEmail(context.Background(), email)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return u.ID
 }
