@@ -33,6 +33,7 @@ import (
 	"github.com/custos-dd/custos/internal/demo"
 	"github.com/custos-dd/custos/internal/httpapi"
 	"github.com/custos-dd/custos/internal/memo"
+	"github.com/custos-dd/custos/internal/oidc"
 	"github.com/custos-dd/custos/internal/postgres"
 	"github.com/custos-dd/custos/internal/signing"
 )
@@ -437,7 +438,7 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 		Authz:       authorizer,
 		Ready:       db.Ping,
 	}, httpapi.Config{MaxBodyBytes: cfg.MaxBodyBytes, SecureCookies: cfg.SecureCookies, Frontend: frontend.Dist(), Metrics: reg,
-		TrustedProxies: cfg.TrustedProxies, RequestTimeout: cfg.RequestTimeout}, log)
+		TrustedProxies: cfg.TrustedProxies, RequestTimeout: cfg.RequestTimeout, SSO: singleSignOn(cfg, db, log)}, log)
 
 	srv := &http.Server{
 		Handler:           api,
@@ -503,6 +504,22 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 
 // memoSigner loads the memo signing key: from the PKCS#11 token when one
 // is configured, else from the PEM files; with the TSA when one is.
+// singleSignOn wires the OpenID Connect provider when one is configured.
+func singleSignOn(cfg config.Config, db *postgres.DB, log *slog.Logger) httpapi.SSOConfig {
+	sso := httpapi.SSOConfig{Store: postgres.NewSSOService(db), PasswordsOff: !cfg.LocalPasswords, BreakGlassAdmin: cfg.BreakGlassAdmin}
+	if cfg.OIDC.Issuer == "" {
+		return sso
+	}
+	o := cfg.OIDC
+	sso.Client = oidc.NewClient(oidc.Config{Issuer: o.Issuer, ClientID: o.ClientID, ClientSecret: o.ClientSecret,
+		RedirectURL: o.RedirectURL, DisplayName: o.DisplayName, CreateUsers: o.CreateUsers, RoleClaim: o.RoleClaim,
+		RoleMap: o.RoleMap}, db.Now)
+	// The secret is never logged; the rest says what sign-in offers.
+	log.Info("single sign-on is on", "issuer", o.Issuer, "client_id", o.ClientID, "redirect_url", o.RedirectURL,
+		"create_users", o.CreateUsers, "role_claim", o.RoleClaim, "mapped_values", len(o.RoleMap), "local_passwords", cfg.LocalPasswords)
+	return sso
+}
+
 func memoSigner(cfg config.Config, log *slog.Logger) (*signing.Signer, func(), error) {
 	var signer *signing.Signer
 	closeSigner := func() {}

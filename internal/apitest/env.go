@@ -86,7 +86,11 @@ type Option func(*options)
 type options struct {
 	cfg    httpapi.Config
 	logOut io.Writer
+	sso    func(store *postgres.DB) httpapi.SSOConfig
 }
+
+// SSO configures single sign-on (and password sign-in) with the test's store.
+func SSO(f func(store *postgres.DB) httpapi.SSOConfig) Option { return func(o *options) { o.sso = f } }
 
 // SecureCookies serves as if behind HTTPS.
 func SecureCookies() Option { return func(o *options) { o.cfg.SecureCookies = true } }
@@ -113,6 +117,9 @@ func New(t *testing.T, opts ...Option) *Env {
 	store := postgres.New(sqlDB)
 	clock := &Clock{t: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)}
 	store.Now = clock.Now
+	if o.sso != nil {
+		o.cfg.SSO = o.sso(store)
+	}
 	e := &Env{T: t, SQL: sqlDB, Conf: conf, Store: store, Clock: clock, Queries: counter,
 		Evaluations: postgres.NewEvaluationService(store),
 		Users:       postgres.NewUserService(store), Teams: postgres.NewTeamService(store), Audit: postgres.NewAuditService(store)}

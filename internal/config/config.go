@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/custos-dd/custos/internal/oidc"
 )
 
 // Config is the server's configuration.
@@ -51,6 +53,23 @@ type Config struct {
 	DBStatementTimeout time.Duration
 	// DBConnectTimeout bounds opening one database connection.
 	DBConnectTimeout time.Duration
+	// OIDC is single sign-on with an OpenID Connect provider; off when
+	// OIDC.Issuer is "".
+	OIDC OIDC
+	// LocalPasswords false refuses password sign-in to everyone but
+	// BreakGlassAdmin (an organisation admin).
+	LocalPasswords  bool
+	BreakGlassAdmin string
+}
+
+// OIDC configures single sign-on.
+type OIDC struct {
+	Issuer, ClientID, RedirectURL, DisplayName string
+	ClientSecret                               string // from CUSTOS_OIDC_CLIENT_SECRET_FILE or CUSTOS_OIDC_CLIENT_SECRET; never logged
+	CreateUsers                                bool
+	RoleClaim                                  string
+	// RoleMap is CUSTOS_OIDC_ROLE_MAP: claim value to team roles.
+	RoleMap map[string][]oidc.Grant
 }
 
 // Var documents one environment variable.
@@ -86,6 +105,16 @@ var Vars = []Var{
 	{"CUSTOS_PKCS11_TOKEN", "", "label of the PKCS#11 token"},
 	{"CUSTOS_PKCS11_KEY_LABEL", "custos-memo-signing", "label of the signing key pair in the token (its certificate: CUSTOS_SIGNING_CERT)"},
 	{"CUSTOS_PKCS11_PIN_FILE", "", "file holding the token's user PIN (or CUSTOS_PKCS11_PIN); never logged"},
+	{"CUSTOS_OIDC_ISSUER", "", "OpenID Connect provider's issuer URL: turns single sign-on on"},
+	{"CUSTOS_OIDC_CLIENT_ID", "", "Custos's client ID at the provider"},
+	{"CUSTOS_OIDC_CLIENT_SECRET_FILE", "", "file holding the client secret (or CUSTOS_OIDC_CLIENT_SECRET); never logged"},
+	{"CUSTOS_OIDC_REDIRECT_URL", "", "the callback as registered at the provider, e.g. https://custos.example.com/api/v1/oidc/callback"},
+	{"CUSTOS_OIDC_NAME", "single sign-on", "what the sign-in page's button says after \"Sign in with\""},
+	{"CUSTOS_OIDC_CREATE_USERS", "false", "create an account at first sign-in for a verified e-mail address whose groups give a role"},
+	{"CUSTOS_OIDC_ROLE_CLAIM", "groups", "ID token claim whose values CUSTOS_OIDC_ROLE_MAP maps to team roles"},
+	{"CUSTOS_OIDC_ROLE_MAP", "", "claim value=team ID:role, comma-separated, e.g. custody-officers=1:officer,custody-managers=1:manager"},
+	{"CUSTOS_LOCAL_PASSWORDS", "true", "false: password sign-in only for CUSTOS_BREAK_GLASS_ADMIN (needs single sign-on)"},
+	{"CUSTOS_BREAK_GLASS_ADMIN", "", "e-mail of the organisation admin who may still use a password when CUSTOS_LOCAL_PASSWORDS is false"},
 }
 
 // Load reads the configuration through getenv. It returns every problem
@@ -234,6 +263,59 @@ func Load(getenv func(string) string) (Config, []string) {
 		} else {
 			bad("CUSTOS_TRUSTED_PROXIES", "%q is not an IP address or a CIDR range such as 10.0.0.0/8", v)
 		}
+	}
+	boolean := func(name, def string) bool {
+		switch v := get(name, def); v {
+		case "true", "1", "yes":
+			return true
+		case "false", "0", "no":
+			return false
+		default:
+			bad(name, "%q is not true or false", v)
+			return false
+		}
+	}
+	c.OIDC = OIDC{Issuer: get("CUSTOS_OIDC_ISSUER", ""), ClientID: get("CUSTOS_OIDC_CLIENT_ID", ""),
+		RedirectURL: get("CUSTOS_OIDC_REDIRECT_URL", ""), DisplayName: get("CUSTOS_OIDC_NAME", "single sign-on"),
+		CreateUsers: boolean("CUSTOS_OIDC_CREATE_USERS", "false"), RoleClaim: get("CUSTOS_OIDC_ROLE_CLAIM", "groups"),
+	}
+	if c.OIDC.Issuer != "" {
+		if u, err := url.Parse(c.OIDC.Issuer); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			bad("CUSTOS_OIDC_ISSUER", "is not an http(s) URL")
+		}
+		if c.OIDC.ClientID == "" {
+			bad("CUSTOS_OIDC_CLIENT_ID", "is required with CUSTOS_OIDC_ISSUER")
+		}
+		if u, err := url.Parse(c.OIDC.RedirectURL); c.OIDC.RedirectURL == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			bad("CUSTOS_OIDC_REDIRECT_URL", "is required with CUSTOS_OIDC_ISSUER: the http(s) URL of /api/v1/oidc/callback")
+		}
+		secretFile, secret := get("CUSTOS_OIDC_CLIENT_SECRET_FILE", ""), getenv("CUSTOS_OIDC_CLIENT_SECRET")
+		switch {
+		case secretFile != "" && secret != "":
+			bad("CUSTOS_OIDC_CLIENT_SECRET_FILE", "set CUSTOS_OIDC_CLIENT_SECRET_FILE or CUSTOS_OIDC_CLIENT_SECRET, not both")
+		case secretFile != "":
+			b, err := os.ReadFile(secretFile)
+			c.OIDC.ClientSecret = strings.TrimRight(string(b), "\r\n")
+			if err != nil {
+				bad("CUSTOS_OIDC_CLIENT_SECRET_FILE", "cannot be read: %v", err)
+			} else if c.OIDC.ClientSecret == "" {
+				bad("CUSTOS_OIDC_CLIENT_SECRET_FILE", "%s is empty", secretFile)
+			}
+		case secret != "":
+			c.OIDC.ClientSecret = secret
+		default:
+			bad("CUSTOS_OIDC_CLIENT_SECRET_FILE", "the client secret is required (CUSTOS_OIDC_CLIENT_SECRET_FILE or CUSTOS_OIDC_CLIENT_SECRET)")
+		}
+		roles, err := oidc.ParseRoleMap(get("CUSTOS_OIDC_ROLE_MAP", ""))
+		if err != nil {
+			bad("CUSTOS_OIDC_ROLE_MAP", "%v", err)
+		}
+		c.OIDC.RoleMap = roles
+	}
+	c.LocalPasswords = boolean("CUSTOS_LOCAL_PASSWORDS", "true")
+	c.BreakGlassAdmin = strings.ToLower(get("CUSTOS_BREAK_GLASS_ADMIN", ""))
+	if !c.LocalPasswords && c.OIDC.Issuer == "" {
+		bad("CUSTOS_LOCAL_PASSWORDS", "can be false only with single sign-on (CUSTOS_OIDC_ISSUER): no one could sign in")
 	}
 	if c.SessionIdle > 0 && c.SessionMax > 0 && c.SessionIdle > c.SessionMax {
 		bad("CUSTOS_SESSION_IDLE", "must not be longer than CUSTOS_SESSION_MAX")

@@ -131,6 +131,13 @@ var matrix = map[string]cell{
 	}},
 	"DELETE /api/v1/session": {everyone, 204, static("/api/v1/session")},
 	"GET /api/v1/me":         {everyone, 200, static("/api/v1/me")},
+
+	"GET /api/v1/session-options": {nil, 200, static("/api/v1/session-options")},
+	// Single sign-on is not configured in this stack, so both answer 404 to
+	// everyone; oidc_test.go runs them against a real provider.
+	"GET /api/v1/oidc/login":    {nil, 404, static("/api/v1/oidc/login")},
+	"GET /api/v1/oidc/callback": {nil, 404, static("/api/v1/oidc/callback?state=s&code=c")},
+
 	"PUT /api/v1/me/password": {everyone, 204, func(f *fixture, c *apitest.Client) (string, any) {
 		// The next cells sign in with apitest.Password: put it back.
 		f.after = func() {

@@ -102,6 +102,9 @@ func (s *Server) routeTable() []Route {
 		pub(GET, "/", s.frontendIndex),
 
 		pub(POST, "/api/v1/session", s.login),
+		pub(GET, "/api/v1/session-options", s.sessionOptions),
+		pub(GET, "/api/v1/oidc/login", s.oidcLogin),
+		pub(GET, "/api/v1/oidc/callback", s.oidcCallback),
 		org(DELETE, "/api/v1/session", custos.ObjSession, custos.ActDelete, s.logout),
 		org(GET, "/api/v1/me", custos.ObjSelf, custos.ActRead, s.me),
 		org(PUT, "/api/v1/me/password", custos.ObjSelf, custos.ActUpdate, s.changePassword),

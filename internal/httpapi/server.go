@@ -62,6 +62,9 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 	// RequestTimeout is every request's deadline; zero means 15 s.
 	RequestTimeout time.Duration
+	// SSO is single sign-on with OpenID Connect (off when its Client is nil)
+	// and whether password sign-in is turned off.
+	SSO SSOConfig
 }
 
 // Server holds the engine and what the handlers need.

@@ -35,6 +35,10 @@ func (s *Server) login(c *gin.Context) {
 	if !s.bindJSON(c, &req) {
 		return
 	}
+	if err := s.passwordRefused(c.Request.Context(), req.Email); err != nil {
+		s.writeError(c, err)
+		return
+	}
 	attempt := custos.LoginAttempt{Email: req.Email, Password: req.Password, ClientAddr: s.clientAddr(c.Request)}
 	if cookie, err := c.Cookie(s.cookieName()); err == nil {
 		attempt.PreviousSession = cookie

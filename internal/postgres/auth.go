@@ -164,12 +164,7 @@ func (s *AuthService) Login(ctx context.Context, a custos.LoginAttempt) (string,
 		if _, err := tx.ExecContext(ctx, `DELETE FROM login_throttle WHERE key = $1`, keys.pair); err != nil {
 			return err
 		}
-		if err := tx.endPresentedSession(ctx, a.PreviousSession); err != nil {
-			return err
-		}
-		sess = custos.Session{UserID: u.ID, CreatedAt: tx.now, LastSeenAt: tx.now, ExpiresAt: tx.now.Add(s.db.SessionPolicy.MaxLifetime)}
-		if err := tx.GetContext(ctx, &sess.ID, `INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at)
-			VALUES ($1, $2, $3, $3, $4) RETURNING id`, secret.HashToken(token), u.ID, tx.now, sess.ExpiresAt); err != nil {
+		if sess, err = s.startSession(ctx, tx, u.ID, token, a.PreviousSession); err != nil {
 			return err
 		}
 		actx := custos.WithActor(ctx, custos.Actor{UserID: u.ID, Email: u.Email})
@@ -214,6 +209,19 @@ func (s *AuthService) accountSlot(ctx context.Context, key string, delay time.Du
 		wait = max(next.Time.Sub(now), delay)
 	}
 	return 0, custos.Throttled(wait)
+}
+
+// startSession opens a session for userID under token, ending the session
+// the sign-in presented. Password and single sign-on sign-ins share it, so
+// their sessions are of one kind.
+func (s *AuthService) startSession(ctx context.Context, tx *Tx, userID int64, token, previous string) (custos.Session, error) {
+	if err := tx.endPresentedSession(ctx, previous); err != nil {
+		return custos.Session{}, err
+	}
+	sess := custos.Session{UserID: userID, CreatedAt: tx.now, LastSeenAt: tx.now, ExpiresAt: tx.now.Add(s.db.SessionPolicy.MaxLifetime)}
+	err := tx.GetContext(ctx, &sess.ID, `INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at)
+		VALUES ($1, $2, $3, $3, $4) RETURNING id`, secret.HashToken(token), userID, tx.now, sess.ExpiresAt)
+	return sess, err
 }
 
 // hashErr is the answer when a password could not be checked at all.

@@ -96,6 +96,87 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/session-options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How one may sign in
+         * @description What the sign-in page offers: a password form unless local passwords are
+         *     turned off (then only the break-glass organisation admin may use one),
+         *     and "Sign in with <name>" when single sign-on with an OpenID Connect
+         *     provider is configured (`sso` is null otherwise).
+         */
+        get: operations["getSessionOptions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/oidc/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sign in with the organisation's identity provider
+         * @description Starts the OpenID Connect authorization code flow with PKCE (S256): the
+         *     state, nonce and code verifier are kept in the database for ten minutes
+         *     (so that the callback may reach any replica), a cookie binds the sign-in
+         *     to this browser, and the browser is sent to the provider. When the
+         *     provider cannot be reached, the browser goes back to
+         *     `/login?sso_error=provider`.
+         */
+        get: operations["startSingleSignOn"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/oidc/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The provider sends the browser back here
+         * @description Takes the sign-in named by `state` out of the database (a state works
+         *     once, on any replica, within ten minutes, and only in the browser that
+         *     started it), exchanges the code with the PKCE verifier, and verifies
+         *     the ID token: signature, issuer, audience (the client ID), expiry and
+         *     nonce. The person is the account with the token's e-mail address,
+         *     which the provider must mark verified; with `CUSTOS_OIDC_CREATE_USERS`
+         *     an account is created at first sign-in when the role claim gives at
+         *     least one team role. Roles that `CUSTOS_OIDC_ROLE_MAP` gives and the
+         *     account lacks are granted (none is taken away). The session is the
+         *     same as a password sign-in's; the trail records `session.login_sso`,
+         *     or `session.login_failed` with the reason. On success the browser
+         *     goes to the `return_to` path; on refusal to `/login?sso_error=REASON`,
+         *     REASON being one of `state`, `provider`, `token`, `email_unverified`,
+         *     `no_account`, `no_role` or `disabled`.
+         */
+        get: operations["finishSingleSignOn"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -1058,6 +1139,18 @@ export interface components {
             /** @description Compared case-insensitively. */
             email: string;
             password: string;
+        };
+        SessionOptions: {
+            /** @description False when only the break-glass organisation admin may sign in with a password. */
+            local_passwords: boolean;
+            /** @description Single sign-on, when configured. */
+            sso: null | components["schemas"]["SingleSignOnOption"];
+        };
+        SingleSignOnOption: {
+            /** @description Shown as "Sign in with <name>". */
+            name: string;
+            /** @description Where the browser goes to start signing in. */
+            login_url: string;
         };
         Me: {
             user: components["schemas"]["User"];
@@ -2085,6 +2178,8 @@ export type Region = components['schemas']['Region'];
 export type KeyManagementModel = components['schemas']['KeyManagementModel'];
 export type ProvenanceFact = components['schemas']['ProvenanceFact'];
 export type LoginRequest = components['schemas']['LoginRequest'];
+export type SessionOptions = components['schemas']['SessionOptions'];
+export type SingleSignOnOption = components['schemas']['SingleSignOnOption'];
 export type Me = components['schemas']['Me'];
 export type ChangePasswordRequest = components['schemas']['ChangePasswordRequest'];
 export type CreateTokenRequest = components['schemas']['CreateTokenRequest'];
@@ -2281,6 +2376,15 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            /** @description Password sign-in is turned off (`CUSTOS_LOCAL_PASSWORDS=false`) and this is not the break-glass organisation admin. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
@@ -2311,6 +2415,93 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getSessionOptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The ways to sign in. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionOptions"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    startSingleSignOn: {
+        parameters: {
+            query?: {
+                /** @description A path in Custos to land on after signing in; anything else (another site, `//host`) is replaced by `/`. */
+                return_to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To the provider's authorization endpoint. */
+            302: {
+                headers: {
+                    /** @description The provider's authorization URL. */
+                    Location?: string;
+                    /** @description The browser binding cookie (`custos_oidc`, or `__Host-custos_oidc` over HTTPS); HttpOnly, SameSite=Lax, ten minutes. */
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The provider cannot be reached; back to `/login?sso_error=provider`. */
+            303: {
+                headers: {
+                    /** @description The sign-in page with the reason. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    finishSingleSignOn: {
+        parameters: {
+            query?: {
+                state?: string;
+                code?: string;
+                /** @description The provider's error code, when it refused. */
+                error?: string;
+                error_description?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed in (the session cookie is set) and sent to the page asked for, or refused and sent to the sign-in page with the reason. */
+            303: {
+                headers: {
+                    /** @description The page to go to. */
+                    Location?: string;
+                    /** @description The session cookie on success; the binding cookie is cleared either way. */
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
         };
     };

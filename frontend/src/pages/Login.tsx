@@ -1,5 +1,5 @@
-import { useState, type FormEvent } from 'react'
-import { ApiError } from '../api.ts'
+import { useEffect, useState, type FormEvent } from 'react'
+import { api, ApiError, type SessionOptions } from '../api.ts'
 import { Field } from '../components/ui.tsx'
 import { navigate, useLocation } from '../router.tsx'
 import { useSession } from '../session.tsx'
@@ -13,6 +13,22 @@ export function LoginPage() {
   const [busy, setBusy] = useState(false)
 
   const next = query.get('next')
+  const ssoError = query.get('sso_error')
+  // How one may sign in; until it is known, the password form is offered.
+  const [options, setOptions] = useState<SessionOptions | null>(null)
+  useEffect(() => {
+    let live = true
+    api
+      .GET('/api/v1/session-options')
+      .then((o) => live && setOptions(o))
+      .catch(() => {})
+    return () => {
+      live = false
+    }
+  }, [])
+  const sso = options?.sso ?? null
+  const passwordsOff = options?.local_passwords === false
+  const [showPassword, setShowPassword] = useState(false)
   const submit = async (e: FormEvent) => {
     e.preventDefault()
     setBusy(true)
@@ -37,6 +53,26 @@ export function LoginPage() {
           Your session ended. Sign in again to carry on where you were.
         </div>
       )}
+      {ssoError && (
+        <div className="alert alert-error" role="alert">
+          {ssoErrorText(ssoError)}
+        </div>
+      )}
+      {sso && (
+        <p>
+          <a className="button primary" href={sso.login_url + '?return_to=' + encodeURIComponent(safeNext(next))}>
+            Sign in with {sso.name}
+          </a>
+        </p>
+      )}
+      {passwordsOff && !showPassword ? (
+        <p className="muted">
+          Passwords are turned off for this organisation.{' '}
+          <button type="button" className="link" onClick={() => setShowPassword(true)}>
+            Break-glass sign-in for the organisation admin
+          </button>
+        </p>
+      ) : (
       <form onSubmit={submit} noValidate>
         <Field label="E-mail address" name="email" error={error}>
           {(id, d) => <input id={id} type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} aria-describedby={d} autoFocus />}
@@ -53,8 +89,31 @@ export function LoginPage() {
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
       </form>
+      )}
     </div>
   )
+}
+
+/** ssoErrorText explains why the identity provider's sign-in was refused (the callback's sso_error). */
+export function ssoErrorText(reason: string): string {
+  switch (reason) {
+    case 'email_unverified':
+      return 'Your identity provider did not confirm your e-mail address, so Custos cannot tell who you are.'
+    case 'no_role':
+      return 'Your groups give you no role in Custos. Ask your administrator for access.'
+    case 'no_account':
+      return 'There is no Custos account for your e-mail address. Ask your administrator for one.'
+    case 'disabled':
+      return 'Your Custos account is disabled.'
+    case 'state':
+      return 'That sign-in had expired or was already used. Start again.'
+    case 'token':
+      return 'The identity provider’s answer could not be trusted. Start again; if it happens again, tell your administrator.'
+    case 'provider':
+      return 'The identity provider could not be reached or refused the sign-in. Try again later.'
+    default:
+      return 'Single sign-on failed. Start again.'
+  }
 }
 
 /** safeNext keeps a return path inside the app: same origin, not the login page. */
