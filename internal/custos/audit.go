@@ -116,6 +116,21 @@ func AuditTime(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond
 
 // ComputeHash returns SHA-256(prev_hash || canonical content) for e.
 func (e *AuditEvent) ComputeHash(prev []byte) (HashBytes, error) {
+	content, err := e.HashedContent()
+	if err != nil {
+		return nil, err
+	}
+	h := sha256.New()
+	h.Write(prev)
+	h.Write(content)
+	return h.Sum(nil), nil
+}
+
+// HashedContent is the canonical content an event's hash covers after the
+// previous hash: hash = SHA-256(prev_hash || HashedContent). It begins with
+// the event's sequence number ({"seq":N,...}), so that a store can fill the
+// number in where the chain's head is locked.
+func (e *AuditEvent) HashedContent() ([]byte, error) {
 	before, err := CanonicalJSON(e.Before)
 	if err != nil {
 		return nil, err
@@ -141,10 +156,7 @@ func (e *AuditEvent) ComputeHash(prev []byte) (HashBytes, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := sha256.New()
-	h.Write(prev)
-	h.Write(content)
-	return h.Sum(nil), nil
+	return content, nil
 }
 
 // ChainVerifier walks events in sequence order and reports the first break.

@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -54,28 +55,38 @@ func (tx *Tx) appendEvent(ctx context.Context, actorID *int64, actor string, ne 
 		RequestID:       custos.RequestIDFrom(ctx),
 		ClientRequestID: custos.ClientRequestIDFrom(ctx),
 	}
-	var prev []byte
-	if err := tx.QueryRowxContext(ctx,
-		`UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash`).Scan(&e.Seq, &prev); err != nil {
-		return fmt.Errorf("lock audit head: %w", err)
-	}
-	e.PrevHash = prev
-	if e.Hash, err = e.ComputeHash(prev); err != nil {
+	// The content is hashed with the sequence number the head will give it:
+	// the database fills the number in and hashes prev_hash || content itself
+	// (custos.AuditEvent.HashedContent begins {"seq":N,), so one statement
+	// locks the head, appends the event and moves the head on, and the lock
+	// is held from that statement to the commit that follows it, not across
+	// a round trip to compute the hash here.
+	content, err := e.HashedContent()
+	if err != nil {
 		return custos.Internal(err)
 	}
-	// One round trip appends the event and moves the head to it.
-	if _, err := tx.ExecContext(ctx, `
-		WITH appended AS (
-			INSERT INTO audit_events (seq, occurred_at, actor_id, actor, team_id, action, object_type,
-				object_id, before, after, request_id, client_request_id, prev_hash, hash)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14))
-		UPDATE audit_head SET hash = $14 WHERE id = 1`,
-		e.Seq, e.OccurredAt, e.ActorID, e.Actor, e.TeamID, e.Action, e.ObjectType,
-		e.ObjectID, nullJSON(e.Before), nullJSON(e.After), e.RequestID, e.ClientRequestID, []byte(e.PrevHash), []byte(e.Hash)); err != nil {
+	if !bytes.HasPrefix(content, []byte(seqPlaceholder)) {
+		return custos.Internal(fmt.Errorf("audit content does not begin with %s: %.40s", seqPlaceholder, content))
+	}
+	rest := content[len(seqPlaceholder)-1:] // from the comma after the number
+	if err := tx.QueryRowxContext(ctx, `
+		WITH head AS (
+			UPDATE audit_head SET seq = seq + 1, prev_hash = hash,
+				hash = sha256(hash || convert_to('{"seq":' || (seq + 1)::text, 'UTF8') || $12::bytea)
+			WHERE id = 1 RETURNING seq, prev_hash, hash)
+		INSERT INTO audit_events (seq, occurred_at, actor_id, actor, team_id, action, object_type,
+			object_id, before, after, request_id, client_request_id, prev_hash, hash)
+		SELECT seq, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, prev_hash, hash FROM head
+		RETURNING seq`,
+		e.OccurredAt, e.ActorID, e.Actor, e.TeamID, e.Action, e.ObjectType,
+		e.ObjectID, nullJSON(e.Before), nullJSON(e.After), e.RequestID, e.ClientRequestID, rest).Scan(&e.Seq); err != nil {
 		return fmt.Errorf("append audit event: %w", err)
 	}
 	return nil
 }
+
+// seqPlaceholder is how an event's content begins before it has a number.
+const seqPlaceholder = `{"seq":0,`
 
 func nullJSON(b []byte) any {
 	if b == nil {
