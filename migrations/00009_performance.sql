@@ -10,6 +10,20 @@ CREATE TRIGGER evaluations_team_fixed BEFORE UPDATE OF team_id ON evaluations
     FOR EACH ROW WHEN (OLD.team_id IS DISTINCT FROM NEW.team_id)
     EXECUTE FUNCTION refuse_change('an evaluation never changes team');
 
+-- Catalogue search is a substring match (LIKE '%term%') on the name, the
+-- legal entity and the notes: trigrams let an index answer it instead of
+-- reading every custodian. pg_trgm ships with PostgreSQL (Debian's server
+-- package included) and is a trusted extension: a database owner may create it.
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+CREATE INDEX custodians_search_trgm ON custodians USING gin
+    (lower(name) gin_trgm_ops, lower(legal_entity) gin_trgm_ops, lower(notes) gin_trgm_ops);
+
+-- A memo names the audit event of its evaluation's last approval: found by
+-- object and action, not by reading the trail backwards.
+CREATE INDEX audit_events_object_idx ON audit_events (object_type, object_id, action, seq);
+
 -- +goose Down
+DROP INDEX audit_events_object_idx;
+DROP INDEX custodians_search_trgm;
 DROP TRIGGER evaluations_team_fixed ON evaluations;
 ALTER TABLE audit_head DROP COLUMN prev_hash;
