@@ -22,7 +22,17 @@ CREATE INDEX custodians_search_trgm ON custodians USING gin
 -- object and action, not by reading the trail backwards.
 CREATE INDEX audit_events_object_idx ON audit_events (object_type, object_id, action, seq);
 
+-- How far the audit chain is known good: verification goes on from here
+-- (custos audit verify --full walks it from the start).
+CREATE TABLE audit_verified (
+    id          integer     PRIMARY KEY CHECK (id = 1),
+    seq         bigint      NOT NULL,
+    hash        bytea       NOT NULL,
+    verified_at timestamptz NOT NULL
+);
+
 -- +goose Down
+DROP TABLE audit_verified;
 DROP INDEX audit_events_object_idx;
 DROP INDEX custodians_search_trgm;
 DROP TRIGGER evaluations_team_fixed ON evaluations;

@@ -178,6 +178,16 @@ func NewChainVerifier() *ChainVerifier {
 	return &ChainVerifier{prev: GenesisHash, nextSeq: 1}
 }
 
+// NewChainVerifierFrom continues a walk after event seq, already verified,
+// whose hash was hash: the events after it are checked as NewChainVerifier
+// would check them, and Checked counts the verified prefix too.
+func NewChainVerifierFrom(seq int64, hash HashBytes) *ChainVerifier {
+	if seq == 0 {
+		return NewChainVerifier()
+	}
+	return &ChainVerifier{prev: hash, nextSeq: seq + 1, Checked: seq}
+}
+
 // Add checks the next event. It returns false once the chain is broken.
 func (v *ChainVerifier) Add(e *AuditEvent) bool {
 	if v.Broken != nil {

@@ -157,8 +157,37 @@ func (s *AuditService) ListAuditEvents(ctx context.Context, f custos.AuditFilter
 	return &page, nil
 }
 
-// VerifyAuditChain walks the whole chain in one consistent snapshot.
+// VerifyAuditChain checks the events appended since the last successful
+// verification, in one consistent snapshot: that the event verified last
+// still has the hash it had then (a rewrite of any earlier event that kept
+// the chain linked would have changed it), and every event after it. The
+// trail is append-only in the database; VerifyWholeAuditChain walks it from
+// the first event, and the signed checkpoints catch a superuser's rewrite
+// of everything.
 func (s *AuditService) VerifyAuditChain(ctx context.Context) (custos.ChainReport, error) {
+	return s.verify(ctx, false)
+}
+
+// VerifyWholeAuditChain walks the whole chain from its first event.
+func (s *AuditService) VerifyWholeAuditChain(ctx context.Context) (custos.ChainReport, error) {
+	return s.verify(ctx, true)
+}
+
+func (s *AuditService) verify(ctx context.Context, whole bool) (custos.ChainReport, error) {
+	report, err := s.walk(ctx, whole)
+	if err != nil || !report.Valid {
+		return report, err
+	}
+	// Remember how far the chain is known good; never move the mark back.
+	if _, err := s.db.db.ExecContext(ctx, `INSERT INTO audit_verified (id, seq, hash, verified_at) VALUES (1, $1, $2, $3)
+		ON CONFLICT (id) DO UPDATE SET seq = EXCLUDED.seq, hash = EXCLUDED.hash, verified_at = EXCLUDED.verified_at
+		WHERE audit_verified.seq < EXCLUDED.seq`, report.HeadSeq, []byte(report.HeadHash), s.db.Now()); err != nil {
+		return report, mapErr(err)
+	}
+	return report, nil
+}
+
+func (s *AuditService) walk(ctx context.Context, whole bool) (custos.ChainReport, error) {
 	tx, err := s.db.db.BeginTxx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
 	if err != nil {
 		return custos.ChainReport{}, mapErr(err)
@@ -169,12 +198,28 @@ func (s *AuditService) VerifyAuditChain(ctx context.Context) (custos.ChainReport
 	if err := tx.QueryRowxContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&headSeq, &headHash); err != nil {
 		return custos.ChainReport{}, mapErr(err)
 	}
-	rows, err := tx.QueryxContext(ctx, `SELECT `+auditColumns+` FROM audit_events ORDER BY seq`)
+	var from struct {
+		Seq     int64  `db:"seq"`
+		Hash    []byte `db:"hash"`
+		Current []byte `db:"current"`
+	}
+	if !whole {
+		err := tx.GetContext(ctx, &from, `SELECT v.seq, v.hash, e.hash AS current
+			FROM audit_verified v LEFT JOIN audit_events e ON e.seq = v.seq WHERE v.id = 1`)
+		if err != nil && err != sql.ErrNoRows {
+			return custos.ChainReport{}, mapErr(err)
+		}
+		if from.Seq > 0 && !bytes.Equal(from.Hash, from.Current) {
+			return custos.ChainReport{HeadSeq: headSeq, HeadHash: headHash, Broken: &custos.ChainBreak{Seq: from.Seq,
+				Reason: "the event verified last no longer has the hash it had then: the trail up to it was changed"}}, nil
+		}
+	}
+	rows, err := tx.QueryxContext(ctx, `SELECT `+auditColumns+` FROM audit_events WHERE seq > $1 ORDER BY seq`, from.Seq)
 	if err != nil {
 		return custos.ChainReport{}, mapErr(err)
 	}
 	defer rows.Close()
-	v := custos.NewChainVerifier()
+	v := custos.NewChainVerifierFrom(from.Seq, from.Hash)
 	for rows.Next() {
 		var r auditRow
 		if err := rows.StructScan(&r); err != nil {
