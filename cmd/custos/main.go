@@ -318,9 +318,9 @@ func auditVerify(ctx context.Context, out io.Writer, getenv func(string) string,
 		return err
 	}
 	defer db.Close()
-	verify := postgres.NewAuditService(db).VerifyAuditChain
+	verify := postgres.NewAuditService(db).VerifyAuditChainSince
 	if whole {
-		verify = postgres.NewAuditService(db).VerifyWholeAuditChain
+		verify = postgres.NewAuditService(db).VerifyAuditChain
 	}
 	r, err := verify(ctx)
 	if err != nil {

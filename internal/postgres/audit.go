@@ -157,20 +157,22 @@ func (s *AuditService) ListAuditEvents(ctx context.Context, f custos.AuditFilter
 	return &page, nil
 }
 
-// VerifyAuditChain checks the events appended since the last successful
-// verification, in one consistent snapshot: that the event verified last
-// still has the hash it had then (a rewrite of any earlier event that kept
-// the chain linked would have changed it), and every event after it. The
-// trail is append-only in the database; VerifyWholeAuditChain walks it from
-// the first event, and the signed checkpoints catch a superuser's rewrite
-// of everything.
+// VerifyAuditChain walks the whole chain from its first event in one
+// consistent snapshot (the auditors' check in the API, custos audit verify
+// --full), and marks how far it is known good.
 func (s *AuditService) VerifyAuditChain(ctx context.Context) (custos.ChainReport, error) {
-	return s.verify(ctx, false)
+	return s.verify(ctx, true)
 }
 
-// VerifyWholeAuditChain walks the whole chain from its first event.
-func (s *AuditService) VerifyWholeAuditChain(ctx context.Context) (custos.ChainReport, error) {
-	return s.verify(ctx, true)
+// VerifyAuditChainSince checks only what was appended since the last
+// successful verification (custos audit verify), in one consistent
+// snapshot: that the event verified last still has the hash it had then (a
+// rewrite of any earlier event that kept the chain linked would have changed
+// it), and every event after it. It trusts the events before that mark: the
+// database refuses to change them, and VerifyAuditChain and the signed
+// checkpoints catch a superuser's rewrite.
+func (s *AuditService) VerifyAuditChainSince(ctx context.Context) (custos.ChainReport, error) {
+	return s.verify(ctx, false)
 }
 
 func (s *AuditService) verify(ctx context.Context, whole bool) (custos.ChainReport, error) {
