@@ -9,7 +9,7 @@ WEB_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/null) \
 
 FUZZTIME ?= 2m
 
-.PHONY: build web run run-cluster test fuzz vet clean db-stop
+.PHONY: build web run run-cluster test fuzz bench vet clean db-stop
 
 build: web
 	@scripts/need.sh go
@@ -38,6 +38,11 @@ test: build
 fuzz:
 	@scripts/need.sh go
 	@FUZZTIME=$(FUZZTIME) scripts/fuzz.sh
+
+# Throughput and latency against PostgreSQL's own limit (not part of make test):
+# its own PostgreSQL and server, pgbench beside them. BENCH_DURATION, BENCH_REPS.
+bench:
+	@scripts/bench.sh
 
 vet:
 	go vet ./...

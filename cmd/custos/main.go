@@ -47,7 +47,7 @@ usage:
   custos user add --email E --name N [--org-admin]   create an account (password from CUSTOS_PASSWORD, or generated)
   custos team add --name N      create a team
   custos member add --team T --email E --role R   give a user a role (officer, manager, auditor, admin) in a team; admin runs that team only
-  custos audit verify           walk the audit chain and name the first broken event
+  custos audit verify [--full]  check the audit chain since the last verification (--full: from the first event); name the first broken event
   custos audit export [--out FILE]   write the trail and its signed checkpoints as a bundle (JSON lines)
   custos audit verify --bundle FILE --cert ORG.crt [--memo M.pdf]   check a bundle offline: chain, signed checkpoints, memos' audit heads
   custos memo verify FILE       is FILE an unaltered memo that Custos issued? (reads CUSTOS_SIGNING_CERT)
@@ -70,7 +70,8 @@ var commandUsage = map[string]string{
 	"team add": "usage: custos team add --name N\n\nCreate a team.\n\n  --name N    team name\n",
 	"member add": "usage: custos member add --team T --email E --role R\n\nGive a user a role in a team.\n\n" +
 		"  --team T    team name or ID\n  --email E   the user's e-mail address\n  --role R    officer, manager, auditor or admin\n",
-	"audit verify": "usage: custos audit verify\n\nWalk the audit chain; exit 1 and name the first broken event.\n",
+	"audit verify": "usage: custos audit verify [--full]\n\nCheck the events appended since the last successful verification (and that the event\n" +
+		"verified last is unchanged); --full walks the whole chain. Exit 1 and name the first broken event.\n",
 	"memo verify": "usage: custos memo verify FILE\n\nIs FILE an unaltered memo that Custos issued? Exit 1 if not.\n" +
 		"Reads CUSTOS_SIGNING_CERT (the organisation's certificate) and DATABASE_URL.\n",
 	"user":   "usage: custos user add --email E --name N   (custos user add --help)\n",
@@ -141,10 +142,13 @@ func run(ctx context.Context, args []string, out io.Writer, getenv func(string) 
 	case "member add":
 		return memberAdd(ctx, args[1:], out, getenv)
 	case "audit verify":
+		if len(args) == 2 && args[1] == "--full" {
+			return auditVerify(ctx, out, getenv, true)
+		}
 		if len(args) > 1 {
 			return auditVerifyBundle(args[1:], out)
 		}
-		return auditVerify(ctx, out, getenv)
+		return auditVerify(ctx, out, getenv, false)
 	case "audit export":
 		return auditExport(ctx, args[1:], out, getenv)
 	case "memo verify":
@@ -310,13 +314,17 @@ func memberAdd(ctx context.Context, args []string, out io.Writer, getenv func(st
 	return nil
 }
 
-func auditVerify(ctx context.Context, out io.Writer, getenv func(string) string) error {
+func auditVerify(ctx context.Context, out io.Writer, getenv func(string) string, whole bool) error {
 	db, err := openDB(ctx, getenv)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	r, err := postgres.NewAuditService(db).VerifyAuditChain(ctx)
+	verify := postgres.NewAuditService(db).VerifyAuditChainSince
+	if whole {
+		verify = postgres.NewAuditService(db).VerifyAuditChain
+	}
+	r, err := verify(ctx)
 	if err != nil {
 		return err
 	}

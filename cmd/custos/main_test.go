@@ -111,6 +111,10 @@ func TestAuditVerifyExitsNonZeroAndNamesTheBrokenEvent(t *testing.T) {
 	if !errors.As(err, &code) || code != 1 || !strings.Contains(out, "BROKEN at event 1") {
 		t.Fatalf("audit verify of a broken chain: %q, %v", out, err)
 	}
+	out, err = cli(t, conf.URL(), nil, "audit", "verify", "--full")
+	if !errors.As(err, &code) || code != 1 || !strings.Contains(out, "BROKEN at event 1") {
+		t.Fatalf("audit verify --full of a broken chain: %q, %v", out, err)
+	}
 }
 
 func TestServeReportsEveryConfigurationProblem(t *testing.T) {

@@ -88,6 +88,9 @@ func ServerConfig(t testing.TB) pgtestdb.Config {
 	if c.Options == "" {
 		c.Options = "sslmode=disable"
 	}
+	if !strings.Contains(c.Options, "binary_parameters=") { // as postgres.OpenWith connects
+		c.Options += "&binary_parameters=yes"
+	}
 	return c
 }
 

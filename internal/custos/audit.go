@@ -116,6 +116,21 @@ func AuditTime(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond
 
 // ComputeHash returns SHA-256(prev_hash || canonical content) for e.
 func (e *AuditEvent) ComputeHash(prev []byte) (HashBytes, error) {
+	content, err := e.HashedContent()
+	if err != nil {
+		return nil, err
+	}
+	h := sha256.New()
+	h.Write(prev)
+	h.Write(content)
+	return h.Sum(nil), nil
+}
+
+// HashedContent is the canonical content an event's hash covers after the
+// previous hash: hash = SHA-256(prev_hash || HashedContent). It begins with
+// the event's sequence number ({"seq":N,...}), so that a store can fill the
+// number in where the chain's head is locked.
+func (e *AuditEvent) HashedContent() ([]byte, error) {
 	before, err := CanonicalJSON(e.Before)
 	if err != nil {
 		return nil, err
@@ -141,10 +156,7 @@ func (e *AuditEvent) ComputeHash(prev []byte) (HashBytes, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := sha256.New()
-	h.Write(prev)
-	h.Write(content)
-	return h.Sum(nil), nil
+	return content, nil
 }
 
 // ChainVerifier walks events in sequence order and reports the first break.
@@ -164,6 +176,16 @@ type ChainBreak struct {
 // NewChainVerifier starts at the genesis.
 func NewChainVerifier() *ChainVerifier {
 	return &ChainVerifier{prev: GenesisHash, nextSeq: 1}
+}
+
+// NewChainVerifierFrom continues a walk after event seq, already verified,
+// whose hash was hash: the events after it are checked as NewChainVerifier
+// would check them, and Checked counts the verified prefix too.
+func NewChainVerifierFrom(seq int64, hash HashBytes) *ChainVerifier {
+	if seq == 0 {
+		return NewChainVerifier()
+	}
+	return &ChainVerifier{prev: hash, nextSeq: seq + 1, Checked: seq}
 }
 
 // Add checks the next event. It returns false once the chain is broken.

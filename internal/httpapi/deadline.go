@@ -73,6 +73,8 @@ func timedOut(ctx context.Context) bool {
 // RequestTimeout (so database calls give up), and if the handler has still
 // not answered by then the client gets 503 with Retry-After regardless.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w, finish := gzipped(w, r) // JSON answers of 1 KB or more, for clients that accept gzip (gzip.go)
+	defer finish()
 	id := newRequestID()
 	ctx, cancel := context.WithTimeout(custos.WithRequestID(r.Context(), id), s.cfg.RequestTimeout)
 	defer cancel()

@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -54,28 +55,38 @@ func (tx *Tx) appendEvent(ctx context.Context, actorID *int64, actor string, ne 
 		RequestID:       custos.RequestIDFrom(ctx),
 		ClientRequestID: custos.ClientRequestIDFrom(ctx),
 	}
-	var prev []byte
-	if err := tx.QueryRowxContext(ctx,
-		`UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash`).Scan(&e.Seq, &prev); err != nil {
-		return fmt.Errorf("lock audit head: %w", err)
-	}
-	e.PrevHash = prev
-	if e.Hash, err = e.ComputeHash(prev); err != nil {
+	// The content is hashed with the sequence number the head will give it:
+	// the database fills the number in and hashes prev_hash || content itself
+	// (custos.AuditEvent.HashedContent begins {"seq":N,), so one statement
+	// locks the head, appends the event and moves the head on, and the lock
+	// is held from that statement to the commit that follows it, not across
+	// a round trip to compute the hash here.
+	content, err := e.HashedContent()
+	if err != nil {
 		return custos.Internal(err)
 	}
-	// One round trip appends the event and moves the head to it.
-	if _, err := tx.ExecContext(ctx, `
-		WITH appended AS (
-			INSERT INTO audit_events (seq, occurred_at, actor_id, actor, team_id, action, object_type,
-				object_id, before, after, request_id, client_request_id, prev_hash, hash)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14))
-		UPDATE audit_head SET hash = $14 WHERE id = 1`,
-		e.Seq, e.OccurredAt, e.ActorID, e.Actor, e.TeamID, e.Action, e.ObjectType,
-		e.ObjectID, nullJSON(e.Before), nullJSON(e.After), e.RequestID, e.ClientRequestID, []byte(e.PrevHash), []byte(e.Hash)); err != nil {
+	if !bytes.HasPrefix(content, []byte(seqPlaceholder)) {
+		return custos.Internal(fmt.Errorf("audit content does not begin with %s: %.40s", seqPlaceholder, content))
+	}
+	rest := content[len(seqPlaceholder)-1:] // from the comma after the number
+	if err := tx.QueryRowxContext(ctx, `
+		WITH head AS (
+			UPDATE audit_head SET seq = seq + 1, prev_hash = hash,
+				hash = sha256(hash || convert_to('{"seq":' || (seq + 1)::text, 'UTF8') || $12::bytea)
+			WHERE id = 1 RETURNING seq, prev_hash, hash)
+		INSERT INTO audit_events (seq, occurred_at, actor_id, actor, team_id, action, object_type,
+			object_id, before, after, request_id, client_request_id, prev_hash, hash)
+		SELECT seq, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, prev_hash, hash FROM head
+		RETURNING seq`,
+		e.OccurredAt, e.ActorID, e.Actor, e.TeamID, e.Action, e.ObjectType,
+		e.ObjectID, nullJSON(e.Before), nullJSON(e.After), e.RequestID, e.ClientRequestID, rest).Scan(&e.Seq); err != nil {
 		return fmt.Errorf("append audit event: %w", err)
 	}
 	return nil
 }
+
+// seqPlaceholder is how an event's content begins before it has a number.
+const seqPlaceholder = `{"seq":0,`
 
 func nullJSON(b []byte) any {
 	if b == nil {
@@ -146,8 +157,39 @@ func (s *AuditService) ListAuditEvents(ctx context.Context, f custos.AuditFilter
 	return &page, nil
 }
 
-// VerifyAuditChain walks the whole chain in one consistent snapshot.
+// VerifyAuditChain walks the whole chain from its first event in one
+// consistent snapshot (the auditors' check in the API, custos audit verify
+// --full), and marks how far it is known good.
 func (s *AuditService) VerifyAuditChain(ctx context.Context) (custos.ChainReport, error) {
+	return s.verify(ctx, true)
+}
+
+// VerifyAuditChainSince checks only what was appended since the last
+// successful verification (custos audit verify), in one consistent
+// snapshot: that the event verified last still has the hash it had then (a
+// rewrite of any earlier event that kept the chain linked would have changed
+// it), and every event after it. It trusts the events before that mark: the
+// database refuses to change them, and VerifyAuditChain and the signed
+// checkpoints catch a superuser's rewrite.
+func (s *AuditService) VerifyAuditChainSince(ctx context.Context) (custos.ChainReport, error) {
+	return s.verify(ctx, false)
+}
+
+func (s *AuditService) verify(ctx context.Context, whole bool) (custos.ChainReport, error) {
+	report, err := s.walk(ctx, whole)
+	if err != nil || !report.Valid {
+		return report, err
+	}
+	// Remember how far the chain is known good; never move the mark back.
+	if _, err := s.db.db.ExecContext(ctx, `INSERT INTO audit_verified (id, seq, hash, verified_at) VALUES (1, $1, $2, $3)
+		ON CONFLICT (id) DO UPDATE SET seq = EXCLUDED.seq, hash = EXCLUDED.hash, verified_at = EXCLUDED.verified_at
+		WHERE audit_verified.seq < EXCLUDED.seq`, report.HeadSeq, []byte(report.HeadHash), s.db.Now()); err != nil {
+		return report, mapErr(err)
+	}
+	return report, nil
+}
+
+func (s *AuditService) walk(ctx context.Context, whole bool) (custos.ChainReport, error) {
 	tx, err := s.db.db.BeginTxx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
 	if err != nil {
 		return custos.ChainReport{}, mapErr(err)
@@ -158,12 +200,28 @@ func (s *AuditService) VerifyAuditChain(ctx context.Context) (custos.ChainReport
 	if err := tx.QueryRowxContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&headSeq, &headHash); err != nil {
 		return custos.ChainReport{}, mapErr(err)
 	}
-	rows, err := tx.QueryxContext(ctx, `SELECT `+auditColumns+` FROM audit_events ORDER BY seq`)
+	var from struct {
+		Seq     int64  `db:"seq"`
+		Hash    []byte `db:"hash"`
+		Current []byte `db:"current"`
+	}
+	if !whole {
+		err := tx.GetContext(ctx, &from, `SELECT v.seq, v.hash, e.hash AS current
+			FROM audit_verified v LEFT JOIN audit_events e ON e.seq = v.seq WHERE v.id = 1`)
+		if err != nil && err != sql.ErrNoRows {
+			return custos.ChainReport{}, mapErr(err)
+		}
+		if from.Seq > 0 && !bytes.Equal(from.Hash, from.Current) {
+			return custos.ChainReport{HeadSeq: headSeq, HeadHash: headHash, Broken: &custos.ChainBreak{Seq: from.Seq,
+				Reason: "the event verified last no longer has the hash it had then: the trail up to it was changed"}}, nil
+		}
+	}
+	rows, err := tx.QueryxContext(ctx, `SELECT `+auditColumns+` FROM audit_events WHERE seq > $1 ORDER BY seq`, from.Seq)
 	if err != nil {
 		return custos.ChainReport{}, mapErr(err)
 	}
 	defer rows.Close()
-	v := custos.NewChainVerifier()
+	v := custos.NewChainVerifierFrom(from.Seq, from.Hash)
 	for rows.Next() {
 		var r auditRow
 		if err := rows.StructScan(&r); err != nil {

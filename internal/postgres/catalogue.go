@@ -113,10 +113,22 @@ func (s *CatalogueService) ListCustodians(ctx context.Context, f custos.Custodia
 	if f.Region != "" {
 		region = &f.Region
 	}
+	// A search term or a region selects few custodians: they are found
+	// through the trigram and region indexes first (MATERIALIZED keeps the
+	// planner from walking the whole name index instead, hoping to meet a
+	// page of matches early, which reads every row when there are none).
+	// Without them, the name index gives the page in order.
+	from := `custodians`
+	if pattern != nil || region != nil {
+		from = `(WITH matches AS MATERIALIZED (SELECT id FROM custodians
+			WHERE ($1::text IS NULL OR lower(name) LIKE $1 OR lower(legal_entity) LIKE $1 OR lower(notes) LIKE $1)
+			  AND ($2::text IS NULL OR regions @> ARRAY[$2::text]))
+			SELECT c.* FROM custodians c JOIN matches USING (id)) AS c`
+	}
 	var rows []custodianRow
-	err = s.db.db.SelectContext(ctx, &rows, `SELECT `+custodianColumns+` FROM custodians
+	err = s.db.db.SelectContext(ctx, &rows, `SELECT `+custodianColumns+` FROM `+from+`
 		WHERE ($1::text IS NULL OR lower(name) LIKE $1 OR lower(legal_entity) LIKE $1 OR lower(notes) LIKE $1)
-		  AND ($2::text IS NULL OR $2 = ANY (regions))
+		  AND ($2::text IS NULL OR regions @> ARRAY[$2::text])
 		  AND ($3::boolean IS NULL OR qualified_custodian = $3)
 		  AND (lower(name), id) > ($4, $5)
 		ORDER BY lower(name), id

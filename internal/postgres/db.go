@@ -105,6 +105,13 @@ func withConnectionLimits(rawURL string, s Settings) (string, error) {
 	if q.Get("connect_timeout") == "" {
 		q.Set("connect_timeout", strconv.Itoa(int(math.Ceil(connect.Seconds()))))
 	}
+	// Without binary_parameters lib/pq prepares every parameterised statement
+	// in a round trip of its own (Parse/Describe, then Bind/Execute); with it,
+	// one round trip per statement (an answer write: 25 → 14 round trips
+	// before the statements were folded, now 6).
+	if q.Get("binary_parameters") == "" {
+		q.Set("binary_parameters", "yes")
+	}
 	if s.StatementTimeout > 0 && q.Get("statement_timeout") == "" {
 		// Any parameter lib/pq does not know is sent as a run-time setting.
 		q.Set("statement_timeout", strconv.FormatInt(s.StatementTimeout.Milliseconds(), 10))

@@ -15,10 +15,14 @@ import (
 
 // EvaluationTeam returns the team an evaluation belongs to.
 func (s *EvaluationService) EvaluationTeam(ctx context.Context, id int64) (int64, error) {
+	if team, ok := s.teams.Load(id); ok {
+		return team.(int64), nil
+	}
 	var team int64
 	if err := s.db.db.GetContext(ctx, &team, `SELECT team_id FROM evaluations WHERE id = $1`, id); err != nil {
 		return 0, mapErr(orNotFound(err, "evaluation"))
 	}
+	s.teams.Store(id, team)
 	return team, nil
 }
 

@@ -1,0 +1,540 @@
+// Command bench is the load and latency driver behind `make bench`
+// (scripts/bench.sh starts its PostgreSQL and server and passes them here).
+// It prints each figure with its interleaved repetitions: the median and the
+// spread (min–max) of the repetitions.
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	_ "github.com/lib/pq"
+)
+
+var (
+	base     = flag.String("addr", "http://127.0.0.1:8089", "the server")
+	dbURL    = flag.String("db", os.Getenv("DATABASE_URL"), "the server's database")
+	password = flag.String("password", os.Getenv("CUSTOS_DEMO_PASSWORD"), "the demo password")
+	pid      = flag.Int("pid", 0, "the server's process ID (for its RSS)")
+	pgLog    = flag.String("pglog", "", "PostgreSQL's log file (statements per request)")
+	bin      = flag.String("bin", "bin/custos", "the custos binary (audit verify --full)")
+	dur      = flag.Duration("duration", 5*time.Second, "length of one throughput run")
+	reps     = flag.Int("reps", 3, "interleaved repetitions")
+)
+
+func main() {
+	flag.Parse()
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+type client struct {
+	http *http.Client
+	csrf string
+}
+
+func login(email string) (*client, error) {
+	jar, _ := cookiejar.New(nil)
+	c := &client{http: &http.Client{Jar: jar, Timeout: 60 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 64, DisableCompression: true}}}
+	body, _ := json.Marshal(map[string]string{"email": email, "password": *password})
+	res, err := c.http.Post(*base+"/api/v1/session", "application/json", bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	defer res.Body.Close()
+	var me struct {
+		CSRF string `json:"csrf_token"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&me); err != nil || res.StatusCode != http.StatusCreated {
+		return nil, fmt.Errorf("login %s: %d %v", email, res.StatusCode, err)
+	}
+	c.csrf = me.CSRF
+	return c, nil
+}
+
+// do sends a request and returns its status and the bytes on the wire.
+func (c *client) do(method, path string, body any, header ...string) (int, int, error) {
+	var r io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		r = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, *base+path, r)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-CSRF-Token", c.csrf)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	res, err := c.http.Do(req)
+	if err != nil {
+		return 0, 0, err
+	}
+	n, _ := io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	return res.StatusCode, int(n), nil
+}
+
+func must(c *client, method, path string, body any, want int) {
+	if st, _, err := c.do(method, path, body); err != nil || st != want {
+		fmt.Fprintf(os.Stderr, "bench: %s %s: %d %v\n", method, path, st, err)
+		os.Exit(1)
+	}
+}
+
+// load runs fn from n workers for d and returns requests per second and
+// the latencies.
+func load(n int, d time.Duration, fn func(worker, i int) error) (float64, []time.Duration, error) {
+	var mu sync.Mutex
+	var lat []time.Duration
+	var failed atomic.Value
+	var count atomic.Int64
+	stop := time.Now().Add(d)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for w := range n {
+		wg.Go(func() {
+			var mine []time.Duration
+			for i := 0; time.Now().Before(stop); i++ {
+				t := time.Now()
+				if err := fn(w, i); err != nil {
+					failed.Store(err)
+					return
+				}
+				mine = append(mine, time.Since(t))
+				count.Add(1)
+			}
+			mu.Lock()
+			lat = append(lat, mine...)
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	if err, _ := failed.Load().(error); err != nil {
+		return 0, nil, err
+	}
+	return float64(count.Load()) / time.Since(start).Seconds(), lat, nil
+}
+
+func pct(lat []time.Duration, p float64) time.Duration {
+	if len(lat) == 0 {
+		return 0
+	}
+	s := append([]time.Duration(nil), lat...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	return s[min(len(s)-1, int(float64(len(s))*p))]
+}
+
+// stat is the median and spread of repetitions.
+func stat(xs []float64) string {
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	return fmt.Sprintf("%8.1f  (%.1f–%.1f)", s[len(s)/2], s[0], s[len(s)-1])
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+func run() error {
+	db, err := sql.Open("postgres", *dbURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	officer, err := login("officer@example.com")
+	if err != nil {
+		return err
+	}
+	auditor, err := login("auditor@example.com")
+	if err != nil {
+		return err
+	}
+	var team, item int64
+	if err := db.QueryRow(`SELECT id FROM teams WHERE name = 'Demo Treasury'`).Scan(&team); err != nil {
+		return err
+	}
+	if err := db.QueryRow(`SELECT min(id) FROM template_items WHERE template_id = 1`).Scan(&item); err != nil {
+		return err
+	}
+	open := func(title string, custodians []int64) (int64, error) {
+		b, _ := json.Marshal(map[string]any{"team_id": team, "title": title, "template_id": 1,
+			"mandate": map[string]any{"regions": []string{"US"}, "assets": []string{"BTC"}}, "custodian_ids": custodians})
+		req, _ := http.NewRequest("POST", *base+"/api/v1/evaluations", bytes.NewReader(b))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-CSRF-Token", officer.csrf)
+		res, err := officer.http.Do(req)
+		if err != nil {
+			return 0, err
+		}
+		defer res.Body.Close()
+		var ws struct {
+			Evaluation struct{ ID int64 } `json:"evaluation"`
+		}
+		if err := json.NewDecoder(res.Body).Decode(&ws); err != nil || res.StatusCode != 201 {
+			return 0, fmt.Errorf("open evaluation: %d %v", res.StatusCode, err)
+		}
+		return ws.Evaluation.ID, nil
+	}
+	fmt.Printf("reps=%d, run=%v; figures are median (min–max) of the repetitions\n\n", *reps, *dur)
+	rss := func() string {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", *pid))
+		if err != nil {
+			return "?"
+		}
+		for _, l := range strings.Split(string(b), "\n") {
+			if strings.HasPrefix(l, "VmRSS:") {
+				return strings.TrimSpace(strings.TrimPrefix(l, "VmRSS:"))
+			}
+		}
+		return "?"
+	}
+	fmt.Printf("server RSS idle: %s\n\n", rss())
+
+	// --- answer writes: one evaluation per client, as officers work on their own
+	evals := make([]int64, 32)
+	for i := range evals {
+		if evals[i], err = open(fmt.Sprintf("Bench %d", i), []int64{1, 4}); err != nil {
+			return err
+		}
+	}
+	put := func(w, i int) error {
+		status := []string{"met", "not_applicable"}[i%2]
+		st, _, err := officer.do("PUT", fmt.Sprintf("/api/v1/evaluations/%d/custodians/1/answers/%d", evals[w], item),
+			map[string]string{"status": status, "note": "Checked."})
+		if err == nil && st != 200 {
+			err = fmt.Errorf("PUT answer: %d", st)
+		}
+		return err
+	}
+	// pgbench runs the same statements on a copy of the database, so the
+	// server's audit chain stays whole.
+	if _, err := db.Exec(`DROP DATABASE IF EXISTS bench_sql`); err != nil {
+		return err
+	}
+	if _, err := db.Exec(`CREATE DATABASE bench_sql`); err != nil {
+		return err
+	}
+	copyCmd := exec.Command("sh", "-c", `pg_dump --no-owner "$SRC" | psql -q -v ON_ERROR_STOP=1 "$DST" >/dev/null`)
+	copyCmd.Env = append(os.Environ(), "SRC="+*dbURL, "DST="+benchSQLURL())
+	if out, err := copyCmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("copy the database for pgbench: %v\n%s", err, out)
+	}
+	script, err := pgbenchScript(evals[0], item)
+	if err != nil {
+		return err
+	}
+	fmt.Println("answer write PUT …/answers/{item}: server vs pgbench running its SQL (-M extended)")
+	fmt.Println("clients  server req/s          pgbench tps           ratio   server p50/p99 ms   pgbench p50/p99 ms")
+	var loadRSS string
+	for _, c := range []int{1, 8, 32} {
+		var app, pgb, ratio []float64
+		var appLat, pgLat []time.Duration
+		for range *reps {
+			rate, lat, err := load(c, *dur, put)
+			if err != nil {
+				return err
+			}
+			if c == 32 {
+				loadRSS = rss()
+			}
+			tps, plat, err := pgbench(script, c, *dur)
+			if err != nil {
+				return err
+			}
+			app, pgb, ratio = append(app, rate), append(pgb, tps), append(ratio, rate/tps)
+			appLat, pgLat = append(appLat, lat...), append(pgLat, plat...)
+		}
+		fmt.Printf("%7d  %s  %s  %.2f   %6.1f / %-6.1f     %6.1f / %-6.1f\n", c, stat(app), stat(pgb), median(ratio),
+			ms(pct(appLat, .5)), ms(pct(appLat, .99)), ms(pct(pgLat, .5)), ms(pct(pgLat, .99)))
+	}
+	fmt.Printf("server RSS after 32 clients: %s\n\n", loadRSS)
+
+	// --- statements per request, from PostgreSQL's own statement log
+	if *pgLog != "" {
+		fmt.Println("statements per request (PostgreSQL log_statement=all; with binary_parameters=yes each is one round trip)")
+		for _, r := range []struct {
+			name string
+			fn   func() error
+		}{
+			{"PUT answer", func() error { return put(0, 1) }},
+			{"GET /api/v1/me", func() error { _, _, err := officer.do("GET", "/api/v1/me", nil); return err }},
+			{"GET workspace", func() error {
+				_, _, err := officer.do("GET", fmt.Sprintf("/api/v1/evaluations/%d", evals[0]), nil)
+				return err
+			}},
+		} {
+			n, err := statements(db, r.fn)
+			if err != nil {
+				return err
+			}
+			fmt.Printf("  %-16s %d\n", r.name, n)
+		}
+		fmt.Println()
+	}
+
+	// --- GET /me against /healthz
+	var meRate, hzRate []float64
+	for range *reps {
+		r1, _, err := load(8, *dur/2, func(int, int) error { _, _, err := officer.do("GET", "/api/v1/me", nil); return err })
+		if err != nil {
+			return err
+		}
+		r2, _, err := load(8, *dur/2, func(int, int) error { _, _, err := officer.do("GET", "/healthz", nil); return err })
+		if err != nil {
+			return err
+		}
+		meRate, hzRate = append(meRate, r1), append(hzRate, r2)
+	}
+	fmt.Printf("GET /api/v1/me %s req/s vs /healthz %s req/s (8 clients): ratio %.2f\n\n", stat(meRate), stat(hzRate), median(meRate)/median(hzRate))
+
+	// --- catalogue search at 10 custodians, then at 10,000
+	searches := []string{"q=anchorage", "q=zzqxw", "region=SG", "q=trust&qualified=true"}
+	catalogue := func() map[string][]time.Duration {
+		out := map[string][]time.Duration{}
+		for range 50 * *reps {
+			for _, q := range searches {
+				t := time.Now()
+				officer.do("GET", "/api/v1/custodians?"+q, nil)
+				out[q] = append(out[q], time.Since(t))
+			}
+		}
+		return out
+	}
+	small := catalogue()
+	if _, err := db.Exec(`INSERT INTO custodians (slug, name, legal_entity, qualified_custodian, regions, key_management, staking, notes, created_at, updated_at)
+		SELECT 'generated-' || g, 'Generated Custody ' || g, 'Generated Custody Holdings ' || g || ' Ltd', g % 2 = 0,
+			ARRAY['US', 'EU'], ARRAY['mpc'], g % 3 = 0, 'Notes ' || md5(g::text), now(), now()
+		FROM generate_series(1, 9990) g`); err != nil {
+		return err
+	}
+	db.Exec(`VACUUM ANALYZE custodians`) // as autovacuum would leave it
+	large := catalogue()
+	fmt.Println("catalogue search, p50 ms: 10 custodians → 10,000 (ratio)")
+	for _, q := range searches {
+		a, b := pct(small[q], .5), pct(large[q], .5)
+		fmt.Printf("  %-24s %6.2f → %6.2f  (%.2f×)\n", q, ms(a), ms(b), float64(b)/float64(a))
+	}
+	fmt.Println()
+
+	// --- workspace at 3 and 20 candidates
+	var ids []int64
+	rows, err := db.Query(`SELECT id FROM custodians ORDER BY id LIMIT 20`)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var id int64
+		rows.Scan(&id)
+		ids = append(ids, id)
+	}
+	rows.Close()
+	w3, err := open("Bench 3 candidates", ids[:3])
+	if err != nil {
+		return err
+	}
+	w20, err := open("Bench 20 candidates", ids)
+	if err != nil {
+		return err
+	}
+	var l3, l20 []time.Duration
+	var b3, b20, z3, z20 int
+	for range 50 * *reps {
+		for _, w := range []int64{w3, w20} {
+			t := time.Now()
+			_, n, err := officer.do("GET", fmt.Sprintf("/api/v1/evaluations/%d", w), nil, "Accept-Encoding", "gzip")
+			if err != nil {
+				return err
+			}
+			_, plain, _ := officer.do("GET", fmt.Sprintf("/api/v1/evaluations/%d", w), nil)
+			if w == w3 {
+				l3, z3, b3 = append(l3, time.Since(t)), n, plain
+			} else {
+				l20, z20, b20 = append(l20, time.Since(t)), n, plain
+			}
+		}
+	}
+	fmt.Printf("workspace (gzip), p50 ms: 3 candidates %.2f (%d B, %d B plain) → 20 candidates %.2f (%d B, %d B plain): %.2f×\n\n",
+		ms(pct(l3, .5)), z3, b3, ms(pct(l20, .5)), z20, b20, float64(pct(l20, .5))/float64(pct(l3, .5)))
+
+	// --- audit list and verify at 1,000 and 100,000 events
+	fmt.Println("audit trail: list (GET /api/v1/audit?limit=50) p50 ms; whole-chain verify (API) ms; custos audit verify (since the last) s, first after the growth and again; --full s")
+	for _, total := range []int64{1000, 100000} {
+		if err := growTrail(db, total); err != nil {
+			return err
+		}
+		var list []time.Duration
+		for range 50 * *reps {
+			t := time.Now()
+			auditor.do("GET", "/api/v1/audit?limit=50", nil)
+			list = append(list, time.Since(t))
+		}
+		cli := func(args ...string) (float64, string, error) {
+			t := time.Now()
+			out, err := exec.Command(*bin, append([]string{"audit", "verify"}, args...)...).CombinedOutput()
+			if err != nil {
+				return 0, "", fmt.Errorf("audit verify %v: %v\n%s", args, err, out)
+			}
+			line := strings.TrimSpace(string(out))
+			return time.Since(t).Seconds(), line[:min(32, len(line))], nil
+		}
+		first, _, err := cli()
+		if err != nil {
+			return err
+		}
+		again, _, err := cli()
+		if err != nil {
+			return err
+		}
+		var whole []time.Duration
+		for range *reps {
+			t := time.Now()
+			if st, _, err := auditor.do("GET", "/api/v1/audit/verify", nil); err != nil || st != 200 {
+				return fmt.Errorf("verify: %d %v", st, err)
+			}
+			whole = append(whole, time.Since(t))
+		}
+		full, line, err := cli("--full")
+		if err != nil {
+			return err
+		}
+		fmt.Printf("  %6d events: list %.2f, API %.0f, since-last %.2f / %.2f s, --full %.2f s  [%s]\n", total,
+			ms(pct(list, .5)), ms(pct(whole, .5)), first, again, full, line)
+	}
+	return nil
+}
+
+func median(xs []float64) float64 {
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	return s[len(s)/2]
+}
+
+// growTrail appends chained events, hashed in the database exactly as the
+// server hashes them, until the trail has total events: one statement, the
+// chain computed by a recursive query (a loop of single appends would update
+// the head row once per event inside one transaction, and slow down as its
+// dead versions pile up).
+func growTrail(db *sql.DB, total int64) error {
+	const rest = `,"occurred_at":"2026-01-01T00:00:00Z","actor_id":null,"actor":"bench","team_id":null,"action":"bench.generated",` +
+		`"object_type":"bench","object_id":"","before":null,"after":null,"request_id":""}`
+	_, err := db.Exec(`WITH RECURSIVE head AS (SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE),
+		chain (seq, prev_hash, hash) AS (
+			SELECT seq + 1, hash, sha256(hash || convert_to('{"seq":' || (seq + 1)::text || $2, 'UTF8')) FROM head WHERE seq < $1
+			UNION ALL
+			SELECT seq + 1, hash, sha256(hash || convert_to('{"seq":' || (seq + 1)::text || $2, 'UTF8')) FROM chain WHERE seq < $1),
+		appended AS (
+			INSERT INTO audit_events (seq, occurred_at, actor, action, object_type, object_id, prev_hash, hash)
+			SELECT seq, '2026-01-01T00:00:00Z', 'bench', 'bench.generated', 'bench', '', prev_hash, hash FROM chain
+			RETURNING seq, prev_hash, hash)
+		UPDATE audit_head SET seq = last.seq, prev_hash = last.prev_hash, hash = last.hash
+		FROM (SELECT * FROM appended ORDER BY seq DESC LIMIT 1) last WHERE audit_head.id = 1`, total, rest)
+	return err
+}
+
+// statements counts what PostgreSQL logs while fn runs.
+func statements(db *sql.DB, fn func() error) (int, error) {
+	if _, err := db.Exec(`ALTER SYSTEM SET log_statement = 'all'`); err != nil {
+		return 0, err
+	}
+	defer func() { db.Exec(`ALTER SYSTEM RESET log_statement`); db.Exec(`SELECT pg_reload_conf()`) }()
+	db.Exec(`SELECT pg_reload_conf()`)
+	time.Sleep(300 * time.Millisecond) // the reload reaches the other backends asynchronously
+	before, _ := os.Stat(*pgLog)
+	if err := fn(); err != nil {
+		return 0, err
+	}
+	time.Sleep(300 * time.Millisecond)
+	f, err := os.Open(*pgLog)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	f.Seek(before.Size(), io.SeekStart)
+	n := 0
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		l := sc.Text()
+		if strings.Contains(l, "LOG:  statement: ") || strings.Contains(l, "LOG:  execute ") {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// pgbenchScript is the SQL of one answer write as the server sends it
+// (internal/postgres: SessionActor, loadLocked, PutAnswer, appendEvent),
+// with each client on its own evaluation.
+func pgbenchScript(firstEval, item int64) (string, error) {
+	s := fmt.Sprintf(`\set e %d + :client_id
+SELECT s.id, s.user_id, s.created_at, s.last_seen_at, s.expires_at, s.ended_at, u.email, u.disabled FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = (SELECT token_hash FROM sessions ORDER BY id DESC LIMIT 1);
+BEGIN;
+SELECT e.id, e.team_id, e.title, e.template_id, e.mandate, e.owner_id, e.due_date, e.status, e.version, e.round, e.submitted_by, e.submitted_at, e.snapshot_hash, e.approved_at, e.created_at, e.updated_at, (SELECT name FROM users WHERE id = e.owner_id) AS owner_name, (SELECT name FROM users WHERE id = e.submitted_by) AS submitted_by_name, COALESCE(e.approvals_required, t.approvals_required), EXISTS (SELECT 1 FROM evaluation_candidates WHERE evaluation_id = e.id AND custodian_id = 1) AS is_candidate, a.status, a.note, a.version FROM evaluations e JOIN teams t ON t.id = e.team_id LEFT JOIN answers a ON a.evaluation_id = e.id AND a.custodian_id = 1 AND a.item_id = %d WHERE e.id = :e FOR UPDATE OF e;
+WITH touched AS (UPDATE evaluations SET version = version + 1, updated_at = now() WHERE id = :e) INSERT INTO answers (evaluation_id, custodian_id, item_id, status, note, version, updated_by, updated_at) VALUES (:e, 1, %d, 'met', 'Checked.', 1, 1, now()) ON CONFLICT (evaluation_id, custodian_id, item_id) DO UPDATE SET status = EXCLUDED.status, note = EXCLUDED.note, version = answers.version + 1, updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at;
+WITH head AS (UPDATE audit_head SET seq = seq + 1, prev_hash = hash, hash = sha256(hash || convert_to('{"seq":' || (seq + 1)::text, 'UTF8') || '\x2c22626573742022'::bytea) WHERE id = 1 RETURNING seq, prev_hash, hash) INSERT INTO audit_events (seq, occurred_at, actor_id, actor, team_id, action, object_type, object_id, before, after, request_id, client_request_id, prev_hash, hash) SELECT seq, now(), 1, 'officer@example.com', 1, 'answer.put', 'evaluation', :e::text, '{"status":"pending"}', '{"status":"met","note":"Checked."}', 'bench', '', prev_hash, hash FROM head;
+COMMIT;
+`, firstEval, item, item)
+	dir, err := os.MkdirTemp("", "custos-bench")
+	if err != nil {
+		return "", err
+	}
+	p := filepath.Join(dir, "answer.sql")
+	return p, os.WriteFile(p, []byte(s), 0o644)
+}
+
+func benchSQLURL() string { return strings.Replace(*dbURL, "/postgres?", "/bench_sql?", 1) }
+
+// pgbench runs the script on the copy and returns tps and latencies.
+func pgbench(script string, clients int, d time.Duration) (float64, []time.Duration, error) {
+	u := benchSQLURL()
+	dir := filepath.Dir(script)
+	old, _ := filepath.Glob(filepath.Join(dir, "pgbench_log*"))
+	for _, o := range old {
+		os.Remove(o)
+	}
+	cmd := exec.Command("pgbench", "-n", "-M", "extended", "-c", strconv.Itoa(clients), "-j", strconv.Itoa(min(clients, 4)),
+		"-T", strconv.Itoa(int(d.Seconds())), "-f", script, "-l", "--log-prefix", filepath.Join(dir, "pgbench_log"), u)
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return 0, nil, fmt.Errorf("pgbench: %v\n%s", err, out)
+	}
+	var tps float64
+	for _, l := range strings.Split(string(out), "\n") {
+		if strings.HasPrefix(l, "tps = ") {
+			fmt.Sscanf(l, "tps = %f", &tps)
+		}
+	}
+	if tps == 0 {
+		return 0, nil, errors.New("pgbench printed no tps:\n" + string(out))
+	}
+	var lat []time.Duration
+	logs, _ := filepath.Glob(filepath.Join(dir, "pgbench_log*"))
+	for _, l := range logs {
+		b, _ := os.ReadFile(l)
+		for _, line := range strings.Split(string(b), "\n") {
+			f := strings.Fields(line)
+			if len(f) >= 3 {
+				us, _ := strconv.Atoi(f[2])
+				lat = append(lat, time.Duration(us)*time.Microsecond)
+			}
+		}
+	}
+	return tps, lat, nil
+}
