@@ -225,6 +225,60 @@ func (d *doc) ranking() {
 	}
 	d.h3("Weighted totals", d.chartHeight())
 	d.chart()
+	d.sensitivity()
+}
+
+// sensitivity records how far the ranking rests on the weights: the verdict,
+// and per criterion the winner under each single shift and the exact shift
+// at which a challenger draws level.
+func (d *doc) sensitivity() {
+	s := d.ws.Sensitivity
+	if s == nil {
+		return
+	}
+	crit := d.ws.Template.Criteria
+	d.h3("Weight sensitivity", 40+float64(len(crit))*7)
+	d.para(stBody, s.Verdict, marginL)
+	d.gap(1.5)
+	d.para(stSmall, "Each row moves one criterion’s weight by the points shown and rescales the others in proportion "+
+		"to keep 100; a cell names the candidate then ranked first. The last column is the exact shift, either way, "+
+		"at which another candidate draws level with the winner (totals are linear in the shift).", marginL)
+	d.gap(2)
+	names := map[int64]string{}
+	for _, a := range d.ws.Assessments {
+		names[a.Custodian.ID] = a.Custodian.Name
+	}
+	shiftW := 24.0
+	t := d.newTable(true, column{"Criterion (weight)", 40, "L"}, column{"−10", shiftW, "L"}, column{"−5", shiftW, "L"},
+		column{"+5", shiftW, "L"}, column{"+10", shiftW, "L"}, column{"Draws level at", contentW - 40 - 4*shiftW, "L"})
+	t.start(10)
+	for _, cr := range crit {
+		row := []cell{c(p(stCellB, fmt.Sprintf("%s (%d)", cr.Name, cr.Weight)))}
+		for _, sh := range s.Shifts {
+			if sh.Criterion != cr.Key || len(sh.Ranking) == 0 {
+				continue
+			}
+			if sh.WinnerChanged {
+				row = append(row, c(p(style{size: 8.5, bold: true, color: accent}, sh.Ranking[0].Name)))
+			} else {
+				row = append(row, c(p(stCellNote, "unchanged")))
+			}
+		}
+		var at []string
+		for _, th := range s.Thresholds {
+			if th.Criterion == cr.Key {
+				at = append(at, fmt.Sprintf("%+.2f → %s", th.Delta, th.Challenger))
+			}
+		}
+		if len(at) == 0 {
+			at = []string{"no shift"}
+		}
+		row = append(row, c(p(stCell, strings.Join(at, "; "))))
+		for len(row) < 6 {
+			row = append(row, c(p(stCell, "")))
+		}
+		t.row(row...)
+	}
 }
 
 // chart draws the weighted totals as horizontal bars on a 0–100 axis.
@@ -598,8 +652,13 @@ func (d *doc) shortlistSection() {
 			name, total = a.Custodian.Name, score1(a.WeightedTotal)
 			rank = fmt.Sprintf("rank %d by score", a.Rank)
 		}
+		why := c(p(stCell, orDash(e.Rationale)))
+		if e.InversionRationale != "" {
+			// Placed above a candidate with a higher total: the reason is on record.
+			why = append(why, p(stCellNote, "Above a higher-ranked candidate because: "+e.InversionRationale))
+		}
 		t.row(c(p(style{size: 11, bold: true, color: navy}, "#"+strconv.Itoa(e.Rank))), c(p(stCellB, name)),
-			c(p(stCell, total), p(stCellNote, rank)), c(p(stCell, orDash(e.Rationale))))
+			c(p(stCell, total), p(stCellNote, rank)), why)
 	}
 }
 
