@@ -98,6 +98,7 @@ export function ApprovalPanel({ workspace, me, names, onApplied }: Props) {
                     <strong>{candidateName(workspace, e.custodian_id)}</strong>{' '}
                     <span className="muted small">weighted total {formatTotal(workspace.assessments.find((a) => a.custodian.id === e.custodian_id)?.weighted_total ?? 0)}</span>
                     <div className="small">{e.rationale}</div>
+                    {e.inversion_rationale && <div className="small warn-text">Above a higher-ranked candidate because: {e.inversion_rationale}</div>}
                   </li>
                 ))}
             </ol>
