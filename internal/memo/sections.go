@@ -3,6 +3,7 @@ package memo
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -228,6 +229,18 @@ func (d *doc) ranking() {
 	d.sensitivity()
 }
 
+// signedPoints writes a shift with a true minus sign and no trailing zeros.
+func signedPoints(x float64) string {
+	s := strings.TrimSuffix(strings.TrimRight(strconv.FormatFloat(math.Abs(x), 'f', 2, 64), "0"), ".")
+	switch {
+	case x > 0:
+		return "+" + s
+	case x < 0:
+		return "−" + s
+	}
+	return "±" + s
+}
+
 // sensitivity records how far the ranking rests on the weights: the verdict,
 // and per criterion the winner under each single shift and the exact shift
 // at which a challenger draws level.
@@ -267,7 +280,7 @@ func (d *doc) sensitivity() {
 		var at []string
 		for _, th := range s.Thresholds {
 			if th.Criterion == cr.Key {
-				at = append(at, fmt.Sprintf("%+.2f → %s", th.Delta, th.Challenger))
+				at = append(at, signedPoints(th.Delta)+" → "+th.Challenger)
 			}
 		}
 		if len(at) == 0 {
@@ -510,7 +523,8 @@ func (d *doc) checklist(a *custos.Assessment) {
 	var shortfalls []short
 	for _, ans := range a.Answers {
 		count[ans.Status]++
-		if ans.Status == custos.AnswerNotMet || ans.Status == custos.AnswerPartlyMet {
+		// Not applicable is listed too: approvers see what was left out and why.
+		if ans.Status == custos.AnswerNotMet || ans.Status == custos.AnswerPartlyMet || ans.Status == custos.AnswerNotApplicable {
 			shortfalls = append(shortfalls, short{d.items[ans.ItemID], ans})
 		}
 	}
@@ -525,7 +539,7 @@ func (d *doc) checklist(a *custos.Assessment) {
 		percent(comp.Percent), joinOr(parts, "no items")), marginL)
 	if len(shortfalls) == 0 {
 		d.gap(1)
-		d.para(stSmall, "Every answered item is met or not applicable.", marginL)
+		d.para(stSmall, "Every answered item is met.", marginL)
 		return
 	}
 	d.gap(2.5)
@@ -539,8 +553,11 @@ func (d *doc) checklist(a *custos.Assessment) {
 
 func (d *doc) shortfallRow(ref itemRef, ans custos.Answer) []cell {
 	st := style{size: 8.5, bold: true, color: amber}
-	if ans.Status == custos.AnswerNotMet {
+	switch ans.Status {
+	case custos.AnswerNotMet:
 		st.color = red
+	case custos.AnswerNotApplicable:
+		st.color = muted
 	}
 	head := ref.no + "  " + ref.section
 	prompt := ref.prompt
