@@ -270,14 +270,17 @@ func Decide(c *Client, id int64, decision string, comment any) *Response {
 }
 
 // Submittable opens an evaluation of Coinbase and Anchorage (both US
-// qualified custodians: no automatic flags), answers and evidences Coinbase
-// and shortlists it: it can be submitted at once.
+// qualified custodians: no automatic flags), answers, evidences and scores
+// Coinbase and shortlists it: it can be submitted at once.
 func (k *Kit) Submittable() *custos.Workspace {
 	k.T.Helper()
 	coinbase, anchorage := k.Custodian("coinbase-prime-custody"), k.Custodian("anchorage-digital-bank")
 	ws := k.Open(k.Officer, USMandate(), coinbase, anchorage)
 	k.AnswerAll(k.Officer, ws.Evaluation.ID, coinbase)
 	k.AttachRequiredEvidence(k.Officer, ws.Evaluation.ID, coinbase)
+	for _, cr := range k.Template.Criteria {
+		k.Score(k.Officer, ws.Evaluation.ID, coinbase, cr.Key, 4)
+	}
 	ws = k.Shortlist(k.Officer, ws.Evaluation.ID, coinbase)
 	if len(ws.SubmitBlockers) != 0 {
 		k.T.Fatalf("the fixture is not submittable: %+v", ws.SubmitBlockers)

@@ -409,9 +409,9 @@ func TestSetShortlist(t *testing.T) {
 		entries []ShortlistEntry
 		code    string
 	}{
-		{"two ranked candidates", []ShortlistEntry{{1, 2, "Second."}, {2, 1, "First."}}, ""},
-		{"a custodian that is not a candidate", []ShortlistEntry{{9, 1, "Best."}}, EINVALID},
-		{"a gap in the ranks", []ShortlistEntry{{1, 1, "First."}, {2, 3, "Third."}}, EINVALID},
+		{"two ranked candidates", []ShortlistEntry{{1, 2, "Second.", ""}, {2, 1, "First.", ""}}, ""},
+		{"a custodian that is not a candidate", []ShortlistEntry{{9, 1, "Best.", ""}}, EINVALID},
+		{"a gap in the ranks", []ShortlistEntry{{1, 1, "First.", ""}, {2, 3, "Third.", ""}}, EINVALID},
 		{"nobody", nil, EINVALID},
 	}
 	for _, c := range cases {
@@ -435,6 +435,7 @@ func submittableWorkspace(e Evaluation) *Workspace {
 		Candidates: []CandidateSummary{{ID: 1, Name: "Anchorage"}, {ID: 2, Name: "BitGo"}},
 		Answers:    map[int64][]Answer{1: {{ItemID: 11, Status: AnswerMet}, {ItemID: 12, Status: AnswerNotApplicable}}},
 		Evidence:   map[int64][]Evidence{1: {{ID: 3, CustodianID: 1, ItemID: 11, SHA256: HashBytes("digest")}}},
+		Scores:     map[int64][]Score{1: {{Criterion: "security", Score: 4, Rationale: "r"}, {Criterion: "ux", Score: 3, Rationale: "r"}}},
 		Shortlist:  []ShortlistEntry{{CustodianID: 1, Rank: 1, Rationale: "Best fit."}}})
 }
 
@@ -480,6 +481,42 @@ func TestSubmit(t *testing.T) {
 		wantCode(t, err, ECONFLICT)
 		if blockers := AsError(err).Blockers; len(blockers) != 1 || blockers[0].Code != "shortlist_empty" {
 			t.Errorf("blockers %+v", blockers)
+		}
+	})
+	t.Run("a missing score refuses submission", func(t *testing.T) {
+		ws := submittableWorkspace(aggDraft())
+		ws.Assessments[0].Scores = ws.Assessments[0].Scores[:1] // ux unscored
+		_, err := Submit(ws, 0, 1, officer, at)
+		wantCode(t, err, ECONFLICT)
+		ux := "ux"
+		one := int64(1)
+		want := []Blocker{{Code: "unscored", CustodianID: &one, Criterion: &ux, Message: `Anchorage: the criterion "ux" is not scored.`}}
+		if d := cmp.Diff(want, AsError(err).Blockers); d != "" {
+			t.Errorf("blockers (-want +got):\n%s", d)
+		}
+	})
+	t.Run("an inversion without rationale refuses submission", func(t *testing.T) {
+		// Anchorage (60·4+40·3)/5 = 72; BitGo (60·5+40·5)/5 = 100, yet shortlisted second.
+		e := aggDraft()
+		answered := []Answer{{ItemID: 11, Status: AnswerNotMet}, {ItemID: 12, Status: AnswerNotApplicable}}
+		parts := WorkspaceParts{Evaluation: e, Template: aggTemplate(),
+			Candidates: []CandidateSummary{{ID: 1, Name: "Anchorage"}, {ID: 2, Name: "BitGo"}},
+			Answers:    map[int64][]Answer{1: answered, 2: answered},
+			Scores: map[int64][]Score{
+				1: {{Criterion: "security", Score: 4}, {Criterion: "ux", Score: 3}},
+				2: {{Criterion: "security", Score: 5}, {Criterion: "ux", Score: 5}}},
+			Shortlist: []ShortlistEntry{{CustodianID: 1, Rank: 1, Rationale: "Fit."}, {CustodianID: 2, Rank: 2, Rationale: "Fallback."}}}
+		_, err := Submit(Assemble(parts), 0, 1, officer, at)
+		wantCode(t, err, ECONFLICT)
+		one := int64(1)
+		want := []Blocker{{Code: "shortlist_inversion", CustodianID: &one,
+			Message: "Anchorage is shortlisted above BitGo, whose weighted total is higher (72.0 against 100.0): say why in the inversion rationale."}}
+		if d := cmp.Diff(want, AsError(err).Blockers); d != "" {
+			t.Errorf("blockers (-want +got):\n%s", d)
+		}
+		parts.Shortlist[0].InversionRationale = "BitGo cannot hold SOL in custody before Q3."
+		if _, err := Submit(Assemble(parts), 0, 1, officer, at); err != nil {
+			t.Errorf("with the rationale: %v", err)
 		}
 	})
 }

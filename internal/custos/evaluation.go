@@ -351,6 +351,10 @@ type ShortlistEntry struct {
 	CustodianID int64  `json:"custodian_id"`
 	Rank        int    `json:"rank"`
 	Rationale   string `json:"rationale"`
+	// InversionRationale says why this custodian is placed above one the
+	// ranking puts higher; needed only then. Left out of JSON when empty so
+	// snapshots hashed before it existed hash the same.
+	InversionRationale string `json:"inversion_rationale,omitempty"`
 }
 
 // ValidateShortlist checks ranks 1..n without gaps, candidates only, a
@@ -380,6 +384,10 @@ func ValidateShortlist(entries []ShortlistEntry, candidates map[int64]bool) erro
 			p.Add("entries", "each shortlisted custodian needs a rationale")
 		} else if utf8.RuneCountInString(e.Rationale) > 4000 {
 			p.Add("entries", "a rationale is too long (4000 characters at most)")
+		}
+		e.InversionRationale = strings.TrimSpace(e.InversionRationale)
+		if utf8.RuneCountInString(e.InversionRationale) > 4000 {
+			p.Add("entries", "an inversion rationale is too long (4000 characters at most)")
 		}
 	}
 	return p.Err()

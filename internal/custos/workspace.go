@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 )
 
 // CandidateSummary is what the workspace shows of a candidate's catalogue entry.
@@ -51,7 +52,9 @@ type Blocker struct {
 	CustodianID *int64 `json:"custodian_id"`
 	ItemID      *int64 `json:"item_id"`
 	FlagID      *int64 `json:"flag_id"`
-	Message     string `json:"message"`
+	// Criterion is the unscored criterion's key, for unscored; else nil.
+	Criterion *string `json:"criterion"`
+	Message   string  `json:"message"`
 }
 
 // Workspace is the whole of an evaluation, as one answer.
@@ -65,6 +68,9 @@ type Workspace struct {
 	ApprovalsRequired int              `json:"approvals_required"`
 	ApprovalsReceived int              `json:"approvals_received"`
 	SubmitBlockers    []Blocker        `json:"submit_blockers"`
+	// Sensitivity is how the ranking answers to shifts of the weights; nil
+	// with fewer than two candidates or criteria.
+	Sensitivity *Sensitivity `json:"sensitivity"`
 }
 
 // WorkspaceParts are the rows a store reads; Assemble derives the rest.
@@ -141,6 +147,7 @@ func Assemble(p WorkspaceParts) *Workspace {
 		ws.Assessments = []Assessment{}
 	}
 	ws.Ranking = rank(ws.Assessments)
+	ws.Sensitivity = WeightSensitivity(p.Template.Criteria, ws.Assessments)
 	// A return sends the evaluation back to draft and voids its round's approvals.
 	for _, ap := range ws.Approvals {
 		if p.Evaluation.Status != StatusDraft && ap.Round == p.Evaluation.Round && ap.Decision == DecisionApprove {
@@ -222,6 +229,20 @@ func SubmitBlockers(ws *Workspace) []Blocker {
 					Message: fmt.Sprintf("%s: %q needs evidence attached.", a.Custodian.Name, it.Prompt)})
 			}
 		}
+		// An unscored criterion would count 0 in the weighted total without
+		// anyone having decided so: the ranking approvers see must rest on
+		// every criterion having been judged.
+		scored := map[string]bool{}
+		for _, s := range a.Scores {
+			scored[s.Criterion] = true
+		}
+		for _, c := range ws.Template.Criteria {
+			if !scored[c.Key] {
+				key := c.Key
+				out = append(out, Blocker{Code: "unscored", CustodianID: &cid, Criterion: &key,
+					Message: fmt.Sprintf("%s: the criterion %q is not scored.", a.Custodian.Name, criterionName(c))})
+			}
+		}
 		for _, f := range a.RedFlags {
 			if f.Status == FlagOpen && f.Severity == SeverityCritical {
 				flagID := f.ID
@@ -229,6 +250,69 @@ func SubmitBlockers(ws *Workspace) []Blocker {
 					Message: fmt.Sprintf("%s has an open critical red flag: %s.", a.Custodian.Name, f.Title)})
 			}
 		}
+	}
+	out = append(out, inversionBlockers(ws)...)
+	return out
+}
+
+func criterionName(c Criterion) string {
+	if c.Name != "" {
+		return c.Name
+	}
+	return c.Key
+}
+
+// Inversion is a shortlist entry placed above a candidate whose weighted
+// total is strictly higher. A tie is no inversion: the ranking itself only
+// orders ties by name.
+type Inversion struct {
+	Above, Below Assessment
+}
+
+// ShortlistInversions lists, for each shortlisted custodian, the first
+// shortlisted custodian below it with a higher weighted total.
+func ShortlistInversions(ws *Workspace) []Inversion {
+	byID := map[int64]Assessment{}
+	for _, a := range ws.Assessments {
+		byID[a.Custodian.ID] = a
+	}
+	entries := append([]ShortlistEntry(nil), ws.Shortlist...)
+	sort.SliceStable(entries, func(i, j int) bool { return entries[i].Rank < entries[j].Rank })
+	var out []Inversion
+	for i, hi := range entries {
+		above, ok := byID[hi.CustodianID]
+		if !ok {
+			continue
+		}
+		for _, lo := range entries[i+1:] {
+			below, ok := byID[lo.CustodianID]
+			if ok && below.WeightedTotal > above.WeightedTotal {
+				out = append(out, Inversion{Above: above, Below: below})
+				break
+			}
+		}
+	}
+	return out
+}
+
+// inversionBlockers asks for an inversion rationale on each shortlist entry
+// that contradicts the ranking. It is a submit blocker, not a rule of the
+// shortlist's own save, because scores keep changing after the shortlist is
+// saved: only at submission is the ranking the approvers will see fixed.
+func inversionBlockers(ws *Workspace) []Blocker {
+	rationale := map[int64]string{}
+	for _, e := range ws.Shortlist {
+		rationale[e.CustodianID] = strings.TrimSpace(e.InversionRationale)
+	}
+	var out []Blocker
+	for _, inv := range ShortlistInversions(ws) {
+		if rationale[inv.Above.Custodian.ID] != "" {
+			continue
+		}
+		cid := inv.Above.Custodian.ID
+		out = append(out, Blocker{Code: "shortlist_inversion", CustodianID: &cid,
+			Message: fmt.Sprintf("%s is shortlisted above %s, whose weighted total is higher (%.1f against %.1f): say why in the inversion rationale.",
+				inv.Above.Custodian.Name, inv.Below.Custodian.Name, inv.Above.WeightedTotal, inv.Below.WeightedTotal)})
 	}
 	return out
 }

@@ -283,7 +283,15 @@ func blockerKeys(bs []Blocker) []string {
 		return fmt.Sprint(*x)
 	}
 	for _, b := range bs {
-		out = append(out, fmt.Sprintf("%s c=%s i=%s f=%s", b.Code, p(b.CustodianID), p(b.ItemID), p(b.FlagID)))
+		k := "-"
+		if b.Criterion != nil {
+			k = *b.Criterion
+		}
+		key := fmt.Sprintf("%s c=%s i=%s f=%s", b.Code, p(b.CustodianID), p(b.ItemID), p(b.FlagID))
+		if b.Criterion != nil || b.Code == "unscored" || b.Code == "shortlist_inversion" {
+			key += " k=" + k
+		}
+		out = append(out, key)
 	}
 	sort.Strings(out)
 	return out
@@ -303,6 +311,7 @@ func TestSubmitBlockers(t *testing.T) {
 		answers   map[int64][]Answer
 		evidence  map[int64][]Evidence
 		flags     map[int64][]RedFlag
+		scores    map[int64][]Score // nil: every criterion of both scored 4
 		want      []string
 	}{
 		{
@@ -388,6 +397,73 @@ func TestSubmitBlockers(t *testing.T) {
 			want:      []string{},
 		},
 		{
+			name:      "an unscored criterion of a shortlisted custodian blocks, naming the criterion",
+			shortlist: shortlist1,
+			answers:   map[int64][]Answer{1: allAnswered(AnswerNotMet)},
+			scores:    map[int64][]Score{1: scoresOf(4, 4, -1, 4, 4, -1)},
+			want:      []string{"unscored c=1 i=- f=- k=coverage", "unscored c=1 i=- f=- k=support"},
+		},
+		{
+			name:      "a score of 0 is a score and does not block",
+			shortlist: shortlist1,
+			answers:   map[int64][]Answer{1: allAnswered(AnswerNotMet)},
+			scores:    map[int64][]Score{1: scoresOf(0, 0, 0, 0, 0, 0)},
+			want:      []string{},
+		},
+		{
+			name:      "unscored criteria of a custodian not shortlisted do not block",
+			shortlist: shortlist1,
+			answers:   map[int64][]Answer{1: allAnswered(AnswerNotMet)},
+			scores:    map[int64][]Score{1: scoresOf(1, 1, 1, 1, 1, 1)},
+			want:      []string{},
+		},
+		{
+			// Alpha 4·100/5 = 80 and Bravo 5·100/5 = 100: Bravo ranks first.
+			name:      "a shortlist placing a lower total above a higher one needs an inversion rationale",
+			shortlist: []ShortlistEntry{{CustodianID: 1, Rank: 1, Rationale: "a"}, {CustodianID: 2, Rank: 2, Rationale: "b"}},
+			answers:   map[int64][]Answer{1: allAnswered(AnswerNotMet), 2: allAnswered(AnswerNotMet)},
+			scores:    map[int64][]Score{1: scoresOf(4, 4, 4, 4, 4, 4), 2: scoresOf(5, 5, 5, 5, 5, 5)},
+			want:      []string{"shortlist_inversion c=1 i=- f=- k=-"},
+		},
+		{
+			name: "an inversion with its rationale does not block",
+			shortlist: []ShortlistEntry{{CustodianID: 1, Rank: 1, Rationale: "a", InversionRationale: "Bravo's bank licence is under review."},
+				{CustodianID: 2, Rank: 2, Rationale: "b"}},
+			answers: map[int64][]Answer{1: allAnswered(AnswerNotMet), 2: allAnswered(AnswerNotMet)},
+			scores:  map[int64][]Score{1: scoresOf(4, 4, 4, 4, 4, 4), 2: scoresOf(5, 5, 5, 5, 5, 5)},
+			want:    []string{},
+		},
+		{
+			name: "a blank inversion rationale is none",
+			shortlist: []ShortlistEntry{{CustodianID: 1, Rank: 1, Rationale: "a", InversionRationale: "  "},
+				{CustodianID: 2, Rank: 2, Rationale: "b"}},
+			answers: map[int64][]Answer{1: allAnswered(AnswerNotMet), 2: allAnswered(AnswerNotMet)},
+			scores:  map[int64][]Score{1: scoresOf(4, 4, 4, 4, 4, 4), 2: scoresOf(5, 5, 5, 5, 5, 5)},
+			want:    []string{"shortlist_inversion c=1 i=- f=- k=-"},
+		},
+		{
+			name:      "a shortlist in ranking order needs no inversion rationale",
+			shortlist: []ShortlistEntry{{CustodianID: 2, Rank: 1, Rationale: "b"}, {CustodianID: 1, Rank: 2, Rationale: "a"}},
+			answers:   map[int64][]Answer{1: allAnswered(AnswerNotMet), 2: allAnswered(AnswerNotMet)},
+			scores:    map[int64][]Score{1: scoresOf(4, 4, 4, 4, 4, 4), 2: scoresOf(5, 5, 5, 5, 5, 5)},
+			want:      []string{},
+		},
+		{
+			// Both total 80: the ranking orders them by name only, so either order is no inversion.
+			name:      "equal totals in either order are no inversion",
+			shortlist: []ShortlistEntry{{CustodianID: 2, Rank: 1, Rationale: "b"}, {CustodianID: 1, Rank: 2, Rationale: "a"}},
+			answers:   map[int64][]Answer{1: allAnswered(AnswerNotMet), 2: allAnswered(AnswerNotMet)},
+			want:      []string{},
+		},
+		{
+			// Bravo (100) is not shortlisted: Alpha's place above it is no shortlist inversion.
+			name:      "a higher-ranked candidate left off the shortlist is no inversion",
+			shortlist: shortlist1,
+			answers:   map[int64][]Answer{1: allAnswered(AnswerNotMet)},
+			scores:    map[int64][]Score{1: scoresOf(4, 4, 4, 4, 4, 4), 2: scoresOf(5, 5, 5, 5, 5, 5)},
+			want:      []string{},
+		},
+		{
 			name:      "several reasons are all listed",
 			shortlist: []ShortlistEntry{{CustodianID: 1, Rank: 1, Rationale: "a"}, {CustodianID: 2, Rank: 2, Rationale: "b"}},
 			answers: map[int64][]Answer{
@@ -411,10 +487,14 @@ func TestSubmitBlockers(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			scores := tt.scores
+			if scores == nil {
+				scores = map[int64][]Score{1: scoresOf(4, 4, 4, 4, 4, 4), 2: scoresOf(4, 4, 4, 4, 4, 4)}
+			}
 			ws := Assemble(WorkspaceParts{
 				Template:   testTemplate(),
 				Candidates: []CandidateSummary{{ID: 1, Name: "Alpha"}, {ID: 2, Name: "Bravo"}},
-				Answers:    tt.answers, Evidence: tt.evidence, RedFlags: tt.flags, Shortlist: tt.shortlist,
+				Answers:    tt.answers, Evidence: tt.evidence, RedFlags: tt.flags, Shortlist: tt.shortlist, Scores: scores,
 			})
 			want := tt.want
 			sort.Strings(want)
@@ -440,6 +520,7 @@ func TestSubmitBlockers_MessagesNameTheCustodianAndItemOrFlag(t *testing.T) {
 		Answers:    map[int64][]Answer{1: {{ItemID: 12, Status: AnswerMet}}},
 		RedFlags:   map[int64][]RedFlag{1: {{ID: 9, Title: "Sanctioned owner", Severity: SeverityCritical, Status: FlagOpen}}},
 		Shortlist:  []ShortlistEntry{{CustodianID: 1, Rank: 1, Rationale: "x"}},
+		Scores:     map[int64][]Score{1: scoresOf(1, 1, 1, 1, 1, 1)},
 	})
 	prompts := map[int64]string{11: "Licence held", 12: "SOC 2 report", 13: "Insurance"}
 	if len(ws.SubmitBlockers) != 4 {

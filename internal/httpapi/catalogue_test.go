@@ -433,10 +433,11 @@ func TestTemplates_TheSeededDefaultTemplateIsCompleteAndImmutable(t *testing.T) 
 	for _, tp := range list.Items {
 		families = append(families, family{tp.Family, tp.Version, tp.Name != ""})
 	}
-	if diff := cmp.Diff([]family{{"default", 1, true}}, families); diff != "" {
-		t.Fatalf("want only the default template v1 (-want +got):\n%s", diff)
+	// By family: the custody due inquiry (migration 00012) sorts first.
+	if diff := cmp.Diff([]family{{"custody_due_inquiry", 1, true}, {"default", 1, true}}, families); diff != "" {
+		t.Fatalf("want the custody due inquiry v1 and the default template v1 (-want +got):\n%s", diff)
 	}
-	id := list.Items[0].ID
+	id := list.Items[1].ID
 
 	res = officer.Do(http.MethodGet, "/api/v1/templates/"+fmtID(id), nil)
 	apitest.ExpectStatus(t, res, http.StatusOK)

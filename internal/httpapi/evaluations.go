@@ -398,6 +398,9 @@ type shortlistRequest struct {
 		CustodianID int64  `json:"custodian_id"`
 		Rank        int    `json:"rank"`
 		Rationale   string `json:"rationale"`
+		// InversionRationale is needed where the entry sits above a
+		// candidate the ranking puts higher.
+		InversionRationale string `json:"inversion_rationale"`
 	} `json:"entries"`
 }
 
@@ -409,7 +412,7 @@ func (s *Server) putShortlist(c *gin.Context) {
 	}
 	entries := make([]custos.ShortlistEntry, len(req.Entries))
 	for i, e := range req.Entries {
-		entries[i] = custos.ShortlistEntry{CustodianID: e.CustodianID, Rank: e.Rank, Rationale: e.Rationale}
+		entries[i] = custos.ShortlistEntry{CustodianID: e.CustodianID, Rank: e.Rank, Rationale: e.Rationale, InversionRationale: e.InversionRationale}
 	}
 	ws, err := s.Evaluations.PutShortlist(c.Request.Context(), p.ID, ifMatch(c), entries)
 	if err != nil {

@@ -720,8 +720,17 @@ func TestSubmit_RefusedWithEveryReasonListed(t *testing.T) {
 	for _, it := range items {
 		k.Answer(officer, id, komainu, it.ID, "not_applicable", "Out of scope.")
 	}
-	// Anchorage is not shortlisted: its open critical flag and its
-	// unanswered items do not block.
+	// Coinbase is scored 4 on every criterion but support, which blocks;
+	// Komainu 3 on all, below Coinbase, so the shortlist's order follows
+	// the ranking.
+	for _, cr := range k.Template.Criteria {
+		if cr.Key != "support" {
+			k.Score(officer, id, coinbase, cr.Key, 4)
+		}
+		k.Score(officer, id, komainu, cr.Key, 3)
+	}
+	// Anchorage is not shortlisted: its open critical flag, its unanswered
+	// items and its missing scores do not block.
 	k.Raise(officer, id, anchorage, map[string]any{"title": "Key ceremony not witnessed", "severity": "critical"})
 
 	ws = k.Shortlist(officer, id, coinbase, komainu)
@@ -742,6 +751,8 @@ func TestSubmit_RefusedWithEveryReasonListed(t *testing.T) {
 		want = append(want, custos.Blocker{Code: "evidence_missing", CustodianID: &c, ItemID: &item})
 	}
 	want = append(want, custos.Blocker{Code: "open_critical_flag", CustodianID: &kk, FlagID: &komainuCritical})
+	support := "support"
+	want = append(want, custos.Blocker{Code: "unscored", CustodianID: &c, Criterion: &support})
 
 	bs := refused("incomplete")
 	if diff := cmp.Diff(keys(want), keys(bs)); diff != "" {
@@ -766,6 +777,7 @@ func TestSubmit_RefusedWithEveryReasonListed(t *testing.T) {
 		apitest.ExpectStatus(t, apitest.Upload(officer, id, coinbase, item, "letter.pdf", "", apitest.TinyPDF), http.StatusCreated)
 	}
 	k.Move(officer, id, komainuCritical, "accepted", "Counsel confirmed the fund may use a non-qualified custodian for this sleeve.")
+	k.Score(officer, id, coinbase, "support", 4)
 	if ws = k.Submit(officer, id); ws.Evaluation.Status != "submitted" {
 		t.Fatalf("status %s", ws.Evaluation.Status)
 	}
@@ -1198,5 +1210,9 @@ func blockerKey(b custos.Blocker) string {
 		}
 		return *p
 	}
-	return fmt.Sprintf("%s c%d i%d f%d", b.Code, n(b.CustodianID), n(b.ItemID), n(b.FlagID))
+	key := fmt.Sprintf("%s c%d i%d f%d", b.Code, n(b.CustodianID), n(b.ItemID), n(b.FlagID))
+	if b.Criterion != nil {
+		key += " k=" + *b.Criterion
+	}
+	return key
 }

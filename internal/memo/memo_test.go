@@ -206,6 +206,11 @@ func TestTextContent(t *testing.T) {
 		want = append(want, hex.EncodeToString(ap.SnapshotHash))
 	}
 	want = append(want, hex.EncodeToString(m.AuditHeadHash), "#1843")
+	// The weight sensitivity is recorded with its verdict.
+	if m.Workspace.Sensitivity == nil {
+		t.Fatal("the sample has several candidates and criteria but no sensitivity")
+	}
+	want = append(want, "Weight sensitivity", m.Workspace.Sensitivity.Verdict)
 	for _, w := range want {
 		if !strings.Contains(flat, w) {
 			t.Errorf("pdftotext output lacks %q", w)

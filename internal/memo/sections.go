@@ -3,6 +3,7 @@ package memo
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -225,6 +226,72 @@ func (d *doc) ranking() {
 	}
 	d.h3("Weighted totals", d.chartHeight())
 	d.chart()
+	d.sensitivity()
+}
+
+// signedPoints writes a shift with a true minus sign and no trailing zeros.
+func signedPoints(x float64) string {
+	s := strings.TrimSuffix(strings.TrimRight(strconv.FormatFloat(math.Abs(x), 'f', 2, 64), "0"), ".")
+	switch {
+	case x > 0:
+		return "+" + s
+	case x < 0:
+		return "−" + s
+	}
+	return "±" + s
+}
+
+// sensitivity records how far the ranking rests on the weights: the verdict,
+// and per criterion the winner under each single shift and the exact shift
+// at which a challenger draws level.
+func (d *doc) sensitivity() {
+	s := d.ws.Sensitivity
+	if s == nil {
+		return
+	}
+	crit := d.ws.Template.Criteria
+	d.h3("Weight sensitivity", 40+float64(len(crit))*7)
+	d.para(stBody, s.Verdict, marginL)
+	d.gap(1.5)
+	d.para(stSmall, "Each row moves one criterion’s weight by the points shown and rescales the others in proportion "+
+		"to keep 100; a cell names the candidate then ranked first. The last column is the exact shift, either way, "+
+		"at which another candidate draws level with the winner (totals are linear in the shift).", marginL)
+	d.gap(2)
+	names := map[int64]string{}
+	for _, a := range d.ws.Assessments {
+		names[a.Custodian.ID] = a.Custodian.Name
+	}
+	shiftW := 24.0
+	t := d.newTable(true, column{"Criterion (weight)", 40, "L"}, column{"−10", shiftW, "L"}, column{"−5", shiftW, "L"},
+		column{"+5", shiftW, "L"}, column{"+10", shiftW, "L"}, column{"Draws level at", contentW - 40 - 4*shiftW, "L"})
+	t.start(10)
+	for _, cr := range crit {
+		row := []cell{c(p(stCellB, fmt.Sprintf("%s (%d)", cr.Name, cr.Weight)))}
+		for _, sh := range s.Shifts {
+			if sh.Criterion != cr.Key || len(sh.Ranking) == 0 {
+				continue
+			}
+			if sh.WinnerChanged {
+				row = append(row, c(p(style{size: 8.5, bold: true, color: accent}, sh.Ranking[0].Name)))
+			} else {
+				row = append(row, c(p(stCellNote, "unchanged")))
+			}
+		}
+		var at []string
+		for _, th := range s.Thresholds {
+			if th.Criterion == cr.Key {
+				at = append(at, signedPoints(th.Delta)+" → "+th.Challenger)
+			}
+		}
+		if len(at) == 0 {
+			at = []string{"no shift"}
+		}
+		row = append(row, c(p(stCell, strings.Join(at, "; "))))
+		for len(row) < 6 {
+			row = append(row, c(p(stCell, "")))
+		}
+		t.row(row...)
+	}
 }
 
 // chart draws the weighted totals as horizontal bars on a 0–100 axis.
@@ -456,7 +523,8 @@ func (d *doc) checklist(a *custos.Assessment) {
 	var shortfalls []short
 	for _, ans := range a.Answers {
 		count[ans.Status]++
-		if ans.Status == custos.AnswerNotMet || ans.Status == custos.AnswerPartlyMet {
+		// Not applicable is listed too: approvers see what was left out and why.
+		if ans.Status == custos.AnswerNotMet || ans.Status == custos.AnswerPartlyMet || ans.Status == custos.AnswerNotApplicable {
 			shortfalls = append(shortfalls, short{d.items[ans.ItemID], ans})
 		}
 	}
@@ -471,7 +539,7 @@ func (d *doc) checklist(a *custos.Assessment) {
 		percent(comp.Percent), joinOr(parts, "no items")), marginL)
 	if len(shortfalls) == 0 {
 		d.gap(1)
-		d.para(stSmall, "Every answered item is met or not applicable.", marginL)
+		d.para(stSmall, "Every answered item is met.", marginL)
 		return
 	}
 	d.gap(2.5)
@@ -485,8 +553,11 @@ func (d *doc) checklist(a *custos.Assessment) {
 
 func (d *doc) shortfallRow(ref itemRef, ans custos.Answer) []cell {
 	st := style{size: 8.5, bold: true, color: amber}
-	if ans.Status == custos.AnswerNotMet {
+	switch ans.Status {
+	case custos.AnswerNotMet:
 		st.color = red
+	case custos.AnswerNotApplicable:
+		st.color = muted
 	}
 	head := ref.no + "  " + ref.section
 	prompt := ref.prompt
@@ -598,8 +669,13 @@ func (d *doc) shortlistSection() {
 			name, total = a.Custodian.Name, score1(a.WeightedTotal)
 			rank = fmt.Sprintf("rank %d by score", a.Rank)
 		}
+		why := c(p(stCell, orDash(e.Rationale)))
+		if e.InversionRationale != "" {
+			// Placed above a candidate with a higher total: the reason is on record.
+			why = append(why, p(stCellNote, "Above a higher-ranked candidate because: "+e.InversionRationale))
+		}
 		t.row(c(p(style{size: 11, bold: true, color: navy}, "#"+strconv.Itoa(e.Rank))), c(p(stCellB, name)),
-			c(p(stCell, total), p(stCellNote, rank)), c(p(stCell, orDash(e.Rationale))))
+			c(p(stCell, total), p(stCellNote, rank)), why)
 	}
 }
 

@@ -234,7 +234,7 @@ func (s *EvaluationService) RemoveCandidate(ctx context.Context, id, custodianID
 		}
 		// The candidate's shortlist entry went with it: close the gap in the ranks.
 		var rest []custos.ShortlistEntry
-		if err := tx.SelectContext(ctx, &rest, `SELECT custodian_id, rank, rationale FROM shortlist_entries
+		if err := tx.SelectContext(ctx, &rest, `SELECT custodian_id, rank, rationale, inversion_rationale FROM shortlist_entries
 			WHERE evaluation_id = $1 ORDER BY rank`, id); err != nil {
 			return err
 		}
@@ -260,8 +260,8 @@ func (tx *Tx) replaceShortlist(ctx context.Context, id int64, entries []custos.S
 	sorted := append([]custos.ShortlistEntry(nil), entries...)
 	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Rank < sorted[j].Rank })
 	for i, e := range sorted {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO shortlist_entries (evaluation_id, custodian_id, rank, rationale)
-			VALUES ($1, $2, $3, $4)`, id, e.CustodianID, i+1, e.Rationale); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO shortlist_entries (evaluation_id, custodian_id, rank, rationale, inversion_rationale)
+			VALUES ($1, $2, $3, $4, $5)`, id, e.CustodianID, i+1, e.Rationale, e.InversionRationale); err != nil {
 			return err
 		}
 	}

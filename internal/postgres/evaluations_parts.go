@@ -269,7 +269,7 @@ func (s *EvaluationService) PutShortlist(ctx context.Context, id int64, ifVersio
 			return err
 		}
 		var current []custos.ShortlistEntry
-		if err := tx.SelectContext(ctx, &current, `SELECT custodian_id, rank, rationale FROM shortlist_entries
+		if err := tx.SelectContext(ctx, &current, `SELECT custodian_id, rank, rationale, inversion_rationale FROM shortlist_entries
 			WHERE evaluation_id = $1 ORDER BY rank`, id); err != nil {
 			return err
 		}

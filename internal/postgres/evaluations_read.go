@@ -154,7 +154,7 @@ func (s *EvaluationService) workspace(ctx context.Context, q sqlx.QueryerContext
 		parts.Evidence[ev.CustodianID] = append(parts.Evidence[ev.CustodianID], ev)
 	}
 
-	if err := sqlx.SelectContext(ctx, q, &parts.Shortlist, `SELECT custodian_id, rank, rationale FROM shortlist_entries
+	if err := sqlx.SelectContext(ctx, q, &parts.Shortlist, `SELECT custodian_id, rank, rationale, inversion_rationale FROM shortlist_entries
 		WHERE evaluation_id = $1 ORDER BY rank`, id); err != nil {
 		return nil, err
 	}

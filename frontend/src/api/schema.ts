@@ -1719,6 +1719,57 @@ export interface components {
             approvals_received: number;
             /** @description Why the shortlist cannot be submitted yet; empty when it can. */
             submit_blockers: components["schemas"]["Blocker"][];
+            /** @description How the ranking answers to shifts of the weights, for the current scores; null with fewer than two candidates or criteria. */
+            sensitivity: components["schemas"]["Sensitivity"] | null;
+        };
+        /** @description Weight sensitivity of the ranking. A single shift moves one criterion's weight and rescales the others in proportion to keep 100; totals are linear in the shift, so thresholds are exact. The smallest transfer is the fewest weight points moved between any criteria (over all weightings) that lets a challenger draw level with the winner. Unscored criteria count 0, as in the weighted total. */
+        Sensitivity: {
+            /** Format: int64 */
+            winner_id: number;
+            /** @description The ranking with each criterion's weight moved by −10, −5, +5 and +10 points, criterion by criterion. */
+            shifts: components["schemas"]["WeightShift"][];
+            /** @description Per criterion and direction, the shift at which a challenger first draws level with the winner; absent where none does. */
+            thresholds: components["schemas"]["ShiftThreshold"][];
+            /** @description The threshold of smallest size; null when no single shift changes the winner. */
+            smallest_shift: components["schemas"]["ShiftThreshold"] | null;
+            /** @description The smallest move of weight between criteria that lets a challenger draw level; null when no weighting does. */
+            smallest_transfer: components["schemas"]["WeightTransfer"] | null;
+            /** @description No single shift of up to 10 points changes the winner. */
+            robust: boolean;
+            /** @description The result in a sentence or two, as the memo prints it. */
+            verdict: string;
+        };
+        WeightShift: {
+            criterion: string;
+            /** @enum {integer} */
+            delta: -10 | -5 | 5 | 10;
+            /** @description The criterion's weight after the shift, kept within 0 and 100. */
+            weight: number;
+            ranking: components["schemas"]["RankEntry"][];
+            winner_changed: boolean;
+        };
+        ShiftThreshold: {
+            criterion: string;
+            /** @description Signed points, to two decimals; 0 when the winner is already tied. */
+            delta: number;
+            from: number;
+            to: number;
+            /** Format: int64 */
+            challenger_id: number;
+            challenger: string;
+        };
+        WeightTransfer: {
+            /** @description Weight points moved, to two decimals. */
+            points: number;
+            /** @description The criterion that receives them. */
+            to: string;
+            from: {
+                criterion: string;
+                points: number;
+            }[];
+            /** Format: int64 */
+            challenger_id: number;
+            challenger: string;
         };
         /** @description What the workspace shows of a candidate's catalogue entry. */
         CandidateSummary: {
@@ -1850,6 +1901,8 @@ export interface components {
             rank: number;
             /** @description Why this custodian is shortlisted at this rank; must not be blank. */
             rationale: string;
+            /** @description Why this custodian is placed above a shortlisted candidate with a higher weighted total. Needed only for such an inversion (else the `shortlist_inversion` blocker stops submission); left out when empty. */
+            inversion_rationale?: string;
         };
         /** @description A manager's decision, tied to the snapshot they saw. */
         Approval: {
@@ -1878,10 +1931,10 @@ export interface components {
         /** @description One reason the shortlist cannot be submitted yet. */
         Blocker: {
             /** @enum {string} */
-            code: "shortlist_empty" | "unanswered" | "evidence_missing" | "open_critical_flag";
+            code: "shortlist_empty" | "unanswered" | "evidence_missing" | "open_critical_flag" | "unscored" | "shortlist_inversion";
             /**
              * Format: int64
-             * @description The shortlisted custodian concerned; null for `shortlist_empty`.
+             * @description The shortlisted custodian concerned (for `shortlist_inversion`, the one placed too high); null for `shortlist_empty`.
              */
             custodian_id: number | null;
             /**
@@ -1894,6 +1947,8 @@ export interface components {
              * @description The red flag, for `open_critical_flag`; else null.
              */
             flag_id: number | null;
+            /** @description The criterion's key, for `unscored` (a shortlisted custodian's criterion without a score); else null. */
+            criterion: string | null;
             /** @description A sentence safe to show to the user. */
             message: string;
         };
@@ -2238,6 +2293,10 @@ export type ApproveRequest = components['schemas']['ApproveRequest'];
 export type ReturnRequest = components['schemas']['ReturnRequest'];
 export type EvidenceUpload = components['schemas']['EvidenceUpload'];
 export type Workspace = components['schemas']['Workspace'];
+export type Sensitivity = components['schemas']['Sensitivity'];
+export type WeightShift = components['schemas']['WeightShift'];
+export type ShiftThreshold = components['schemas']['ShiftThreshold'];
+export type WeightTransfer = components['schemas']['WeightTransfer'];
 export type CandidateSummary = components['schemas']['CandidateSummary'];
 export type Completion = components['schemas']['Completion'];
 export type Assessment = components['schemas']['Assessment'];
@@ -4218,5 +4277,6 @@ export const redFlagStatusValues: ReadonlyArray<FlattenedDeepRequired<components
 export const severityValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Severity"]> = ["low", "medium", "high", "critical"];
 export const decisionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Decision"]> = ["approve", "return"];
 export const mandateFitFlagRuleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["MandateFitFlag"]["rule"]> = ["qualified_custodian", "region_licence", "staking"];
+export const weightShiftDeltaValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WeightShift"]["delta"]> = [-10, -5, 5, 10];
 export const evidenceContent_typeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Evidence"]["content_type"]> = ["application/pdf", "image/png", "image/jpeg", "text/plain"];
-export const blockerCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Blocker"]["code"]> = ["shortlist_empty", "unanswered", "evidence_missing", "open_critical_flag"];
+export const blockerCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Blocker"]["code"]> = ["shortlist_empty", "unanswered", "evidence_missing", "open_critical_flag", "unscored", "shortlist_inversion"];

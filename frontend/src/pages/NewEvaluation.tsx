@@ -13,9 +13,10 @@ import '../components/workspace/workspace.css'
 const MIN_CANDIDATES = 2
 const MAX_CANDIDATES = 20
 
-/** newest picks the latest template version. */
+/** newest picks the latest version of the default family (other families, such as the custody due inquiry, are chosen on purpose), else the latest of any. */
 function newest(ts: TemplateSummary[]): TemplateSummary | undefined {
-  return [...ts].sort((a, b) => b.created_at.localeCompare(a.created_at) || b.version - a.version || b.id - a.id)[0]
+  const defaults = ts.filter((t) => t.family === 'default')
+  return [...(defaults.length > 0 ? defaults : ts)].sort((a, b) => b.created_at.localeCompare(a.created_at) || b.version - a.version || b.id - a.id)[0]
 }
 
 export function NewEvaluationPage() {

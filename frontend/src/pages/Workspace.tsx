@@ -87,7 +87,7 @@ export function WorkspacePage({ id }: { id: number }) {
     } else {
       setFocusItem(null)
       setFocusFlag(null)
-      window.setTimeout(() => document.getElementById(panelId(BASE, 'shortlist'))?.focus(), 0)
+      window.setTimeout(() => document.getElementById(panelId(BASE, t.tab))?.focus(), 0)
     }
   }, [])
 

@@ -42,6 +42,11 @@ export function ApprovalPanel({ workspace, me, names, onApplied }: Props) {
     .filter((a) => shortlisted.has(a.custodian.id))
     .reduce((n, a) => n + a.answers.filter((x) => x.status === 'pending').length, 0)
   const unansweredAll = workspace.assessments.reduce((n, a) => n + a.answers.filter((x) => x.status === 'pending').length, 0)
+  // Items left out as not applicable on the shortlist: approvers see what and why.
+  const itemPrompt = new Map(workspace.template.sections.flatMap((s) => s.items.map((it) => [it.id, it.prompt] as const)))
+  const notApplicable = workspace.assessments
+    .filter((a) => shortlisted.has(a.custodian.id))
+    .flatMap((a) => a.answers.filter((x) => x.status === 'not_applicable').map((x) => ({ a, x })))
   const flags = workspace.assessments.flatMap((a) => a.red_flags.filter((f) => f.status === 'open' || f.status === 'accepted').map((f) => ({ a, f })))
   const roundApprovals = workspace.approvals.filter((a) => a.round === ev.round && a.decision === 'approve')
 
@@ -78,6 +83,21 @@ export function ApprovalPanel({ workspace, me, names, onApplied }: Props) {
             <dd>
               {unansweredShortlist} on the shortlist{unansweredAll !== unansweredShortlist ? ` (${unansweredAll} across every candidate)` : ''}
             </dd>
+            <dt>Marked not applicable</dt>
+            <dd>
+              {notApplicable.length === 0 ? (
+                'None on the shortlist'
+              ) : (
+                <ul className="plain-list small" aria-label="Items marked not applicable">
+                  {notApplicable.map(({ a, x }) => (
+                    <li key={`${a.custodian.id}-${x.item_id}`}>
+                      {a.custodian.name}: {itemPrompt.get(x.item_id) ?? 'Item #' + x.item_id}
+                      {x.note ? ` — ${x.note}` : ''}
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </dd>
             <dt>Approvals</dt>
             <dd>
               {workspace.approvals_received} of {workspace.approvals_required} required
@@ -98,6 +118,7 @@ export function ApprovalPanel({ workspace, me, names, onApplied }: Props) {
                     <strong>{candidateName(workspace, e.custodian_id)}</strong>{' '}
                     <span className="muted small">weighted total {formatTotal(workspace.assessments.find((a) => a.custodian.id === e.custodian_id)?.weighted_total ?? 0)}</span>
                     <div className="small">{e.rationale}</div>
+                    {e.inversion_rationale && <div className="small warn-text">Above a higher-ranked candidate because: {e.inversion_rationale}</div>}
                   </li>
                 ))}
             </ol>

@@ -1,5 +1,6 @@
 // The ranking by weighted total as a bar chart of plain CSS bars.
 import type { Workspace } from '../../api.ts'
+import { SensitivityPanel } from './Sensitivity.tsx'
 import { formatTotal } from './util.ts'
 import './workspace.css'
 
@@ -32,6 +33,7 @@ export function RankingChart({ workspace }: { workspace: Workspace }) {
           </li>
         ))}
       </ol>
+      <SensitivityPanel workspace={workspace} />
     </figure>
   )
 }

@@ -17,10 +17,12 @@ interface Props {
 interface Row {
   custodian_id: number
   rationale: string
+  /** Why this entry sits above a candidate with a higher weighted total. */
+  inversion_rationale: string
 }
 
 export function ShortlistEditor({ workspace, readOnly, onSave, onReload }: Props) {
-  const initial = [...workspace.shortlist].sort((a, b) => a.rank - b.rank).map((e) => ({ custodian_id: e.custodian_id, rationale: e.rationale }))
+  const initial = [...workspace.shortlist].sort((a, b) => a.rank - b.rank).map((e) => ({ custodian_id: e.custodian_id, rationale: e.rationale, inversion_rationale: e.inversion_rationale ?? '' }))
   const initialJSON = JSON.stringify(initial)
   const [rows, setRows] = useState<Row[]>(initial)
   // A reload brings the saved shortlist: take it unless it is being edited.
@@ -44,7 +46,7 @@ export function ShortlistEditor({ workspace, readOnly, onSave, onReload }: Props
     setSaved(false)
   }
   const toggle = (id: number) =>
-    change(rows.some((r) => r.custodian_id === id) ? rows.filter((r) => r.custodian_id !== id) : [...rows, { custodian_id: id, rationale: '' }])
+    change(rows.some((r) => r.custodian_id === id) ? rows.filter((r) => r.custodian_id !== id) : [...rows, { custodian_id: id, rationale: '', inversion_rationale: '' }])
   const move = (i: number, by: number) => {
     const j = i + by
     if (j < 0 || j >= rows.length) return
@@ -56,7 +58,7 @@ export function ShortlistEditor({ workspace, readOnly, onSave, onReload }: Props
     setBusy(true)
     setError(null)
     try {
-      await onSave(rows.map((r, i) => ({ custodian_id: r.custodian_id, rank: i + 1, rationale: r.rationale })))
+      await onSave(rows.map((r, i) => ({ custodian_id: r.custodian_id, rank: i + 1, rationale: r.rationale, inversion_rationale: r.inversion_rationale })))
       setSaved(true)
     } catch (e) {
       setError(e)
@@ -66,6 +68,9 @@ export function ShortlistEditor({ workspace, readOnly, onSave, onReload }: Props
   }
   const entriesReason = error instanceof ApiError ? error.field('entries') : undefined
   const name = (id: number) => byId.get(id)?.custodian.name ?? 'Custodian #' + id
+  const total = (id: number) => byId.get(id)?.weighted_total ?? 0
+  // The first candidate placed below this one with a higher weighted total (the server's rule).
+  const inverted = (i: number) => rows.slice(i + 1).find((x) => total(x.custodian_id) > total(rows[i].custodian_id))
 
   return (
     <div className="shortlist">
@@ -128,6 +133,20 @@ export function ShortlistEditor({ workspace, readOnly, onSave, onReload }: Props
                       />
                     )}
                   </Field>
+                  {inverted(i) && (
+                    <Field label={`Why above ${name(inverted(i)!.custodian_id)}`}>
+                      {(id) => (
+                        <textarea
+                          id={id}
+                          rows={2}
+                          value={r.inversion_rationale}
+                          disabled={!!readOnly || busy}
+                          onChange={(e) => change(rows.map((x) => (x.custodian_id === r.custodian_id ? { ...x, inversion_rationale: e.target.value } : x)))}
+                          placeholder={`${name(inverted(i)!.custodian_id)} has the higher weighted total: say why this order`}
+                        />
+                      )}
+                    </Field>
+                  )}
                 </li>
               ))}
             </ol>

@@ -7,9 +7,9 @@ import { SubmitBlockers } from './SubmitBlockers.tsx'
 afterEach(cleanup)
 
 const blockers: Blocker[] = [
-  { code: 'unanswered', custodian_id: 1, item_id: 11, flag_id: null, message: 'Alpha Custody: "Does it hold a charter?" is not answered.' },
-  { code: 'evidence_missing', custodian_id: 1, item_id: 12, flag_id: null, message: 'Alpha Custody: "Is there a SOC report?" needs evidence attached.' },
-  { code: 'open_critical_flag', custodian_id: 2, item_id: null, flag_id: 9, message: 'Beta Trust has an open critical red flag: Commingled wallets.' },
+  { code: 'unanswered', custodian_id: 1, item_id: 11, flag_id: null, criterion: null, message: 'Alpha Custody: "Does it hold a charter?" is not answered.' },
+  { code: 'evidence_missing', custodian_id: 1, item_id: 12, flag_id: null, criterion: null, message: 'Alpha Custody: "Is there a SOC report?" needs evidence attached.' },
+  { code: 'open_critical_flag', custodian_id: 2, item_id: null, flag_id: 9, criterion: null, message: 'Beta Trust has an open critical red flag: Commingled wallets.' },
 ]
 
 describe('SubmitBlockers', () => {

@@ -25,6 +25,8 @@ const FIX: Record<string, string> = {
   unanswered: 'Answer the item',
   evidence_missing: 'Attach evidence',
   open_critical_flag: 'Resolve the flag',
+  unscored: 'Score the criterion',
+  shortlist_inversion: 'Explain the order',
 }
 
 export function SubmitBlockers({ blockers, names, onGo, onSubmit, disabledReason, busy, error, onReload }: Props) {

@@ -89,6 +89,7 @@ export function makeWorkspace(): Workspace {
     approvals_required: 1,
     approvals_received: 0,
     submit_blockers: [],
+    sensitivity: null,
   }
 }
 

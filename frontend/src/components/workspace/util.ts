@@ -42,10 +42,12 @@ export type Target =
   | { tab: 'checklist'; custodianId: number; itemId: number }
   | { tab: 'flags'; custodianId: number; flagId: number }
   | { tab: 'shortlist' }
+  | { tab: 'scores' }
 
 export function targetOf(b: Blocker): Target {
   if (b.flag_id !== null && b.custodian_id !== null) return { tab: 'flags', custodianId: b.custodian_id, flagId: b.flag_id }
   if (b.item_id !== null && b.custodian_id !== null) return { tab: 'checklist', custodianId: b.custodian_id, itemId: b.item_id }
+  if (b.criterion !== null) return { tab: 'scores' }
   return { tab: 'shortlist' }
 }
 
