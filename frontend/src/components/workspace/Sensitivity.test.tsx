@@ -1,5 +1,4 @@
 import { cleanup, render, screen, within } from '@testing-library/react'
-import userEvent from '@testing-library/user-event'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Workspace } from '../../api.ts'
 import { RankingChart } from './RankingChart.tsx'
@@ -54,19 +53,5 @@ describe('SensitivityPanel', () => {
     expect(cells).toEqual(['·', '·', '·', 'Alpha Custody', '+7.5 → Alpha Custody'])
     const liquidity = within(grid).getByRole('row', { name: /Liquidity/ })
     expect(within(liquidity).getAllByRole('cell').map((c) => c.textContent)).toEqual(['·', '·', '·', '·', 'no shift'])
-  })
-
-  it('ranks under weights typed in the what-if, without any request', async () => {
-    const user = userEvent.setup()
-    render(<RankingChart workspace={withSensitivity()} />)
-    await user.click(screen.getByRole('button', { name: 'Try other weights (nothing is saved)' }))
-    const list = () => within(screen.getByRole('list', { name: 'What-if ranking' })).getAllByRole('listitem').map((li) => li.textContent)
-    // The template's weights: Beta (5·60 + 4·40)/5 = 92, Alpha (4·60)/5 = 48.
-    expect(list()).toEqual(['Beta Trust — 92', 'Alpha Custody — 48'])
-    // Security at 0: out of the 60 points left, Beta 5·60/5/60 = 100%, Alpha 4·60/5/60 = 80%.
-    const security = screen.getByLabelText('What-if weight for Security')
-    await user.clear(security)
-    await user.type(security, '0')
-    expect(list()).toEqual(['Beta Trust — 100', 'Alpha Custody — 80'])
   })
 })
