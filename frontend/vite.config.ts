@@ -20,5 +20,6 @@ export default defineConfig({
     // A page test clicks through a whole form; on a busy 2-core machine that
     // takes seconds, so the deadline is generous rather than the default 5 s.
     testTimeout: 30_000,
+    setupFiles: ['src/test-setup.ts'],
   },
 })
