@@ -50,7 +50,7 @@ export function match(pattern: string, path: string): Record<string, string> | n
   return params
 }
 
-export function Link({ to, children, className, ...rest }: { to: string; children: ReactNode; className?: string; 'aria-current'?: 'page' | undefined }) {
+export function Link({ to, children, className, ...rest }: { to: string; children: ReactNode; className?: string; title?: string; 'aria-current'?: 'page' | undefined }) {
   const onClick = (e: MouseEvent<HTMLAnchorElement>) => {
     if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return
     e.preventDefault()

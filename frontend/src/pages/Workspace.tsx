@@ -99,16 +99,15 @@ export function WorkspacePage({ id }: { id: number }) {
   if (!me) return null
   if (!ws) {
     if (error) {
-      const notFound = error instanceof ApiError && (error.status === 404 || error.status === 403)
+      // Another team's evaluation answers 404 like a missing one: the
+      // message says no more than that.
+      const notFound = error instanceof ApiError && error.status === 404
       return (
         <>
           <PageTitle>Evaluation {id}</PageTitle>
           {notFound ? (
             <div className="alert alert-error" role="alert">
-              {error instanceof ApiError && error.status === 403
-                ? 'You may not read this evaluation: it belongs to a team you are not part of.'
-                : 'There is no evaluation with this number.'}{' '}
-              <Link to="/">Back to the dashboard</Link>
+              There is no evaluation with this number that you can open. <Link to="/">Back to the dashboard</Link>
             </div>
           ) : (
             <ErrorBox error={error} />
