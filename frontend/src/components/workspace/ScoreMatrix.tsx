@@ -1,7 +1,12 @@
 // The scoring display: candidates × criteria with the weights in the
 // header, every cell a 0–5 score with its rationale, the weighted total and
 // rank per candidate, and a bar chart of the ranking.
-import { useState } from 'react'
+//
+// The rows keep their place while someone scores: a save changes the
+// ranking, and rows that re-sorted at once would move under the pointer (a
+// scripted run scored the wrong rows that way). They are put in rank order
+// again when the focus leaves the table, or on "Sort by rank".
+import { useRef, useState, type FocusEvent } from 'react'
 import { api, ApiError, type Assessment, type Criterion, type Score, type Workspace } from '../../api.ts'
 import { ErrorBox } from '../ui.tsx'
 import { RankingChart } from './RankingChart.tsx'
@@ -21,12 +26,41 @@ interface Props {
 export function ScoreMatrix({ workspace, readOnly, onChanged, onReload }: Props) {
   const criteria = workspace.template.criteria
   const weightSum = criteria.reduce((s, c) => s + c.weight, 0)
-  const rows = [...workspace.assessments].sort((a, b) => a.rank - b.rank)
+  const byRank = [...workspace.assessments].sort((a, b) => a.rank - b.rank)
+  const wrap = useRef<HTMLDivElement>(null)
+  // The order frozen while the table has the focus or the pointer; null
+  // when the rows follow the ranking.
+  const [frozen, setFrozen] = useState<number[] | null>(null)
+  const ids = byRank.map((a) => a.custodian.id)
+  // Candidates added meanwhile go last; removed ones drop out.
+  const order = frozen ? [...frozen.filter((id) => ids.includes(id)), ...ids.filter((id) => !frozen.includes(id))] : ids
+  const rows = order.map((id) => byRank.find((a) => a.custodian.id === id)!)
+  const outOfOrder = order.some((id, i) => id !== ids[i])
+  const freeze = () => setFrozen((f) => f ?? ids)
+  const leave = (e: FocusEvent) => {
+    // Only a move to somewhere else on the page re-sorts: focus lost to
+    // nothing (a Save button that disappears) keeps the order.
+    const to = e.relatedTarget as Node | null
+    if (to && !wrap.current?.contains(to)) setFrozen(null)
+  }
+  const pointerLeft = () => {
+    if (!wrap.current?.contains(document.activeElement)) setFrozen(null)
+  }
   return (
-    <div className="score-matrix-wrap">
+    <div className="score-matrix-wrap" ref={wrap} onFocus={freeze} onBlur={leave} onPointerEnter={freeze} onPointerLeave={pointerLeft}>
       <p className="muted small">
         Each criterion is scored 0–5 with a rationale. The weighted total is Σ weight × score ÷ 5, out of {weightSum}. An unscored criterion counts 0.
       </p>
+      <div className="sm-order" role="status">
+        {outOfOrder && (
+          <>
+            <span className="muted small">The ranking has changed; the rows keep their place until you leave the table.</span>{' '}
+            <button type="button" className="small-btn" onClick={() => setFrozen(ids)}>
+              Sort by rank
+            </button>
+          </>
+        )}
+      </div>
       <div className="table-wrap">
         <table className="score-matrix">
           <caption className="ws-sr-only">Scores by candidate and criterion, with weighted totals</caption>
@@ -110,6 +144,7 @@ function ScoreCell({
   const [rationale, setRationale] = useState(savedRationale)
   const [base, setBase] = useState({ savedValue, savedRationale })
   const run = useGuardedWrite()
+  const select = useRef<HTMLSelectElement>(null)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<unknown>(null)
   // A reload brings the saved score: take it unless this cell is being edited.
@@ -140,6 +175,8 @@ function ScoreCell({
         }),
       )
       onChanged()
+      // The Save button goes away: keep the focus in this cell, not the page.
+      window.setTimeout(() => select.current?.focus(), 0)
     } catch (e) {
       setError(e)
     } finally {
@@ -157,6 +194,7 @@ function ScoreCell({
   return (
     <div className={'score-cell' + (dirty ? ' dirty' : '') + (rationaleReason || scoreReason ? ' field-invalid' : '')}>
       <select
+        ref={select}
         aria-label={'Score for ' + label}
         value={value}
         disabled={!!readOnly || busy}
