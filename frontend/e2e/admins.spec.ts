@@ -28,8 +28,14 @@ test('the organisation admin administers users, teams, the catalogue and the who
   await checkA11y(page, 'admin (organisation)')
   await nav.getByRole('link', { name: 'Catalogue', exact: true }).click()
   await expect(page.getByRole('button', { name: 'New custodian' })).toBeVisible()
+  await checkA11y(page, 'catalogue')
+  await page.getByRole('link', { name: 'Anchorage Digital Bank' }).first().click()
+  await expect(page.getByRole('heading', { name: 'Anchorage Digital Bank', level: 1 })).toBeVisible()
+  await checkA11y(page, 'custodian')
   await nav.getByRole('link', { name: 'Audit trail' }).click()
   await expect(page.getByRole('heading', { name: 'Audit trail' })).toBeVisible()
+  await expect(page.getByText(/Chain verified/)).toBeVisible()
+  await checkA11y(page, 'audit trail (organisation admin)')
 })
 
 test('a team admin runs their team’s settings and members, and is offered nothing else', async ({ page, browser }) => {

@@ -2,6 +2,7 @@ import { useEffect, useRef, type ReactNode } from 'react'
 import { Link, match, navigate, RouterProvider, useLocation } from './router.tsx'
 import { hasRole, isOrgAdmin, SessionProvider, teamsWith, useSession } from './session.tsx'
 import { ErrorBox, Loading } from './components/ui.tsx'
+import { confirmLeave } from './unsaved.ts'
 import { LoginPage } from './pages/Login.tsx'
 import { DashboardPage } from './pages/Dashboard.tsx'
 import { CataloguePage, CustodianPage } from './pages/Catalogue.tsx'
@@ -95,7 +96,7 @@ function Nav() {
         <Link to="/account" aria-current={path === '/account' ? 'page' : undefined} title={`${me.user.email}: my account and password`}>
           {me.user.name}
         </Link>
-        <button type="button" className="link" onClick={() => logout()}>
+        <button type="button" className="link" onClick={() => confirmLeave() && logout()}>
           Sign out
         </button>
       </div>

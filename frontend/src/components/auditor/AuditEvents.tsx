@@ -143,8 +143,9 @@ export function AuditEvents({ teams, allowAll }: Props) {
                       </td>
                       <td className="audit-team-col">{teamName(e.team_id)}</td>
                       <td>
-                        <button type="button" className="small-button" aria-expanded={isOpen} aria-controls={`ev-${e.seq}`} aria-label={`Details of event ${e.seq}`} onClick={() => toggle(e.seq)}>
+                        <button type="button" className="small-button" aria-expanded={isOpen} aria-controls={`ev-${e.seq}`} onClick={() => toggle(e.seq)}>
                           {isOpen ? 'Hide' : 'Show'}
+                          <span className="vh"> details of event {e.seq}</span>
                         </button>
                       </td>
                     </tr>

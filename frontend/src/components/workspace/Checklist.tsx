@@ -19,6 +19,7 @@ import { Badge, ErrorBox, Field } from '../ui.tsx'
 import './workspace.css'
 import { useGuardedWrite } from './guardedWrite.ts'
 import { clearingReload } from './util.ts'
+import { useUnsaved } from '../../unsaved.ts'
 
 const CHOICES: AnswerStatus[] = ['met', 'partly_met', 'not_met', 'not_applicable']
 
@@ -167,13 +168,33 @@ function ChecklistItemRow({
   const [uploadError, setUploadError] = useState<unknown>(null)
   const fileRef = useRef<HTMLInputElement>(null)
   const noteRef = useRef<HTMLTextAreaElement>(null)
+  const buttons = useRef<Partial<Record<AnswerStatus, HTMLButtonElement | null>>>({})
+  // Not met and Partly met need a note: choosing one without a note opens
+  // the note first instead of asking the server to refuse.
+  const [choosing, setChoosing] = useState<AnswerStatus | null>(null)
+  // The buttons are disabled while saving, which drops the focus to the
+  // page: once enabled again, it goes back to the answer chosen.
+  const [refocus, setRefocus] = useState<AnswerStatus | null>(null)
+  useEffect(() => {
+    if (!refocus || busy !== null) return
+    buttons.current[refocus]?.focus()
+    setRefocus(null)
+  }, [refocus, busy])
   const reloadHere = clearingReload(setError, onReload)
   const noteDirty = note !== current.note
+  useUnsaved(noteDirty && !readOnly, `the note on “${item.prompt.length > 40 ? item.prompt.slice(0, 40) + '…' : item.prompt}”`)
   const needsNote = current.status === 'not_met' || current.status === 'partly_met'
   const noteReason = error instanceof ApiError ? error.field('note') : undefined
   const path = { id: evaluationId, custodianID: cid, itemID: item.id }
 
   const answerWith = async (status: AnswerStatus) => {
+    if ((status === 'not_met' || status === 'partly_met') && note.trim() === '') {
+      setChoosing(status)
+      setError(null)
+      window.setTimeout(() => noteRef.current?.focus(), 0)
+      return
+    }
+    setChoosing(null)
     setBusy(status)
     setError(null)
     try {
@@ -185,6 +206,7 @@ function ChecklistItemRow({
       setNote(a.note)
       setNoteBase(a.note)
       onChanged()
+      setRefocus(status)
     } catch (e) {
       setError(e)
       // The server names the note when it is missing: take the user there.
@@ -245,8 +267,11 @@ function ChecklistItemRow({
           {CHOICES.map((s) => (
             <button
               key={s}
+              ref={(el) => {
+                buttons.current[s] = el
+              }}
               type="button"
-              className={'answer-btn answer-' + s}
+              className={'answer-btn answer-' + s + (choosing === s ? ' choosing' : '')}
               aria-pressed={current.status === s}
               disabled={disabled}
               onClick={() => answerWith(s)}
@@ -258,7 +283,12 @@ function ChecklistItemRow({
         {error !== null && !noteReason && <ErrorBox error={error} onReload={reloadHere} />}
       </div>
       <div className="check-side">
-        <Field label="Note" name="note" error={error} hint={readOnly ? undefined : needsNote ? 'Required: say why it is not (fully) met' : 'Required for Not met and Partly met'}>
+        <Field
+          label="Note"
+          name="note"
+          error={error}
+          hint={readOnly ? undefined : choosing ? `Say why it is ${ANSWER_LABELS[choosing].toLowerCase()}, then save.` : needsNote ? 'Required: say why it is not (fully) met' : 'Required for Not met and Partly met'}
+        >
           {(id, d) => (
             <textarea
               ref={noteRef}
@@ -272,7 +302,24 @@ function ChecklistItemRow({
             />
           )}
         </Field>
-        {noteDirty && !readOnly && current.status !== 'pending' && (
+        {choosing && !readOnly && (
+          <div className="note-actions">
+            <button type="button" className="primary small-btn" onClick={() => answerWith(choosing)} disabled={busy !== null || note.trim() === ''}>
+              Save as {ANSWER_LABELS[choosing]}
+            </button>
+            <button
+              type="button"
+              className="small-btn"
+              onClick={() => {
+                setChoosing(null)
+                window.setTimeout(() => buttons.current[choosing]?.focus(), 0)
+              }}
+            >
+              Cancel
+            </button>
+          </div>
+        )}
+        {!choosing && noteDirty && !readOnly && current.status !== 'pending' && (
           <button type="button" className="small-btn" onClick={() => answerWith(current.status)} disabled={busy !== null}>
             Save note
           </button>

@@ -6,13 +6,14 @@
 // ranking, and rows that re-sorted at once would move under the pointer (a
 // scripted run scored the wrong rows that way). They are put in rank order
 // again when the focus leaves the table, or on "Sort by rank".
-import { useRef, useState, type FocusEvent } from 'react'
+import { useEffect, useRef, useState, type FocusEvent } from 'react'
 import { api, ApiError, type Assessment, type Criterion, type Score, type Workspace } from '../../api.ts'
 import { ErrorBox } from '../ui.tsx'
 import { RankingChart } from './RankingChart.tsx'
 import { formatTotal, clearingReload } from './util.ts'
 import './workspace.css'
 import { useGuardedWrite } from './guardedWrite.ts'
+import { useUnsaved } from '../../unsaved.ts'
 
 interface Props {
   workspace: Workspace
@@ -36,18 +37,30 @@ export function ScoreMatrix({ workspace, readOnly, onChanged, onReload }: Props)
   const order = frozen ? [...frozen.filter((id) => ids.includes(id)), ...ids.filter((id) => !frozen.includes(id))] : ids
   const rows = order.map((id) => byRank.find((a) => a.custodian.id === id)!)
   const outOfOrder = order.some((id, i) => id !== ids[i])
+  const hover = useRef(false)
   const freeze = () => setFrozen((f) => f ?? ids)
+  // Back to rank order once neither the focus nor the pointer is in the table.
+  const settle = () =>
+    window.setTimeout(() => {
+      if (!hover.current && !wrap.current?.contains(document.activeElement)) setFrozen(null)
+    }, 0)
   const leave = (e: FocusEvent) => {
-    // Only a move to somewhere else on the page re-sorts: focus lost to
-    // nothing (a Save button that disappears) keeps the order.
     const to = e.relatedTarget as Node | null
     if (to && !wrap.current?.contains(to)) setFrozen(null)
+    // Focus lost to nothing (a click on plain text, a Save button that goes
+    // away) re-sorts only if the pointer is not over the table either.
+    else if (!to) settle()
+  }
+  const pointerEntered = () => {
+    hover.current = true
+    freeze()
   }
   const pointerLeft = () => {
-    if (!wrap.current?.contains(document.activeElement)) setFrozen(null)
+    hover.current = false
+    settle()
   }
   return (
-    <div className="score-matrix-wrap" ref={wrap} onFocus={freeze} onBlur={leave} onPointerEnter={freeze} onPointerLeave={pointerLeft}>
+    <div className="score-matrix-wrap" ref={wrap} onFocus={freeze} onBlur={leave} onPointerEnter={pointerEntered} onPointerLeave={pointerLeft}>
       <p className="muted small">
         Each criterion is scored 0–5 with a rationale. The weighted total is Σ weight × score ÷ 5, out of {weightSum}. An unscored criterion counts 0.
       </p>
@@ -147,6 +160,14 @@ function ScoreCell({
   const select = useRef<HTMLSelectElement>(null)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<unknown>(null)
+  // The Save button goes away after a save: keep the focus in this cell
+  // (once the select is enabled again), not on the page.
+  const [refocus, setRefocus] = useState(false)
+  useEffect(() => {
+    if (!refocus || busy) return
+    select.current?.focus()
+    setRefocus(false)
+  }, [refocus, busy])
   // A reload brings the saved score: take it unless this cell is being edited.
   if (base.savedValue !== savedValue || base.savedRationale !== savedRationale) {
     setBase({ savedValue, savedRationale })
@@ -157,6 +178,7 @@ function ScoreCell({
   }
   const dirty = value !== savedValue || rationale !== savedRationale
   const label = `${criterion.name} — ${assessment.custodian.name}`
+  useUnsaved(dirty && !readOnly, `the score for ${label}`)
   const rationaleReason = error instanceof ApiError ? error.field('rationale') : undefined
   const scoreReason = error instanceof ApiError ? error.field('score') : undefined
 
@@ -175,8 +197,7 @@ function ScoreCell({
         }),
       )
       onChanged()
-      // The Save button goes away: keep the focus in this cell, not the page.
-      window.setTimeout(() => select.current?.focus(), 0)
+      setRefocus(true)
     } catch (e) {
       setError(e)
     } finally {
