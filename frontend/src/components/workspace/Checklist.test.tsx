@@ -87,6 +87,22 @@ describe('Checklist', () => {
     expect(onChanged).not.toHaveBeenCalled()
   })
 
+  it('folds a section away without losing a note being typed, and filters the not met items', async () => {
+    const user = userEvent.setup()
+    render(<Checklist workspace={makeWorkspace()} custodianId={1} readOnly={null} onChanged={() => {}} />)
+    await user.type(within(screen.getByRole('group', { name: 'Does it hold a charter?' })).getByLabelText('Note'), 'Half written')
+    const fold = screen.getByRole('button', { name: /Regulatory fit/ })
+    expect(fold.getAttribute('aria-expanded')).toBe('true')
+    await user.click(fold)
+    expect(fold.getAttribute('aria-expanded')).toBe('false')
+    expect(screen.queryByRole('group', { name: 'Does it hold a charter?' })).toBeNull()
+    await user.click(fold)
+    expect((within(screen.getByRole('group', { name: 'Does it hold a charter?' })).getByLabelText('Note') as HTMLTextAreaElement).value).toBe('Half written')
+
+    await user.selectOptions(screen.getByLabelText('Show'), 'not_met')
+    expect(screen.getByText('No item is answered Not met or Partly met.')).toBeTruthy()
+  })
+
   it('uploads evidence as multipart with the field "file"', async () => {
     const fetch = mockFetch(201, { id: 5, custodian_id: 1, item_id: 11, label: 'charter.pdf', content_type: 'application/pdf', size: 4, sha256: 'ab', uploaded_by: 1, uploaded_at: '2026-11-02T00:00:00Z' })
     const user = userEvent.setup()

@@ -23,7 +23,7 @@ import { useUnsaved } from '../../unsaved.ts'
 
 const CHOICES: AnswerStatus[] = ['met', 'partly_met', 'not_met', 'not_applicable']
 
-type Filter = 'all' | 'open' | 'evidence'
+type Filter = 'all' | 'open' | 'evidence' | 'not_met'
 
 interface Props {
   workspace: Workspace
@@ -44,10 +44,21 @@ export function Checklist({ workspace, custodianId, readOnly, onChanged, onReloa
   const assessment = workspace.assessments.find((a) => a.custodian.id === custodianId)
   const [filter, setFilter] = useState<Filter>('all')
   const filterId = useId()
+  // Sections folded away by the user. Folded items stay mounted (hidden),
+  // so a note being typed is never thrown away by folding.
+  const [folded, setFolded] = useState<Set<string>>(() => new Set())
+  const fold = (key: string) =>
+    setFolded((f) => {
+      const n = new Set(f)
+      if (n.has(key)) n.delete(key)
+      else n.add(key)
+      return n
+    })
 
   useEffect(() => {
     if (!focusItem) return
     setFilter('all')
+    setFolded(new Set())
     // After the filter shows every item again.
     const t = window.setTimeout(() => {
       const el = document.getElementById(`item-${custodianId}-${focusItem.itemId}`)
@@ -73,6 +84,7 @@ export function Checklist({ workspace, custodianId, readOnly, onChanged, onReloa
     if (!a) return false
     if (filter === 'open') return a.status === 'pending'
     if (filter === 'evidence') return needsEvidence(it, a, evidenceOf(it.id))
+    if (filter === 'not_met') return a.status === 'not_met' || a.status === 'partly_met'
     return true
   }
 
@@ -94,7 +106,16 @@ export function Checklist({ workspace, custodianId, readOnly, onChanged, onReloa
             <option value="all">Every item</option>
             <option value="open">Unanswered items</option>
             <option value="evidence">Items missing evidence</option>
+            <option value="not_met">Not met or partly met</option>
           </select>
+        </div>
+        <div className="actions">
+          <button type="button" className="small-btn" onClick={() => setFolded(new Set(workspace.template.sections.map((s) => s.key)))}>
+            Fold all sections
+          </button>
+          <button type="button" className="small-btn" onClick={() => setFolded(new Set())}>
+            Unfold all
+          </button>
         </div>
       </div>
       {workspace.template.sections.map((section) => {
@@ -103,12 +124,18 @@ export function Checklist({ workspace, custodianId, readOnly, onChanged, onReloa
         const done = section.items.filter((it) => answers.get(it.id)?.status !== 'pending').length
         return (
           <section key={section.key} className="check-section" aria-labelledby={`sec-${custodianId}-${section.key}`}>
-            <h3 id={`sec-${custodianId}-${section.key}`}>
-              {section.title}{' '}
-              <span className="muted small">
-                {done}/{section.items.length}
-              </span>
+            <h3 id={`sec-${custodianId}-${section.key}`} className="check-section-head">
+              <button type="button" className="fold-btn" aria-expanded={!folded.has(section.key)} aria-controls={`secbody-${custodianId}-${section.key}`} onClick={() => fold(section.key)}>
+                <span aria-hidden="true" className="fold-mark">
+                  {folded.has(section.key) ? '▸' : '▾'}
+                </span>
+                {section.title}{' '}
+                <span className="muted small">
+                  {done}/{section.items.length} answered
+                </span>
+              </button>
             </h3>
+            <div id={`secbody-${custodianId}-${section.key}`} hidden={folded.has(section.key)}>
             {items.map((it) => (
               <ChecklistItemRow
                 key={it.id}
@@ -122,11 +149,12 @@ export function Checklist({ workspace, custodianId, readOnly, onChanged, onReloa
                 onReload={onReload}
               />
             ))}
+            </div>
           </section>
         )
       })}
       {workspace.template.sections.every((s) => s.items.filter(visible).length === 0) && (
-        <div className="empty">{filter === 'open' ? 'Every item is answered.' : 'No answered item is missing evidence.'}</div>
+        <div className="empty">{filter === 'open' ? 'Every item is answered.' : filter === 'not_met' ? 'No item is answered Not met or Partly met.' : 'No answered item is missing evidence.'}</div>
       )}
     </div>
   )
