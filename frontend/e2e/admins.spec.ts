@@ -36,6 +36,15 @@ test('the organisation admin administers users, teams, the catalogue and the who
   await expect(page.getByRole('heading', { name: 'Audit trail' })).toBeVisible()
   await expect(page.getByText(/Chain verified/)).toBeVisible()
   await checkA11y(page, 'audit trail (organisation admin)')
+  // Events read as sentences, and filter by who did them.
+  const rows = page.locator('table.audit-table tbody tr')
+  await expect(rows.first()).toBeVisible()
+  const who = await page.getByLabel('Who').locator('option').nth(1).getAttribute('value')
+  await page.getByLabel('Who').selectOption(who!)
+  for (const text of await rows.allInnerTexts()) expect(text).toContain(who || 'system')
+  await page.getByLabel('Team').selectOption({ label: 'Demo Treasury' })
+  await expect(page.getByText('a gap is not a deleted event')).toBeVisible()
+  await shot(page, '25-audit-readable')
 })
 
 test('a team admin runs their team’s settings and members, and is offered nothing else', async ({ page, browser }) => {
