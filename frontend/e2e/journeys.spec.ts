@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test'
 import { readFileSync, writeFileSync } from 'node:fs'
-import { shot, signIn } from './helpers.ts'
+import { checkA11y, shot, signIn } from './helpers.ts'
 
 // The three journeys of issue 5, in order: the officer prepares and submits,
 // a second officer learns why they cannot approve, a manager approves and
@@ -19,12 +19,14 @@ async function tab(page: Page, name: string) {
 test('an officer opens an evaluation, completes it through the UI and submits it', async ({ page }) => {
   await signIn(page, 'officer@example.com')
   await shot(page, '01-dashboard-officer')
+  await checkA11y(page, 'dashboard (officer)')
   await page.goto('/evaluations/new')
   await page.getByLabel('Title', { exact: true }).fill(title)
   await page.getByRole('checkbox', { name: 'US', exact: true }).check()
   await page.getByRole('checkbox', { name: candidate }).check()
   await page.getByRole('checkbox', { name: 'Anchorage Digital Bank' }).check()
   await shot(page, '02-new-evaluation')
+  await checkA11y(page, 'new evaluation')
   await page.getByRole('button', { name: 'Open evaluation' }).click()
   await expect(page).toHaveURL(/\/evaluations\/\d+/)
   evaluationURL = new URL(page.url()).pathname
@@ -58,6 +60,7 @@ test('an officer opens an evaluation, completes it through the UI and submits it
     await expect(needEvidence.nth(i).getByText('Attach evidence: submission waits for it.')).toHaveCount(0)
   }
   await shot(page, '03-checklist')
+  await checkA11y(page, 'checklist')
 
   // Scores for the six criteria.
   await tab(page, 'Scores')
@@ -69,8 +72,10 @@ test('an officer opens an evaluation, completes it through the UI and submits it
     expect((await saved).status()).toBe(200)
   }
   // (30·5 + 25·4 + 15·4 + 15·3 + 10·4 + 5·4) / 5 = 83
-  await expect(page.getByTestId(/^total-/).first()).toContainText('83')
+  // The rows keep their place while scoring: find the candidate's own row.
+  await expect(page.locator('tr', { has: page.getByRole('rowheader', { name: candidate }) }).getByTestId(/^total-/)).toContainText('83')
   await shot(page, '04-workspace-scores')
+  await checkA11y(page, 'scores')
 
   await tab(page, 'Shortlist')
   await page.getByRole('checkbox', { name: candidate }).check()
@@ -81,6 +86,7 @@ test('an officer opens an evaluation, completes it through the UI and submits it
 
   await tab(page, 'Submit')
   await shot(page, '05-submit')
+  await checkA11y(page, 'submit')
   const submit = page.getByRole('button', { name: 'Submit for approval' })
   if (!(await submit.isEnabled())) {
     // Say what the server still sees as blocking, so a failure explains itself.
@@ -88,6 +94,11 @@ test('an officer opens an evaluation, completes it through the UI and submits it
     console.log('submit blockers on the server:', JSON.stringify((await res.json()).submit_blockers))
   }
   await submit.click()
+  // Submitting asks first; nothing is sent until the officer confirms.
+  const confirm = page.getByRole('dialog', { name: 'Submit for approval?' })
+  await expect(confirm).toBeVisible()
+  await checkA11y(page, 'submit confirmation', { narrow: false })
+  await confirm.getByRole('button', { name: 'Submit' }).click()
   await expect(page.getByText('Submitted', { exact: true }).first()).toBeVisible()
 })
 
@@ -97,6 +108,7 @@ test('a second officer is shown why they cannot approve', async ({ page }) => {
   await expect(page.getByRole('button', { name: 'Approve' })).toBeDisabled()
   await expect(page.getByText('Only managers of this team decide.')).toBeVisible()
   await shot(page, '06-officer2-cannot-approve')
+  await checkA11y(page, 'approval (officer)')
 })
 
 test('a manager approves the shortlist and issues the memo', async ({ page }) => {
@@ -105,12 +117,16 @@ test('a manager approves the shortlist and issues the memo', async ({ page }) =>
   await page.getByRole('link', { name: title }).first().click()
   await tab(page, 'Approval')
   await shot(page, '07-approval')
+  await checkA11y(page, 'approval (manager)')
   await page.getByLabel('Comment').fill('Approved by the investment committee.')
   await page.getByRole('button', { name: 'Approve' }).click()
+  await page.getByRole('dialog', { name: 'Approve this shortlist?' }).getByRole('button', { name: 'Approve' }).click()
   await expect(page.getByText('Approved', { exact: true }).first()).toBeVisible()
   await page.getByRole('button', { name: 'Issue memo' }).click()
+  await page.getByRole('dialog', { name: 'Issue the memo?' }).getByRole('button', { name: 'Issue memo' }).click()
   await expect(page.getByRole('link', { name: /Download memo #\d+/ }).first()).toBeVisible()
   await shot(page, '08-approved-memo-issued')
+  await checkA11y(page, 'approved, memo issued')
 })
 
 test('an auditor downloads the memo and verifies it, and a changed copy is rejected', async ({ page }) => {
@@ -124,6 +140,7 @@ test('an auditor downloads the memo and verifies it, and a changed copy is rejec
   await page.getByLabel('Choose a PDF to verify').setInputFiles(path)
   await expect(page.getByRole('heading', { name: 'Genuine memo' })).toBeVisible()
   await shot(page, '09-memo-genuine')
+  await checkA11y(page, 'memos, verdict')
 
   const changed = Buffer.from(memo)
   changed[Math.floor(changed.length / 3)] ^= 0x20
@@ -136,4 +153,5 @@ test('an auditor downloads the memo and verifies it, and a changed copy is rejec
   await page.goto('/audit')
   await expect(page.getByText(/Chain verified/)).toBeVisible()
   await shot(page, '11-audit-trail')
+  await checkA11y(page, 'audit trail')
 })

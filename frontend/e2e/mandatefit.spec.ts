@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test'
-import { shot, signIn } from './helpers.ts'
+import { checkA11y, shot, signIn } from './helpers.ts'
 
 // The new-evaluation form shows the mandate-fit red flags the server
 // previews (POST /api/v1/mandate-fit): the rule is written once, in Go.
@@ -19,6 +19,7 @@ test('the new-evaluation form warns which mandate-fit flags opening will raise',
   await expect(panel.getByText('The mandate covers SG; the catalogue lists no licence or presence of Komainu there.')).toBeVisible()
   await expect(panel.getByText('Not a qualified custodian', { exact: true }).first()).toBeVisible()
   await shot(page, '02b-new-evaluation-mandate-fit')
+  await checkA11y(page, 'new evaluation, mandate fit')
 
   // Dropping the region the warning named withdraws it once the server answers again.
   await page.getByRole('checkbox', { name: 'SG', exact: true }).uncheck()

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test'
-import { password, shot, signIn } from './helpers.ts'
+import { checkA11y, password, shot, signIn } from './helpers.ts'
 
 test('a wrong password is refused without saying whether the account exists', async ({ page }) => {
   await page.goto('/login')
@@ -8,6 +8,7 @@ test('a wrong password is refused without saying whether the account exists', as
   await page.getByRole('button', { name: 'Sign in' }).click()
   await expect(page.getByRole('alert')).toContainText('e-mail address or password is wrong')
   await shot(page, '00-login-refused')
+  await checkA11y(page, 'login')
 })
 
 test('signing in returns to the page asked for, and signing out ends the session', async ({ page }) => {

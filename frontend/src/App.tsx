@@ -1,7 +1,8 @@
-import { useEffect, type ReactNode } from 'react'
+import { useEffect, useRef, type ReactNode } from 'react'
 import { Link, match, navigate, RouterProvider, useLocation } from './router.tsx'
-import { hasRole, SessionProvider, useSession } from './session.tsx'
+import { hasRole, isOrgAdmin, SessionProvider, teamsWith, useSession } from './session.tsx'
 import { ErrorBox, Loading } from './components/ui.tsx'
+import { confirmLeave } from './unsaved.ts'
 import { LoginPage } from './pages/Login.tsx'
 import { DashboardPage } from './pages/Dashboard.tsx'
 import { CataloguePage, CustodianPage } from './pages/Catalogue.tsx'
@@ -10,6 +11,7 @@ import { WorkspacePage } from './pages/Workspace.tsx'
 import { MemosPage } from './pages/Memos.tsx'
 import { AuditPage } from './pages/Audit.tsx'
 import { AdminPage } from './pages/Admin.tsx'
+import { AccountPage } from './pages/Account.tsx'
 
 /** The route table: the first pattern that matches the path wins. */
 const routes: { pattern: string; page: (p: Record<string, string>) => ReactNode }[] = [
@@ -21,6 +23,7 @@ const routes: { pattern: string; page: (p: Record<string, string>) => ReactNode 
   { pattern: '/memos', page: () => <MemosPage /> },
   { pattern: '/audit', page: () => <AuditPage /> },
   { pattern: '/admin', page: () => <AdminPage /> },
+  { pattern: '/account', page: () => <AccountPage /> },
 ]
 
 function Pages() {
@@ -85,13 +88,15 @@ function Nav() {
           {item('/', 'Dashboard')}
           {item('/custodians', 'Catalogue')}
           {(hasRole(me, 'auditor') || hasRole(me, 'manager') || hasRole(me, 'officer')) && item('/memos', 'Memos')}
-          {(hasRole(me, 'auditor') || hasRole(me, 'admin')) && item('/audit', 'Audit trail')}
-          {hasRole(me, 'admin') && item('/admin', 'Admin')}
+          {(hasRole(me, 'auditor') || isOrgAdmin(me)) && item('/audit', 'Audit trail')}
+          {(isOrgAdmin(me) || teamsWith(me, 'admin').length > 0) && item('/admin', isOrgAdmin(me) ? 'Admin' : 'Team admin')}
         </ul>
       </nav>
       <div className="who">
-        <span title={me.user.email}>{me.user.name}</span>
-        <button type="button" className="link" onClick={() => logout()}>
+        <Link to="/account" aria-current={path === '/account' ? 'page' : undefined} title={`${me.user.email}: my account and password`}>
+          {me.user.name}
+        </Link>
+        <button type="button" className="link" onClick={() => confirmLeave() && logout()}>
           Sign out
         </button>
       </div>
@@ -99,14 +104,70 @@ function Nav() {
   )
 }
 
+/** focusMain moves the keyboard focus to the page's heading, or to main. */
+function focusMain() {
+  const main = document.getElementById('main')
+  const h1 = main?.querySelector('h1')
+  const target = (h1 ?? main) as HTMLElement | null
+  if (!target) return
+  if (h1 && !h1.hasAttribute('tabindex')) h1.setAttribute('tabindex', '-1')
+  target.focus({ preventScroll: true })
+}
+
+/**
+ * Main holds the page. After a page change the focus moves to the new
+ * page's heading (a screen reader announces it, the keyboard starts there)
+ * instead of staying on a link that is gone.
+ */
+function Main() {
+  const { path } = useLocation()
+  const first = useRef(true)
+  useEffect(() => {
+    if (first.current) {
+      first.current = false
+      return
+    }
+    // The page may render its heading once its data arrives: try at once,
+    // then when the DOM next changes, for a short while.
+    focusMain()
+    const main = document.getElementById('main')
+    if (!main || main.querySelector('h1')) return
+    const obs = new MutationObserver(() => {
+      if (main.querySelector('h1')) {
+        obs.disconnect()
+        focusMain()
+      }
+    })
+    obs.observe(main, { childList: true, subtree: true })
+    const stop = window.setTimeout(() => obs.disconnect(), 5000)
+    return () => {
+      obs.disconnect()
+      window.clearTimeout(stop)
+    }
+  }, [path])
+  return (
+    <main className="container" id="main" tabIndex={-1}>
+      <Pages />
+    </main>
+  )
+}
+
 export function App() {
   return (
     <RouterProvider>
       <SessionProvider>
+        <a
+          href="#main"
+          className="skip-link"
+          onClick={(e) => {
+            e.preventDefault()
+            focusMain()
+          }}
+        >
+          Skip to content
+        </a>
         <Nav />
-        <main className="container">
-          <Pages />
-        </main>
+        <Main />
       </SessionProvider>
     </RouterProvider>
   )

@@ -1,6 +1,7 @@
 // A small client-side router: paths map to pages, links push history
 // entries, and the server answers every non-API path with index.html.
 import { createContext, useContext, useEffect, useState, type ReactNode, type MouseEvent } from 'react'
+import { confirmLeave } from './unsaved.ts'
 
 interface Location {
   path: string
@@ -13,8 +14,13 @@ function current(): Location {
   return { path: window.location.pathname, query: new URLSearchParams(window.location.search) }
 }
 
-/** navigate moves to a path inside the app. */
+/**
+ * navigate moves to a path inside the app. A move the user asked for (a
+ * link) first checks that no typed text would be lost; the app's own
+ * redirects (replace) do not ask.
+ */
 export function navigate(to: string, replace = false) {
+  if (!replace && !confirmLeave()) return
   if (replace) window.history.replaceState(null, '', to)
   else window.history.pushState(null, '', to)
   window.dispatchEvent(new PopStateEvent('popstate'))
@@ -50,7 +56,7 @@ export function match(pattern: string, path: string): Record<string, string> | n
   return params
 }
 
-export function Link({ to, children, className, ...rest }: { to: string; children: ReactNode; className?: string; 'aria-current'?: 'page' | undefined }) {
+export function Link({ to, children, className, ...rest }: { to: string; children: ReactNode; className?: string; title?: string; 'aria-current'?: 'page' | undefined }) {
   const onClick = (e: MouseEvent<HTMLAnchorElement>) => {
     if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return
     e.preventDefault()

@@ -86,6 +86,15 @@ export function hasRole(me: Me | null, role: Role): boolean {
   return !!me?.memberships.some((m) => m.role === role)
 }
 
+/**
+ * isOrgAdmin says whether the user administers the organisation: users,
+ * teams, the catalogue, templates and the whole audit trail. A team's admin
+ * membership is not this: it covers only that team's settings and members.
+ */
+export function isOrgAdmin(me: Me | null): boolean {
+  return !!me?.user.org_admin
+}
+
 /** teamsWith lists the teams in which the user holds one of the roles. */
 export function teamsWith(me: Me | null, ...roles: Role[]): { id: number; name: string }[] {
   const seen = new Map<number, string>()

@@ -1,6 +1,6 @@
 // Small building blocks every screen uses: states, fields that show the
 // server's reason next to them, badges.
-import { useId, type ReactNode } from 'react'
+import { useEffect, useId, useRef, type ReactNode } from 'react'
 import { ApiError } from '../api.ts'
 
 export function Loading({ what = 'Loading' }: { what?: string }) {
@@ -85,5 +85,63 @@ export function PageTitle({ children, actions }: { children: ReactNode; actions?
       <h1>{children}</h1>
       {actions && <div className="actions">{actions}</div>}
     </div>
+  )
+}
+
+interface ConfirmProps {
+  /** Whether the dialog is open. */
+  open: boolean
+  title: string
+  children: ReactNode
+  confirmLabel: string
+  onConfirm: () => void
+  onCancel: () => void
+}
+
+/**
+ * Confirm asks before an action that cannot be taken back (a modal
+ * <dialog>: the page behind is inert, Escape cancels). The focus starts on
+ * Cancel, so an Enter pressed out of habit does nothing irreversible, and
+ * returns to where it was when the dialog closes.
+ */
+export function Confirm({ open, title, children, confirmLabel, onConfirm, onCancel }: ConfirmProps) {
+  const ref = useRef<HTMLDialogElement>(null)
+  const titleId = useId()
+  useEffect(() => {
+    const d = ref.current
+    if (!d) return
+    if (open && !d.open) {
+      const back = document.activeElement as HTMLElement | null
+      // Environments without showModal (jsdom) still show it, not modal.
+      if (typeof d.showModal === 'function') d.showModal()
+      else d.setAttribute('open', '')
+      return () => {
+        if (d.open && typeof d.close === 'function') d.close()
+        back?.focus?.()
+      }
+    }
+  }, [open])
+  if (!open) return null
+  return (
+    <dialog
+      ref={ref}
+      className="confirm"
+      aria-labelledby={titleId}
+      onCancel={(e) => {
+        e.preventDefault()
+        onCancel()
+      }}
+    >
+      <h2 id={titleId}>{title}</h2>
+      <div>{children}</div>
+      <div className="actions">
+        <button type="button" onClick={onCancel} autoFocus>
+          Cancel
+        </button>
+        <button type="button" className="primary" onClick={onConfirm}>
+          {confirmLabel}
+        </button>
+      </div>
+    </dialog>
   )
 }

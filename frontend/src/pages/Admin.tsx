@@ -1,13 +1,17 @@
-// Administration (/admin): users, teams, approvals and memberships. The
-// catalogue is edited on its own pages.
+// Administration (/admin). The organisation admin manages users, teams,
+// approvals and memberships (the catalogue is edited on its own pages). A
+// team admin runs only their own teams' settings and members: the server
+// refuses them the user list, other teams and the catalogue, so none of
+// that is offered.
 import { useState, type KeyboardEvent } from 'react'
-import { api, type UserList } from '../api.ts'
+import { api } from '../api.ts'
 import { Link } from '../router.tsx'
-import { hasRole, useSession } from '../session.tsx'
-import { Empty, PageTitle } from '../components/ui.tsx'
+import { isOrgAdmin, teamsWith, useSession } from '../session.tsx'
+import { Empty, ErrorBox, Loading, PageTitle } from '../components/ui.tsx'
 import { useLoad } from '../components/dashboard/useLoad.ts'
 import { UsersPanel } from '../components/admin/Users.tsx'
-import { TeamsPanel } from '../components/admin/Teams.tsx'
+import { Approvals, TeamsPanel } from '../components/admin/Teams.tsx'
+import { MembersPanel } from '../components/admin/Members.tsx'
 import '../components/admin/admin.css'
 
 const TABS = [
@@ -18,19 +22,22 @@ type Tab = (typeof TABS)[number]['key']
 
 export function AdminPage() {
   const { me } = useSession()
-  const admin = hasRole(me, 'admin')
-  const [tab, setTab] = useState<Tab>('users')
-  const users = useLoad((signal) => (admin ? api.GET('/api/v1/users', { signal }) : Promise.resolve<UserList>({ items: [] })), [admin])
-
+  const orgAdmin = isOrgAdmin(me)
+  const adminOf = teamsWith(me, 'admin')
   if (!me) return null
-  if (!admin) {
-    return (
-      <>
-        <PageTitle>Admin</PageTitle>
-        <Empty>Only administrators manage users, teams and memberships. Ask an administrator if you need a role changed.</Empty>
-      </>
-    )
-  }
+  if (orgAdmin) return <OrgAdmin meId={me.user.id} />
+  if (adminOf.length > 0) return <TeamAdmin teams={adminOf} />
+  return (
+    <>
+      <PageTitle>Admin</PageTitle>
+      <Empty>Only administrators manage users, teams and memberships. Ask an administrator if you need a role changed.</Empty>
+    </>
+  )
+}
+
+function OrgAdmin({ meId }: { meId: number }) {
+  const [tab, setTab] = useState<Tab>('users')
+  const users = useLoad((signal) => api.GET('/api/v1/users', { signal }), [])
   const onKey = (e: KeyboardEvent<HTMLButtonElement>) => {
     if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return
     const i = TABS.findIndex((t) => t.key === tab)
@@ -59,8 +66,41 @@ export function AdminPage() {
         ))}
       </div>
       <div id={'panel-' + tab} role="tabpanel" aria-labelledby={'tab-' + tab}>
-        {tab === 'users' ? <UsersPanel users={users} meId={me.user.id} /> : <TeamsPanel users={users} />}
+        {tab === 'users' ? <UsersPanel users={users} meId={meId} /> : <TeamsPanel users={users} />}
       </div>
+    </>
+  )
+}
+
+/** TeamAdmin: the settings and members of each team the user is admin of. */
+function TeamAdmin({ teams }: { teams: { id: number; name: string }[] }) {
+  return (
+    <>
+      <PageTitle>Team administration</PageTitle>
+      <p className="muted">
+        As team admin you run the settings and memberships of {teams.map((t) => t.name).join(', ')}. Users, other teams, the catalogue and the audit trail are
+        managed by the organisation's administrators.
+      </p>
+      {teams.map((t) => (
+        <TeamSettings key={t.id} teamId={t.id} />
+      ))}
+    </>
+  )
+}
+
+function TeamSettings({ teamId }: { teamId: number }) {
+  const team = useLoad((signal) => api.GET('/api/v1/teams/{teamID}', { params: { path: { teamID: teamId } }, signal }), [teamId])
+  if (team.error) return <ErrorBox error={team.error} />
+  if (!team.data) return <Loading what="Loading the team" />
+  const t = team.data
+  return (
+    <>
+      <section className="card" aria-labelledby={`settings-h-${t.id}`}>
+        <h2 id={`settings-h-${t.id}`}>Settings of {t.name}</h2>
+        <p className="muted small">Approvals a shortlist needs before its memo can be issued (1–10), each from a different manager.</p>
+        <Approvals team={t} onSaved={(n) => team.setData(n)} />
+      </section>
+      <MembersPanel team={t} users={null} />
     </>
   )
 }

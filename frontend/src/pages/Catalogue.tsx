@@ -1,7 +1,7 @@
 // The custodian catalogue (/custodians) and one entry (/custodians/:id).
 import { useState } from 'react'
 import { navigate, useLocation } from '../router.tsx'
-import { hasRole, useSession } from '../session.tsx'
+import { isOrgAdmin, useSession } from '../session.tsx'
 import { PageTitle } from '../components/ui.tsx'
 import { CatalogueList, filtersFrom } from '../components/catalogue/CatalogueList.tsx'
 import { CustodianDetail } from '../components/catalogue/CustodianDetail.tsx'
@@ -12,7 +12,8 @@ export function CataloguePage() {
   const { me } = useSession()
   const { query } = useLocation()
   const [creating, setCreating] = useState(false)
-  const canEdit = hasRole(me, 'admin')
+  // Only the organisation admin edits the catalogue (a team admin may not).
+  const canEdit = isOrgAdmin(me)
   return (
     <>
       <PageTitle
@@ -36,5 +37,5 @@ export function CataloguePage() {
 
 export function CustodianPage({ id }: { id: number }) {
   const { me } = useSession()
-  return <CustodianDetail key={id} id={id} canEdit={hasRole(me, 'admin')} />
+  return <CustodianDetail key={id} id={id} canEdit={isOrgAdmin(me)} />
 }

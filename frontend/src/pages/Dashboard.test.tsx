@@ -66,7 +66,7 @@ describe('dashboard', () => {
         <DashboardPage />
       </SessionProvider>,
     )
-    await screen.findByRole('link', { name: 'Fund III' })
+    await screen.findByRole('link', { name: 'Fund III' }, { timeout: 10_000 })
     const awaiting = section('Awaiting my approval')
     expect(within(awaiting).getByRole('link', { name: 'Fund III' }).getAttribute('href')).toBe('/evaluations/1')
     expect(within(awaiting).queryByRole('link', { name: 'My own submission' })).toBeNull()
@@ -84,7 +84,7 @@ describe('dashboard', () => {
         <DashboardPage />
       </SessionProvider>,
     )
-    await screen.findByRole('link', { name: 'APAC review' })
+    await screen.findByRole('link', { name: 'APAC review' }, { timeout: 10_000 })
     const open = section('My open evaluations')
     expect(within(open).getAllByRole('listitem')).toHaveLength(4)
     const returned = within(open).getByRole('link', { name: 'Returned one' }).closest('li')!

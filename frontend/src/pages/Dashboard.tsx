@@ -3,7 +3,7 @@ import type { ReactNode } from 'react'
 import type { EvaluationSummary } from '../api.ts'
 import { formatDateTime } from '../format.ts'
 import { Link } from '../router.tsx'
-import { useSession } from '../session.tsx'
+import { isOrgAdmin, useSession } from '../session.tsx'
 import { Empty, ErrorBox, Loading, PageTitle } from '../components/ui.tsx'
 import { useLoad } from '../components/dashboard/useLoad.ts'
 import { loadDashboard, myTeams, type TeamRoles } from '../components/dashboard/loadDashboard.ts'
@@ -50,7 +50,8 @@ export function DashboardPage() {
   const isManager = any('manager')
   const readsMemos = any('officer', 'manager', 'auditor')
   const isAuditor = any('auditor')
-  const isAdmin = any('admin')
+  const orgAdmin = isOrgAdmin(me)
+  const teamAdminOf = teams.filter((t) => t.roles.includes('admin'))
   const showTeam = teams.length > 1
   const teamName = (id: number) => teams.find((t) => t.id === id)?.name ?? `Team ${id}`
   const rolesOf = (id: number) => teams.find((t) => t.id === id)?.roles ?? []
@@ -77,6 +78,12 @@ export function DashboardPage() {
         <Empty>
           You are not a member of any team yet. Ask an administrator to give you a role (officer, manager or auditor) in your team; until then you can browse the{' '}
           <Link to="/custodians">custodian catalogue</Link>.
+          {orgAdmin && (
+            <>
+              {' '}
+              As the organisation's administrator you manage <Link to="/admin">users, teams and memberships</Link> and the <Link to="/audit">audit trail</Link>.
+            </>
+          )}
         </Empty>
       </>
     )
@@ -171,7 +178,7 @@ export function DashboardPage() {
             </ul>
           </Section>
         )}
-        {isAdmin && (
+        {orgAdmin ? (
           <Section title="Administration">
             <ul className="dash-links">
               <li>
@@ -185,6 +192,17 @@ export function DashboardPage() {
               </li>
             </ul>
           </Section>
+        ) : (
+          teamAdminOf.length > 0 && (
+            <Section title="Team administration">
+              <p>You run the settings and memberships of {teamAdminOf.map((t) => t.name).join(', ')}.</p>
+              <ul className="dash-links">
+                <li>
+                  <Link to="/admin">Team settings and members</Link>
+                </li>
+              </ul>
+            </Section>
+          )
         )}
       </div>
     </>

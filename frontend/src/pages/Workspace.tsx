@@ -6,7 +6,7 @@ import { ApiError, client, type Blocker } from '../api.ts'
 import { formatDate, formatDateTime, formatUSD } from '../format.ts'
 import { Link } from '../router.tsx'
 import { rolesIn, useSession } from '../session.tsx'
-import { Badge, ErrorBox, Loading, PageTitle } from '../components/ui.tsx'
+import { Badge, Confirm, ErrorBox, Loading, PageTitle } from '../components/ui.tsx'
 import { ApprovalPanel, userName } from '../components/workspace/Approval.tsx'
 import { CandidatePicker } from '../components/workspace/CandidatePicker.tsx'
 import { Candidates } from '../components/workspace/Candidates.tsx'
@@ -20,6 +20,7 @@ import { panelId, tabId, Tabs, type TabSpec } from '../components/workspace/Tabs
 import { useWorkspace } from '../components/workspace/useWorkspace.ts'
 import { overallCompletion, plural, readOnlyReason, targetOf } from '../components/workspace/util.ts'
 import '../components/workspace/workspace.css'
+import { confirmLeave } from '../unsaved.ts'
 import { GuardedWrite } from '../components/workspace/guardedWrite.ts'
 
 type TabName = 'overview' | 'scores' | 'checklist' | 'flags' | 'shortlist' | 'submit' | 'approval'
@@ -44,6 +45,7 @@ export function WorkspacePage({ id }: { id: number }) {
   const [editing, setEditing] = useState(false)
   const [submitBusy, setSubmitBusy] = useState(false)
   const [submitError, setSubmitError] = useState<unknown>(null)
+  const [confirmSubmit, setConfirmSubmit] = useState(false)
 
   // The workspace names who opened and who submitted it: no second request.
   const names = useMemo(() => {
@@ -67,7 +69,9 @@ export function WorkspacePage({ id }: { id: number }) {
     if (window.location.pathname + window.location.search !== next) window.history.replaceState(null, '', next)
   }, [ws, current, cand, id])
 
+  // Switching tab or candidate unmounts the editors: ask before losing text.
   const select = useCallback((t: TabName) => {
+    if (!confirmLeave()) return
     setTab(t)
     setFocusItem(null)
     setFocusFlag(null)
@@ -99,16 +103,15 @@ export function WorkspacePage({ id }: { id: number }) {
   if (!me) return null
   if (!ws) {
     if (error) {
-      const notFound = error instanceof ApiError && (error.status === 404 || error.status === 403)
+      // Another team's evaluation answers 404 like a missing one: the
+      // message says no more than that.
+      const notFound = error instanceof ApiError && error.status === 404
       return (
         <>
           <PageTitle>Evaluation {id}</PageTitle>
           {notFound ? (
             <div className="alert alert-error" role="alert">
-              {error instanceof ApiError && error.status === 403
-                ? 'You may not read this evaluation: it belongs to a team you are not part of.'
-                : 'There is no evaluation with this number.'}{' '}
-              <Link to="/">Back to the dashboard</Link>
+              There is no evaluation with this number that you can open. <Link to="/">Back to the dashboard</Link>
             </div>
           ) : (
             <ErrorBox error={error} />
@@ -261,7 +264,10 @@ export function WorkspacePage({ id }: { id: number }) {
                 </button>
               </div>
             )}
-            <CandidatePicker assessments={ws.assessments} current={cand} onPick={(c) => setCandidate(c)} show={shown === 'checklist' ? 'completion' : 'flags'} />
+            <CandidatePicker assessments={ws.assessments} current={cand} onPick={(c) => {
+                if (c !== cand && !confirmLeave()) return
+                setCandidate(c)
+              }} show={shown === 'checklist' ? 'completion' : 'flags'} />
             {shown === 'checklist' ? (
               <Checklist key={cand} workspace={ws} custodianId={cand} readOnly={readOnly} onChanged={reload} onReload={reloadAll} focusItem={focusItem} />
             ) : (
@@ -282,13 +288,28 @@ export function WorkspacePage({ id }: { id: number }) {
               blockers={blockers}
               names={custodianNames}
               onGo={go}
-              onSubmit={submit}
+              onSubmit={() => setConfirmSubmit(true)}
               disabledReason={readOnly}
               busy={submitBusy}
               error={submitError}
               onReload={reloadAll}
             />
             {roles.includes('manager') && !roles.includes('officer') && <p className="small muted">Officers submit; managers decide once it is submitted.</p>}
+            <Confirm
+              open={confirmSubmit}
+              title="Submit for approval?"
+              confirmLabel="Submit"
+              onCancel={() => setConfirmSubmit(false)}
+              onConfirm={() => {
+                setConfirmSubmit(false)
+                submit()
+              }}
+            >
+              <p>
+                The evaluation goes to the managers of {team} and cannot be changed while they decide ({plural(ws.approvals_required, 'approval')} needed). A manager who returns it sends it back to
+                you with a comment.
+              </p>
+            </Confirm>
           </>
         )}
         {shown === 'approval' && (

@@ -1,5 +1,8 @@
 // Admin: the memberships of one team. A user may hold several roles in a
-// team; each is one membership.
+// team; each is one membership. The organisation admin picks the user from
+// the user list; a team admin may not read that list (the server refuses
+// it), so they give the user's number, which each person finds on their
+// account page.
 import { useState, type FormEvent } from 'react'
 import { api, type Membership, type Role, type Team, type UserList } from '../../api.ts'
 import { formatDate } from '../../format.ts'
@@ -11,10 +14,10 @@ const ROLES: { role: Role; label: string; what: string }[] = [
   { role: 'officer', label: 'Officer', what: 'Opens and works on evaluations, submits shortlists.' },
   { role: 'manager', label: 'Manager', what: 'Approves or returns shortlists (never their own).' },
   { role: 'auditor', label: 'Auditor', what: 'Reads everything, verifies memos and the audit trail.' },
-  { role: 'admin', label: 'Admin', what: 'Manages users, teams and the catalogue.' },
+  { role: 'admin', label: 'Team admin', what: "Runs this team's settings and memberships, nothing else (not its evaluations or audit trail)." },
 ]
 
-export function MembersPanel({ team, users }: { team: Team; users: Loaded<UserList> }) {
+export function MembersPanel({ team, users }: { team: Team; users: Loaded<UserList> | null }) {
   const members = useLoad((signal) => api.GET('/api/v1/teams/{teamID}/members', { params: { path: { teamID: team.id } }, signal }), [team.id])
   const [userId, setUserId] = useState('')
   const [role, setRole] = useState<Role>('officer')
@@ -54,25 +57,31 @@ export function MembersPanel({ team, users }: { team: Team; users: Loaded<UserLi
     }
   }
 
-  const activeUsers = (users.data?.items ?? []).filter((u) => !u.disabled)
+  const activeUsers = (users?.data?.items ?? []).filter((u) => !u.disabled)
   return (
     <section className="card members" aria-labelledby="members-h">
       <h2 id="members-h">Members of {team.name}</h2>
       <form onSubmit={add} noValidate aria-label={`Add a member to ${team.name}`}>
         <FormError error={error} />
         <div className="admin-form-row">
-          <Field label="User" name="user_id" error={error}>
-            {(id, d) => (
-              <select id={id} value={userId} onChange={(e) => setUserId(e.target.value)} aria-describedby={d}>
-                <option value="">Choose a user…</option>
-                {activeUsers.map((u) => (
-                  <option key={u.id} value={u.id}>
-                    {u.name} ({u.email})
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
+          {users ? (
+            <Field label="User" name="user_id" error={error}>
+              {(id, d) => (
+                <select id={id} value={userId} onChange={(e) => setUserId(e.target.value)} aria-describedby={d}>
+                  <option value="">Choose a user…</option>
+                  {activeUsers.map((u) => (
+                    <option key={u.id} value={u.id}>
+                      {u.name} ({u.email})
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+          ) : (
+            <Field label="User ID" name="user_id" error={error} hint="The person's user number: they find it on their Account page (under their name, top right).">
+              {(id, d) => <input id={id} inputMode="numeric" value={userId} onChange={(e) => setUserId(e.target.value.trim())} aria-describedby={d} />}
+            </Field>
+          )}
           <Field label="Role" name="role" error={error} hint={ROLES.find((r) => r.role === role)?.what}>
             {(id, d) => (
               <select id={id} value={role} onChange={(e) => setRole(e.target.value as Role)} aria-describedby={d}>
@@ -129,11 +138,11 @@ export function MembersPanel({ team, users }: { team: Team; users: Loaded<UserLi
                     <td>
                       {confirming === key ? (
                         <div className="row-actions">
-                          <button type="button" className="danger" onClick={() => remove(m)} aria-label={`Confirm: remove ${m.user_name} as ${m.role}`}>
-                            Confirm removal
+                          <button type="button" className="danger" onClick={() => remove(m)} >
+                            Confirm removal<span className="vh"> of {m.user_name} as {m.role}</span>
                           </button>
                           <button type="button" onClick={() => setConfirming('')}>
-                            Keep
+                            Keep<span className="vh"> {m.user_name} as {m.role}</span>
                           </button>
                         </div>
                       ) : (

@@ -42,7 +42,7 @@ function CreateTeam({ onCreated }: { onCreated: (t: Team) => void }) {
   )
 }
 
-function Approvals({ team, onSaved }: { team: Team; onSaved: (t: Team) => void }) {
+export function Approvals({ team, onSaved }: { team: Team; onSaved: (t: Team) => void }) {
   const [value, setValue] = useState(String(team.approvals_required))
   const [error, setError] = useState<unknown>(null)
   const [busy, setBusy] = useState(false)

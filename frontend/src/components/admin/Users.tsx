@@ -205,8 +205,8 @@ function UserRow({ u, me, busy, editing, onEdit, onDisable, onDone, onCancel }: 
             <button type="button" onClick={() => onEdit('rename')} aria-label={`Rename ${u.email}`}>
               Rename
             </button>
-            <button type="button" onClick={() => onEdit('password')} aria-label={`Reset the password of ${u.email}`}>
-              Reset password
+            <button type="button" onClick={() => onEdit('password')}>
+              Reset password<span className="vh"> of {u.email}</span>
             </button>
             {u.disabled ? (
               <button type="button" onClick={() => onDisable(false)} disabled={busy} aria-label={`Enable ${u.email}`}>

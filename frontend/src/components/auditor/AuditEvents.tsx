@@ -7,6 +7,8 @@ import { formatDateTime } from '../../format.ts'
 import { Empty, ErrorBox, Loading } from '../ui.tsx'
 import { useLoad } from '../dashboard/useLoad.ts'
 import { auditCSV, download } from './csv.ts'
+import { objectLink, phrase } from './actions.ts'
+import { Link } from '../../router.tsx'
 
 const NONE: AuditEvent[] = []
 
@@ -24,6 +26,7 @@ function Json({ value }: { value: unknown }) {
 export function AuditEvents({ teams, allowAll }: Props) {
   const [team, setTeam] = useState<string>(allowAll ? '' : String(teams[0]?.id ?? ''))
   const [action, setAction] = useState('')
+  const [actor, setActor] = useState('')
   const [open, setOpen] = useState<Set<number>>(new Set())
   const first = useLoad((signal) => api.GET('/api/v1/audit', { params: { query: { limit: 50, team: Number(team) || undefined } }, signal }), [team])
   const [extra, setExtra] = useState<{ base?: AuditPage; items: AuditEvent[]; before: number | null }>({ items: [], before: null })
@@ -48,7 +51,8 @@ export function AuditEvents({ teams, allowAll }: Props) {
 
   const events = useMemo(() => [...(first.data?.items ?? []), ...more], [first.data, more])
   const actions = useMemo(() => [...new Set(events.map((e) => e.action))].sort(), [events])
-  const shown = action ? events.filter((e) => e.action === action) : events
+  const actors = useMemo(() => [...new Set(events.map((e) => e.actor))].sort(), [events])
+  const shown = events.filter((e) => (!action || e.action === action) && (!actor || e.actor === actor))
   const teamName = (id: number | null) => (id === null ? 'Organisation' : (teams.find((t) => t.id === id)?.name ?? `Team ${id}`))
   const toggle = (seq: number) =>
     setOpen((s) => {
@@ -86,7 +90,19 @@ export function AuditEvents({ teams, allowAll }: Props) {
               {action && !actions.includes(action) && <option value={action}>{action}</option>}
               {actions.map((a) => (
                 <option key={a} value={a}>
-                  {a}
+                  {phrase(a)} ({a})
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field aud-inline-field">
+            <label htmlFor="audit-actor">Who</label>
+            <select id="audit-actor" value={actor} onChange={(e) => setActor(e.target.value)}>
+              <option value="">Everyone</option>
+              {actor && !actors.includes(actor) && <option value={actor}>{actor}</option>}
+              {actors.map((a) => (
+                <option key={a} value={a}>
+                  {a || 'system'}
                 </option>
               ))}
             </select>
@@ -101,13 +117,19 @@ export function AuditEvents({ teams, allowAll }: Props) {
           ? ''
           : `Showing ${shown.length} of ${events.length} loaded events${before !== null ? ' (older events: Load more at the bottom)' : ''}. Export CSV saves the events shown.`}
       </p>
+      {team && (
+        <p className="muted small">
+          Event numbers belong to the one chain of the whole organisation, so a team's events skip the numbers of other teams' and organisation-wide events: a gap is not a
+          deleted event. The chain check above covers every event.
+        </p>
+      )}
 
       {first.error ? (
         <ErrorBox error={first.error} />
       ) : !first.data ? (
         <Loading what="Loading events" />
       ) : shown.length === 0 ? (
-        <Empty>{events.length === 0 ? 'No events recorded for this team yet.' : 'No loaded event has this action. Load more, or pick another action.'}</Empty>
+        <Empty>{events.length === 0 ? 'No events recorded for this team yet.' : 'No loaded event matches these filters. Load more, or change the filters.'}</Empty>
       ) : (
         <div className="table-wrap">
           <table className="audit-table" aria-label="Audit events">
@@ -136,15 +158,25 @@ export function AuditEvents({ teams, allowAll }: Props) {
                       <td className="aud-when">{formatDateTime(e.occurred_at)}</td>
                       <td>{e.actor || <span className="muted">system</span>}</td>
                       <td>
-                        <code className="action">{e.action}</code>
+                        {phrase(e.action)} <code className="action muted small">{e.action}</code>
                       </td>
                       <td>
-                        {e.object_type} #{e.object_id}
+                        {(() => {
+                          const l = objectLink(e)
+                          return l ? (
+                            <Link to={l.to}>{l.label}</Link>
+                          ) : (
+                            <>
+                              {e.object_type.replace('_', ' ')} {e.object_id}
+                            </>
+                          )
+                        })()}
                       </td>
                       <td className="audit-team-col">{teamName(e.team_id)}</td>
                       <td>
-                        <button type="button" className="small-button" aria-expanded={isOpen} aria-controls={`ev-${e.seq}`} aria-label={`Details of event ${e.seq}`} onClick={() => toggle(e.seq)}>
+                        <button type="button" className="small-button" aria-expanded={isOpen} aria-controls={`ev-${e.seq}`} onClick={() => toggle(e.seq)}>
                           {isOpen ? 'Hide' : 'Show'}
+                          <span className="vh"> details of event {e.seq}</span>
                         </button>
                       </td>
                     </tr>

@@ -92,6 +92,28 @@ describe('memo verification', () => {
     expect(screen.queryByRole('table', { name: 'Approvals' })).toBeNull()
   })
 
+  it('names the signing key and whether it was the current one when the memo was issued', async () => {
+    const key = { fingerprint: 'f'.repeat(64), subject: 'CN=Custos Demo Org', not_before: '2026-01-01T00:00:00Z', not_after: '2028-01-01T00:00:00Z', in_use_from: '2026-01-01T00:00:00Z', in_use_until: null, current_when_signed: true }
+    stubFetch({ 'POST /api/v1/memos/verify': () => ({ ...genuine, signing_key: key }) })
+    render(<VerifyMemo />)
+    choose('custos-memo-3.pdf')
+    const checks = within(await screen.findByRole('list', { name: 'Checks' })).getAllByRole('listitem')
+    expect(checks[3].textContent).toContain('Signed with the key in use then: passed')
+    expect(checks[3].textContent).toContain('(still current)')
+    expect(screen.getByText(/CN=Custos Demo Org, fingerprint/)).toBeTruthy()
+    expect(screen.getByText(/It was the current key when the memo was issued/)).toBeTruthy()
+    cleanup()
+
+    const retired = { ...key, in_use_until: '2026-06-01T00:00:00Z', current_when_signed: false }
+    stubFetch({ 'POST /api/v1/memos/verify': () => ({ ...genuine, genuine: false, signing_key: retired, reasons: ['signed with a retired key'] }) })
+    render(<VerifyMemo />)
+    choose('late.pdf')
+    const after = within(await screen.findByRole('list', { name: 'Checks' })).getAllByRole('listitem')
+    expect(after[3].textContent).toContain('Signed with the key in use then: failed')
+    expect(after[3].textContent).toContain('An earlier key signed it after its successor took over')
+    expect(screen.getByText(/It was not the current key when the memo was issued/)).toBeTruthy()
+  })
+
   it('shows the server problem when the file is refused', async () => {
     stubFetch({ 'POST /api/v1/memos/verify': () => new Response(JSON.stringify({ type: 'about:blank', title: 'Bad Request', status: 400, detail: 'the body is not a PDF' }), { status: 400, headers: { 'Content-Type': 'application/problem+json' } }) })
     render(<VerifyMemo />)

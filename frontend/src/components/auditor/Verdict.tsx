@@ -24,6 +24,9 @@ export function Verdict({ verdict: v, fileName, fileSize }: { verdict: MemoVerdi
   const s = v.signature
   // Signature problems the reasons do not already say.
   const problems = (s.problems ?? []).filter((p) => !v.reasons.includes(p))
+  // Which organisation key signed, from its key history (absent when the
+  // signer is not one of the organisation's keys).
+  const k = v.signing_key ?? null
   return (
     <section className={'verdict ' + (v.genuine ? 'verdict-ok' : 'verdict-bad')} aria-labelledby="verdict-h" aria-live="polite">
       <div className="verdict-head">
@@ -64,6 +67,19 @@ export function Verdict({ verdict: v, fileName, fileSize }: { verdict: MemoVerdi
           label="Signed by our certificate"
           detail={s.our_certificate ? `Signer fingerprint ${shortHash(s.signer_fingerprint)}` : s.signer_fingerprint ? `Signed by another certificate (${shortHash(s.signer_fingerprint)}).` : 'No signer certificate was found.'}
         />
+        {s.our_certificate && v.signing_key !== undefined && (
+          <Check
+            ok={!!k?.current_when_signed}
+            label="Signed with the key in use then"
+            detail={
+              !k
+                ? 'The signing certificate is not in the organisation key history.'
+                : k.current_when_signed
+                  ? `The key in use from ${formatDateTime(k.in_use_from)}${k.in_use_until ? ` until ${formatDateTime(k.in_use_until)}` : ' (still current)'} signed it.`
+                  : `An earlier key signed it after its successor took over (it was in use ${formatDateTime(k.in_use_from)} – ${k.in_use_until ? formatDateTime(k.in_use_until) : 'now'}).`
+            }
+          />
+        )}
         <Check
           ok={!!v.memo}
           label="Issued by Custos"
@@ -93,6 +109,19 @@ export function Verdict({ verdict: v, fileName, fileSize }: { verdict: MemoVerdi
       )}
 
       <dl className="verdict-facts">
+        {k && (
+          <>
+            <dt>Signing key</dt>
+            <dd>
+              {k.subject}, fingerprint <code title={k.fingerprint}>{shortHash(k.fingerprint)}</code>
+              <div className="muted small">
+                Certificate valid {formatDateTime(k.not_before)} – {formatDateTime(k.not_after)}; in use from {formatDateTime(k.in_use_from)}
+                {k.in_use_until ? ` until ${formatDateTime(k.in_use_until)}` : ', still current'}.{' '}
+                {k.current_when_signed ? 'It was the current key when the memo was issued.' : 'It was not the current key when the memo was issued.'}
+              </div>
+            </dd>
+          </>
+        )}
         <dt>SHA-256 of this file</dt>
         <dd>
           <code>{v.sha256}</code>

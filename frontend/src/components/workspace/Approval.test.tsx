@@ -1,4 +1,4 @@
-import { cleanup, render, screen } from '@testing-library/react'
+import { cleanup, render, screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { Me, Role, Workspace } from '../../api.ts'
@@ -36,6 +36,11 @@ describe('ApprovalPanel', () => {
     expect(screen.getByText('Best fit')).toBeTruthy()
     await user.type(screen.getByLabelText('Comment'), 'Fine')
     await user.click(screen.getByRole('button', { name: 'Approve' }))
+    // Approving locks the evaluation: nothing is sent before the user confirms.
+    expect(fetch).toHaveLength(0)
+    const dialog = screen.getByRole('dialog', { name: 'Approve this shortlist?' })
+    expect(dialog.textContent).toContain('locked for good')
+    await user.click(within(dialog).getByRole('button', { name: 'Approve' }))
     const call = callOf(fetch)
     expect(call.url).toBe('/api/v1/evaluations/7/approve')
     expect(call.body).toEqual({ comment: 'Fine' })

@@ -5,7 +5,8 @@ import { useCallback, useEffect, useId, useRef, useState } from 'react'
 import { api, ApiError, client, downloadURL, withETag, type Me, type Memo, type Workspace } from '../../api.ts'
 import { formatBytes, formatDateTime, shortHash } from '../../format.ts'
 import { rolesIn } from '../../session.tsx'
-import { Badge, Empty, ErrorBox, Field, Loading } from '../ui.tsx'
+import { Badge, Confirm, Empty, ErrorBox, Field, Loading } from '../ui.tsx'
+import { useUnsaved } from '../../unsaved.ts'
 import { RankingChart } from './RankingChart.tsx'
 import { candidateName, formatTotal } from './util.ts'
 import './workspace.css'
@@ -181,9 +182,11 @@ function Decision({ workspace, me, onApplied }: { workspace: Workspace; me: Me; 
   const [comment, setComment] = useState('')
   const [busy, setBusy] = useState<'approve' | 'return' | null>(null)
   const [error, setError] = useState<unknown>(null)
+  const [confirming, setConfirming] = useState(false)
   const reasonId = useId()
   const commentRef = useRef<HTMLTextAreaElement>(null)
   const block = decisionBlock(workspace, me)
+  useUnsaved(comment.trim() !== '' && !block, 'the decision comment')
   const decide = async (kind: 'approve' | 'return') => {
     setBusy(kind)
     setError(null)
@@ -212,13 +215,30 @@ function Decision({ workspace, me, onApplied }: { workspace: Workspace; me: Me; 
       </Field>
       {error !== null && !named && <ErrorBox error={error} />}
       <div className="actions">
-        <button type="button" className="primary" onClick={() => decide('approve')} disabled={!!block || busy !== null} aria-describedby={block ? reasonId : undefined}>
+        <button type="button" className="primary" onClick={() => setConfirming(true)} disabled={!!block || busy !== null} aria-describedby={block ? reasonId : undefined}>
           {busy === 'approve' ? 'Approving…' : 'Approve'}
         </button>
         <button type="button" className="danger" onClick={() => decide('return')} disabled={!!block || busy !== null} aria-describedby={block ? reasonId : undefined}>
           {busy === 'return' ? 'Returning…' : 'Return to officer'}
         </button>
       </div>
+      <Confirm
+        open={confirming}
+        title="Approve this shortlist?"
+        confirmLabel="Approve"
+        onCancel={() => setConfirming(false)}
+        onConfirm={() => {
+          setConfirming(false)
+          decide('approve')
+        }}
+      >
+        <p>
+          {workspace.approvals_received + 1 >= workspace.approvals_required
+            ? 'Yours is the last approval needed: the evaluation is then locked for good and memos can be issued.'
+            : `Your approval is recorded (${workspace.approvals_received + 1} of ${workspace.approvals_required}) and cannot be withdrawn.`}
+        </p>
+        {comment.trim() !== '' && <p className="small muted">With your comment: “{comment.trim()}”</p>}
+      </Confirm>
       {block && (
         <p id={reasonId} className="decision-why" data-testid="decision-reason">
           {block}
@@ -276,6 +296,7 @@ function Memos({ workspace, me }: { workspace: Workspace; me: Me }) {
   const [loadError, setLoadError] = useState<unknown>(null)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<unknown>(null)
+  const [confirming, setConfirming] = useState(false)
   const reasonId = useId()
 
   const load = useCallback(async () => {
@@ -310,7 +331,7 @@ function Memos({ workspace, me }: { workspace: Workspace; me: Me }) {
       <h3 id="ap-memos">Memos</h3>
       <p className="muted small">A signed PDF of the approved evaluation: mandate, method, ranking, flags, shortlist, approvals and the evidence index.</p>
       <div className="actions">
-        <button type="button" className="primary" onClick={issue} disabled={!mayIssue || busy} aria-describedby={!mayIssue ? reasonId : undefined}>
+        <button type="button" className="primary" onClick={() => setConfirming(true)} disabled={!mayIssue || busy} aria-describedby={!mayIssue ? reasonId : undefined}>
           {busy ? 'Issuing…' : memos && memos.length > 0 ? 'Issue another memo' : 'Issue memo'}
         </button>
         {!mayIssue && (
@@ -319,6 +340,21 @@ function Memos({ workspace, me }: { workspace: Workspace; me: Me }) {
           </span>
         )}
       </div>
+      <Confirm
+        open={confirming}
+        title={memos && memos.length > 0 ? 'Issue another memo?' : 'Issue the memo?'}
+        confirmLabel="Issue memo"
+        onCancel={() => setConfirming(false)}
+        onConfirm={() => {
+          setConfirming(false)
+          issue()
+        }}
+      >
+        <p>
+          Custos signs a new PDF memo of the approved evaluation and records it in the memo registry for good.
+          {memos && memos.length > 0 && ` ${memos.length === 1 ? 'One memo is' : `${memos.length} memos are`} already issued: download it below if that is what you need.`}
+        </p>
+      </Confirm>
       <ErrorBox error={error} />
       {!mayRead ? null : loadError ? (
         <ErrorBox error={loadError} />

@@ -67,8 +67,9 @@ export function Candidates({ workspace, readOnly, write, onOpen, onReload }: Pro
                     </div>
                   </td>
                   <td className="cand-progress">
-                    <button type="button" className="link" onClick={() => onOpen(a.custodian.id, 'checklist')} aria-label={`Checklist of ${a.custodian.name}: ${a.completion.percent}% answered`}>
+                    <button type="button" className="link" onClick={() => onOpen(a.custodian.id, 'checklist')}>
                       {a.completion.answered}/{a.completion.total}
+                      <span className="vh"> checklist items of {a.custodian.name} answered</span>
                     </button>
                     <div className="progress" aria-hidden="true">
                       <span style={{ width: a.completion.percent + '%' }} />
@@ -77,8 +78,8 @@ export function Candidates({ workspace, readOnly, write, onOpen, onReload }: Pro
                   <td className="num">{formatTotal(a.weighted_total)}</td>
                   <td className="num">#{a.rank}</td>
                   <td>
-                    <button type="button" className="link" onClick={() => onOpen(a.custodian.id, 'flags')} aria-label={`Red flags of ${a.custodian.name}: ${open.length} open`}>
-                      {open.length} open
+                    <button type="button" className="link" onClick={() => onOpen(a.custodian.id, 'flags')}>
+                      {open.length} open<span className="vh"> red flags of {a.custodian.name}</span>
                     </button>{' '}
                     {critical > 0 && <Badge kind="critical">{critical} critical</Badge>}
                   </td>
@@ -87,8 +88,8 @@ export function Candidates({ workspace, readOnly, write, onOpen, onReload }: Pro
                       {confirming === a.custodian.id ? (
                         <span className="confirm-remove">
                           <span className="small">Its answers, scores, flags and evidence go too.</span>
-                          <button type="button" className="small-btn danger" onClick={() => remove(a.custodian.id)} aria-label={`Confirm removing ${a.custodian.name}`}>
-                            Confirm removal
+                          <button type="button" className="small-btn danger" onClick={() => remove(a.custodian.id)}>
+                            Confirm removal<span className="vh"> of {a.custodian.name}</span>
                           </button>
                           <button type="button" className="small-btn" onClick={() => setConfirming(null)}>
                             Keep
@@ -101,9 +102,9 @@ export function Candidates({ workspace, readOnly, write, onOpen, onReload }: Pro
                           onClick={() => setConfirming(a.custodian.id)}
                           disabled={busy !== null || count <= 2}
                           title={count <= 2 ? 'An evaluation keeps at least 2 candidates' : undefined}
-                          aria-label={`Remove ${a.custodian.name}`}
                         >
                           {busy === a.custodian.id ? 'Removing…' : 'Remove'}
+                          <span className="vh"> {a.custodian.name}</span>
                         </button>
                       )}
                     </td>

@@ -1,4 +1,4 @@
-import { cleanup, render, screen, within } from '@testing-library/react'
+import { cleanup, render, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { Checklist } from './Checklist.tsx'
@@ -44,7 +44,28 @@ describe('Checklist', () => {
     expect(callOf(fetch).headers.get('If-Match')).toBe('"0"')
   })
 
-  it('shows the server reason next to the note when not met comes without one', async () => {
+  it('opens the note when Not met is chosen without one, and saves once it is written', async () => {
+    const fetch = mockFetch(200, { item_id: 11, status: 'not_met', note: 'No charter', version: 1, updated_by: 1, updated_at: '2026-11-02T00:00:00Z' })
+    const onChanged = vi.fn()
+    const user = userEvent.setup()
+    render(<Checklist workspace={makeWorkspace()} custodianId={1} readOnly={null} onChanged={onChanged} />)
+    const charter = screen.getByRole('group', { name: 'Does it hold a charter?' })
+    await user.click(within(charter).getByRole('button', { name: 'Not met' }))
+    // No request that the server would refuse: the note is opened instead.
+    expect(fetch).toHaveLength(0)
+    const note = within(charter).getByLabelText('Note')
+    await waitFor(() => expect(document.activeElement).toBe(note))
+    expect(document.getElementById(note.getAttribute('aria-describedby')!)?.textContent).toBe('Say why it is not met, then save.')
+    await user.type(note, 'No charter')
+    await user.click(within(charter).getByRole('button', { name: 'Save as Not met' }))
+    expect(fetch).toHaveLength(1)
+    expect(callOf(fetch).body).toEqual({ status: 'not_met', note: 'No charter' })
+    expect(onChanged).toHaveBeenCalled()
+    // The focus goes back to the answer chosen, not to the page.
+    await waitFor(() => expect(document.activeElement).toBe(within(charter).getByRole('button', { name: 'Not met' })))
+  })
+
+  it('shows the server reason next to the note when the server refuses it', async () => {
     mockFetch(400, {
       type: 'https://custos.example/problems/400',
       title: 'Bad Request',
@@ -56,6 +77,7 @@ describe('Checklist', () => {
     const user = userEvent.setup()
     render(<Checklist workspace={makeWorkspace()} custodianId={1} readOnly={null} onChanged={onChanged} />)
     const charter = screen.getByRole('group', { name: 'Does it hold a charter?' })
+    await user.type(within(charter).getByLabelText('Note'), '?')
     await user.click(within(charter).getByRole('button', { name: 'Not met' }))
     const note = within(charter).getByLabelText('Note')
     const describedBy = note.getAttribute('aria-describedby')
@@ -63,6 +85,22 @@ describe('Checklist', () => {
     expect(document.getElementById(describedBy!)?.textContent).toBe('explain why the item is not (fully) met')
     expect(within(charter).getByRole('alert').textContent).toBe('explain why the item is not (fully) met')
     expect(onChanged).not.toHaveBeenCalled()
+  })
+
+  it('folds a section away without losing a note being typed, and filters the not met items', async () => {
+    const user = userEvent.setup()
+    render(<Checklist workspace={makeWorkspace()} custodianId={1} readOnly={null} onChanged={() => {}} />)
+    await user.type(within(screen.getByRole('group', { name: 'Does it hold a charter?' })).getByLabelText('Note'), 'Half written')
+    const fold = screen.getByRole('button', { name: /Regulatory fit/ })
+    expect(fold.getAttribute('aria-expanded')).toBe('true')
+    await user.click(fold)
+    expect(fold.getAttribute('aria-expanded')).toBe('false')
+    expect(screen.queryByRole('group', { name: 'Does it hold a charter?' })).toBeNull()
+    await user.click(fold)
+    expect((within(screen.getByRole('group', { name: 'Does it hold a charter?' })).getByLabelText('Note') as HTMLTextAreaElement).value).toBe('Half written')
+
+    await user.selectOptions(screen.getByLabelText('Show'), 'not_met')
+    expect(screen.getByText('No item is answered Not met or Partly met.')).toBeTruthy()
   })
 
   it('uploads evidence as multipart with the field "file"', async () => {

@@ -19,10 +19,11 @@ import { Badge, ErrorBox, Field } from '../ui.tsx'
 import './workspace.css'
 import { useGuardedWrite } from './guardedWrite.ts'
 import { clearingReload } from './util.ts'
+import { useUnsaved } from '../../unsaved.ts'
 
 const CHOICES: AnswerStatus[] = ['met', 'partly_met', 'not_met', 'not_applicable']
 
-type Filter = 'all' | 'open' | 'evidence'
+type Filter = 'all' | 'open' | 'evidence' | 'not_met'
 
 interface Props {
   workspace: Workspace
@@ -43,10 +44,21 @@ export function Checklist({ workspace, custodianId, readOnly, onChanged, onReloa
   const assessment = workspace.assessments.find((a) => a.custodian.id === custodianId)
   const [filter, setFilter] = useState<Filter>('all')
   const filterId = useId()
+  // Sections folded away by the user. Folded items stay mounted (hidden),
+  // so a note being typed is never thrown away by folding.
+  const [folded, setFolded] = useState<Set<string>>(() => new Set())
+  const fold = (key: string) =>
+    setFolded((f) => {
+      const n = new Set(f)
+      if (n.has(key)) n.delete(key)
+      else n.add(key)
+      return n
+    })
 
   useEffect(() => {
     if (!focusItem) return
     setFilter('all')
+    setFolded(new Set())
     // After the filter shows every item again.
     const t = window.setTimeout(() => {
       const el = document.getElementById(`item-${custodianId}-${focusItem.itemId}`)
@@ -72,6 +84,7 @@ export function Checklist({ workspace, custodianId, readOnly, onChanged, onReloa
     if (!a) return false
     if (filter === 'open') return a.status === 'pending'
     if (filter === 'evidence') return needsEvidence(it, a, evidenceOf(it.id))
+    if (filter === 'not_met') return a.status === 'not_met' || a.status === 'partly_met'
     return true
   }
 
@@ -93,7 +106,16 @@ export function Checklist({ workspace, custodianId, readOnly, onChanged, onReloa
             <option value="all">Every item</option>
             <option value="open">Unanswered items</option>
             <option value="evidence">Items missing evidence</option>
+            <option value="not_met">Not met or partly met</option>
           </select>
+        </div>
+        <div className="actions">
+          <button type="button" className="small-btn" onClick={() => setFolded(new Set(workspace.template.sections.map((s) => s.key)))}>
+            Fold all sections
+          </button>
+          <button type="button" className="small-btn" onClick={() => setFolded(new Set())}>
+            Unfold all
+          </button>
         </div>
       </div>
       {workspace.template.sections.map((section) => {
@@ -102,12 +124,18 @@ export function Checklist({ workspace, custodianId, readOnly, onChanged, onReloa
         const done = section.items.filter((it) => answers.get(it.id)?.status !== 'pending').length
         return (
           <section key={section.key} className="check-section" aria-labelledby={`sec-${custodianId}-${section.key}`}>
-            <h3 id={`sec-${custodianId}-${section.key}`}>
-              {section.title}{' '}
-              <span className="muted small">
-                {done}/{section.items.length}
-              </span>
+            <h3 id={`sec-${custodianId}-${section.key}`} className="check-section-head">
+              <button type="button" className="fold-btn" aria-expanded={!folded.has(section.key)} aria-controls={`secbody-${custodianId}-${section.key}`} onClick={() => fold(section.key)}>
+                <span aria-hidden="true" className="fold-mark">
+                  {folded.has(section.key) ? '▸' : '▾'}
+                </span>
+                {section.title}{' '}
+                <span className="muted small">
+                  {done}/{section.items.length} answered
+                </span>
+              </button>
             </h3>
+            <div id={`secbody-${custodianId}-${section.key}`} hidden={folded.has(section.key)}>
             {items.map((it) => (
               <ChecklistItemRow
                 key={it.id}
@@ -121,11 +149,12 @@ export function Checklist({ workspace, custodianId, readOnly, onChanged, onReloa
                 onReload={onReload}
               />
             ))}
+            </div>
           </section>
         )
       })}
       {workspace.template.sections.every((s) => s.items.filter(visible).length === 0) && (
-        <div className="empty">{filter === 'open' ? 'Every item is answered.' : 'No answered item is missing evidence.'}</div>
+        <div className="empty">{filter === 'open' ? 'Every item is answered.' : filter === 'not_met' ? 'No item is answered Not met or Partly met.' : 'No answered item is missing evidence.'}</div>
       )}
     </div>
   )
@@ -167,13 +196,33 @@ function ChecklistItemRow({
   const [uploadError, setUploadError] = useState<unknown>(null)
   const fileRef = useRef<HTMLInputElement>(null)
   const noteRef = useRef<HTMLTextAreaElement>(null)
+  const buttons = useRef<Partial<Record<AnswerStatus, HTMLButtonElement | null>>>({})
+  // Not met and Partly met need a note: choosing one without a note opens
+  // the note first instead of asking the server to refuse.
+  const [choosing, setChoosing] = useState<AnswerStatus | null>(null)
+  // The buttons are disabled while saving, which drops the focus to the
+  // page: once enabled again, it goes back to the answer chosen.
+  const [refocus, setRefocus] = useState<AnswerStatus | null>(null)
+  useEffect(() => {
+    if (!refocus || busy !== null) return
+    buttons.current[refocus]?.focus()
+    setRefocus(null)
+  }, [refocus, busy])
   const reloadHere = clearingReload(setError, onReload)
   const noteDirty = note !== current.note
+  useUnsaved(noteDirty && !readOnly, `the note on “${item.prompt.length > 40 ? item.prompt.slice(0, 40) + '…' : item.prompt}”`)
   const needsNote = current.status === 'not_met' || current.status === 'partly_met'
   const noteReason = error instanceof ApiError ? error.field('note') : undefined
   const path = { id: evaluationId, custodianID: cid, itemID: item.id }
 
   const answerWith = async (status: AnswerStatus) => {
+    if ((status === 'not_met' || status === 'partly_met') && note.trim() === '') {
+      setChoosing(status)
+      setError(null)
+      window.setTimeout(() => noteRef.current?.focus(), 0)
+      return
+    }
+    setChoosing(null)
     setBusy(status)
     setError(null)
     try {
@@ -185,6 +234,7 @@ function ChecklistItemRow({
       setNote(a.note)
       setNoteBase(a.note)
       onChanged()
+      setRefocus(status)
     } catch (e) {
       setError(e)
       // The server names the note when it is missing: take the user there.
@@ -245,8 +295,11 @@ function ChecklistItemRow({
           {CHOICES.map((s) => (
             <button
               key={s}
+              ref={(el) => {
+                buttons.current[s] = el
+              }}
               type="button"
-              className={'answer-btn answer-' + s}
+              className={'answer-btn answer-' + s + (choosing === s ? ' choosing' : '')}
               aria-pressed={current.status === s}
               disabled={disabled}
               onClick={() => answerWith(s)}
@@ -258,7 +311,12 @@ function ChecklistItemRow({
         {error !== null && !noteReason && <ErrorBox error={error} onReload={reloadHere} />}
       </div>
       <div className="check-side">
-        <Field label="Note" name="note" error={error} hint={readOnly ? undefined : needsNote ? 'Required: say why it is not (fully) met' : 'Required for Not met and Partly met'}>
+        <Field
+          label="Note"
+          name="note"
+          error={error}
+          hint={readOnly ? undefined : choosing ? `Say why it is ${ANSWER_LABELS[choosing].toLowerCase()}, then save.` : needsNote ? 'Required: say why it is not (fully) met' : 'Required for Not met and Partly met'}
+        >
           {(id, d) => (
             <textarea
               ref={noteRef}
@@ -272,7 +330,24 @@ function ChecklistItemRow({
             />
           )}
         </Field>
-        {noteDirty && !readOnly && current.status !== 'pending' && (
+        {choosing && !readOnly && (
+          <div className="note-actions">
+            <button type="button" className="primary small-btn" onClick={() => answerWith(choosing)} disabled={busy !== null || note.trim() === ''}>
+              Save as {ANSWER_LABELS[choosing]}
+            </button>
+            <button
+              type="button"
+              className="small-btn"
+              onClick={() => {
+                setChoosing(null)
+                window.setTimeout(() => buttons.current[choosing]?.focus(), 0)
+              }}
+            >
+              Cancel
+            </button>
+          </div>
+        )}
+        {!choosing && noteDirty && !readOnly && current.status !== 'pending' && (
           <button type="button" className="small-btn" onClick={() => answerWith(current.status)} disabled={busy !== null}>
             Save note
           </button>

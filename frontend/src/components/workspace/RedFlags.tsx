@@ -6,6 +6,7 @@ import { formatDateTime } from '../../format.ts'
 import { Badge, Empty, ErrorBox, Field } from '../ui.tsx'
 import './workspace.css'
 import { useGuardedWrite } from './guardedWrite.ts'
+import { useUnsaved } from '../../unsaved.ts'
 import { clearingReload } from './util.ts'
 
 const SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low']
@@ -75,6 +76,7 @@ function FlagRow({
 }) {
   const titleId = useId()
   const [resolution, setResolution] = useState('')
+  useUnsaved(resolution.trim() !== '', `the resolution of “${flag.title}”`)
   const run = useGuardedWrite()
   const [busy, setBusy] = useState<RedFlagStatus | null>(null)
   const [error, setError] = useState<unknown>(null)
@@ -161,6 +163,7 @@ function RaiseFlag({ workspace, custodianId, onChanged }: { workspace: Workspace
   const [error, setError] = useState<unknown>(null)
   const [done, setDone] = useState('')
   const def = catalogue.find((d) => d.id === definitionId)
+  useUnsaved(title.trim() !== '' || description.trim() !== '', 'a red flag not raised yet')
 
   const raise = async (e: FormEvent) => {
     e.preventDefault()

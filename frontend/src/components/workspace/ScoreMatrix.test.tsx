@@ -53,6 +53,50 @@ describe('ScoreMatrix', () => {
     expect((await screen.findByRole('alert')).textContent).toBe('say why the custodian earns this score')
   })
 
+  it('keeps the rows in place while the table has the focus, and re-sorts when it leaves', async () => {
+    const user = userEvent.setup()
+    const rowNames = () => within(screen.getByRole('table')).getAllByRole('rowheader').map((r) => r.childNodes[0].textContent)
+    const swapped = makeWorkspace()
+    swapped.assessments[0].rank = 1
+    swapped.assessments[0].weighted_total = 96
+    swapped.assessments[1].rank = 2
+    const { rerender } = render(
+      <>
+        <button type="button">Elsewhere</button>
+        <ScoreMatrix workspace={makeWorkspace()} readOnly={null} onChanged={() => {}} />
+      </>,
+    )
+    expect(rowNames()).toEqual(['Beta Trust', 'Alpha Custody'])
+    // Scoring Alpha Custody: the reload ranks it first, but its row stays.
+    await user.click(screen.getByLabelText('Score for Security — Alpha Custody'))
+    rerender(
+      <>
+        <button type="button">Elsewhere</button>
+        <ScoreMatrix workspace={swapped} readOnly={null} onChanged={() => {}} />
+      </>,
+    )
+    expect(rowNames()).toEqual(['Beta Trust', 'Alpha Custody'])
+    expect(screen.getByRole('status').textContent).toContain('The ranking has changed')
+    // Leaving the table puts the rows in rank order.
+    await user.click(screen.getByRole('button', { name: 'Elsewhere' }))
+    expect(rowNames()).toEqual(['Alpha Custody', 'Beta Trust'])
+    expect(screen.queryByRole('button', { name: 'Sort by rank' })).toBeNull()
+  })
+
+  it('re-sorts at once on "Sort by rank"', async () => {
+    const user = userEvent.setup()
+    const rowNames = () => within(screen.getByRole('table')).getAllByRole('rowheader').map((r) => r.childNodes[0].textContent)
+    const swapped = makeWorkspace()
+    swapped.assessments[0].rank = 1
+    swapped.assessments[1].rank = 2
+    const { rerender } = render(<ScoreMatrix workspace={makeWorkspace()} readOnly={null} onChanged={() => {}} />)
+    await user.click(screen.getByLabelText('Score for Security — Alpha Custody'))
+    rerender(<ScoreMatrix workspace={swapped} readOnly={null} onChanged={() => {}} />)
+    expect(rowNames()).toEqual(['Beta Trust', 'Alpha Custody'])
+    await user.click(screen.getByRole('button', { name: 'Sort by rank' }))
+    expect(rowNames()).toEqual(['Alpha Custody', 'Beta Trust'])
+  })
+
   it('disables the scores when read only', () => {
     render(<ScoreMatrix workspace={makeWorkspace()} readOnly="Approved" onChanged={() => {}} />)
     expect((screen.getByLabelText('Score for Liquidity — Beta Trust') as HTMLSelectElement).disabled).toBe(true)

@@ -1,13 +1,19 @@
 // The scoring display: candidates × criteria with the weights in the
 // header, every cell a 0–5 score with its rationale, the weighted total and
 // rank per candidate, and a bar chart of the ranking.
-import { useState } from 'react'
+//
+// The rows keep their place while someone scores: a save changes the
+// ranking, and rows that re-sorted at once would move under the pointer (a
+// scripted run scored the wrong rows that way). They are put in rank order
+// again when the focus leaves the table, or on "Sort by rank".
+import { useEffect, useRef, useState, type FocusEvent } from 'react'
 import { api, ApiError, type Assessment, type Criterion, type Score, type Workspace } from '../../api.ts'
 import { ErrorBox } from '../ui.tsx'
 import { RankingChart } from './RankingChart.tsx'
 import { formatTotal, clearingReload } from './util.ts'
 import './workspace.css'
 import { useGuardedWrite } from './guardedWrite.ts'
+import { useUnsaved } from '../../unsaved.ts'
 
 interface Props {
   workspace: Workspace
@@ -21,12 +27,53 @@ interface Props {
 export function ScoreMatrix({ workspace, readOnly, onChanged, onReload }: Props) {
   const criteria = workspace.template.criteria
   const weightSum = criteria.reduce((s, c) => s + c.weight, 0)
-  const rows = [...workspace.assessments].sort((a, b) => a.rank - b.rank)
+  const byRank = [...workspace.assessments].sort((a, b) => a.rank - b.rank)
+  const wrap = useRef<HTMLDivElement>(null)
+  // The order frozen while the table has the focus or the pointer; null
+  // when the rows follow the ranking.
+  const [frozen, setFrozen] = useState<number[] | null>(null)
+  const ids = byRank.map((a) => a.custodian.id)
+  // Candidates added meanwhile go last; removed ones drop out.
+  const order = frozen ? [...frozen.filter((id) => ids.includes(id)), ...ids.filter((id) => !frozen.includes(id))] : ids
+  const rows = order.map((id) => byRank.find((a) => a.custodian.id === id)!)
+  const outOfOrder = order.some((id, i) => id !== ids[i])
+  const hover = useRef(false)
+  const freeze = () => setFrozen((f) => f ?? ids)
+  // Back to rank order once neither the focus nor the pointer is in the table.
+  const settle = () =>
+    window.setTimeout(() => {
+      if (!hover.current && !wrap.current?.contains(document.activeElement)) setFrozen(null)
+    }, 0)
+  const leave = (e: FocusEvent) => {
+    const to = e.relatedTarget as Node | null
+    if (to && !wrap.current?.contains(to)) setFrozen(null)
+    // Focus lost to nothing (a click on plain text, a Save button that goes
+    // away) re-sorts only if the pointer is not over the table either.
+    else if (!to) settle()
+  }
+  const pointerEntered = () => {
+    hover.current = true
+    freeze()
+  }
+  const pointerLeft = () => {
+    hover.current = false
+    settle()
+  }
   return (
-    <div className="score-matrix-wrap">
+    <div className="score-matrix-wrap" ref={wrap} onFocus={freeze} onBlur={leave} onPointerEnter={pointerEntered} onPointerLeave={pointerLeft}>
       <p className="muted small">
         Each criterion is scored 0–5 with a rationale. The weighted total is Σ weight × score ÷ 5, out of {weightSum}. An unscored criterion counts 0.
       </p>
+      <div className="sm-order" role="status">
+        {outOfOrder && (
+          <>
+            <span className="muted small">The ranking has changed; the rows keep their place until you leave the table.</span>{' '}
+            <button type="button" className="small-btn" onClick={() => setFrozen(ids)}>
+              Sort by rank
+            </button>
+          </>
+        )}
+      </div>
       <div className="table-wrap">
         <table className="score-matrix">
           <caption className="ws-sr-only">Scores by candidate and criterion, with weighted totals</caption>
@@ -110,8 +157,17 @@ function ScoreCell({
   const [rationale, setRationale] = useState(savedRationale)
   const [base, setBase] = useState({ savedValue, savedRationale })
   const run = useGuardedWrite()
+  const select = useRef<HTMLSelectElement>(null)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<unknown>(null)
+  // The Save button goes away after a save: keep the focus in this cell
+  // (once the select is enabled again), not on the page.
+  const [refocus, setRefocus] = useState(false)
+  useEffect(() => {
+    if (!refocus || busy) return
+    select.current?.focus()
+    setRefocus(false)
+  }, [refocus, busy])
   // A reload brings the saved score: take it unless this cell is being edited.
   if (base.savedValue !== savedValue || base.savedRationale !== savedRationale) {
     setBase({ savedValue, savedRationale })
@@ -122,6 +178,7 @@ function ScoreCell({
   }
   const dirty = value !== savedValue || rationale !== savedRationale
   const label = `${criterion.name} — ${assessment.custodian.name}`
+  useUnsaved(dirty && !readOnly, `the score for ${label}`)
   const rationaleReason = error instanceof ApiError ? error.field('rationale') : undefined
   const scoreReason = error instanceof ApiError ? error.field('score') : undefined
 
@@ -140,6 +197,7 @@ function ScoreCell({
         }),
       )
       onChanged()
+      setRefocus(true)
     } catch (e) {
       setError(e)
     } finally {
@@ -157,6 +215,7 @@ function ScoreCell({
   return (
     <div className={'score-cell' + (dirty ? ' dirty' : '') + (rationaleReason || scoreReason ? ' field-invalid' : '')}>
       <select
+        ref={select}
         aria-label={'Score for ' + label}
         value={value}
         disabled={!!readOnly || busy}

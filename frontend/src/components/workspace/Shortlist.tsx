@@ -98,23 +98,24 @@ export function ShortlistEditor({ workspace, readOnly, onSave, onReload }: Props
           ) : (
             <ol className="shortlist-list" aria-labelledby={listId}>
               {rows.map((r, i) => (
-                <li key={r.custodian_id} className="card shortlist-entry" role="group" aria-label={name(r.custodian_id)}>
+                <li key={r.custodian_id} className="card shortlist-entry">
+                  {/* The group sits inside the item: a list may hold only list items. */}
+                  <div role="group" aria-label={name(r.custodian_id)}>
                   <div className="shortlist-entry-head">
                     <span className="rank-no">{i + 1}</span>
                     <strong>{name(r.custodian_id)}</strong>
                     <span className="muted small">weighted total {formatTotal(byId.get(r.custodian_id)?.weighted_total ?? 0)}</span>
                     <span className="actions shortlist-move">
-                      <button type="button" className="small-btn" onClick={() => move(i, -1)} disabled={!!readOnly || busy || i === 0} aria-label={`Move ${name(r.custodian_id)} up`}>
-                        ↑ Up
+                      <button type="button" className="small-btn" onClick={() => move(i, -1)} disabled={!!readOnly || busy || i === 0}>
+                        <span aria-hidden="true">↑ </span>Up<span className="vh">: move {name(r.custodian_id)} up</span>
                       </button>
                       <button
                         type="button"
                         className="small-btn"
                         onClick={() => move(i, 1)}
                         disabled={!!readOnly || busy || i === rows.length - 1}
-                        aria-label={`Move ${name(r.custodian_id)} down`}
                       >
-                        ↓ Down
+                        <span aria-hidden="true">↓ </span>Down<span className="vh">: move {name(r.custodian_id)} down</span>
                       </button>
                       <button type="button" className="small-btn" onClick={() => toggle(r.custodian_id)} disabled={!!readOnly || busy} aria-label={`Remove ${name(r.custodian_id)} from the shortlist`}>
                         Remove
@@ -147,6 +148,7 @@ export function ShortlistEditor({ workspace, readOnly, onSave, onReload }: Props
                       )}
                     </Field>
                   )}
+                  </div>
                 </li>
               ))}
             </ol>

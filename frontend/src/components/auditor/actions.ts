@@ -1,0 +1,51 @@
+// The audit trail in words: each action code as a sentence a reviewer reads
+// without knowing the code, and a link to the object where the app has a
+// page for it. Codes not listed (a newer server) show as they are.
+import type { AuditEvent } from '../../api.ts'
+
+const PHRASES: Record<string, string> = {
+  'answer.put': 'answered a checklist item',
+  'custodian.create': 'added a custodian to the catalogue',
+  'custodian.update': 'edited a catalogue entry',
+  'evaluation.add_candidate': 'added a candidate to an evaluation',
+  'evaluation.approve': 'approved a shortlist',
+  'evaluation.create': 'opened an evaluation',
+  'evaluation.remove_candidate': 'removed a candidate from an evaluation',
+  'evaluation.return': 'returned a shortlist to the officer',
+  'evaluation.submit': 'submitted an evaluation for approval',
+  'evaluation.update': 'edited the details of an evaluation',
+  'evidence.add': 'attached evidence',
+  'evidence.download': 'downloaded evidence',
+  'membership.create': 'gave a team role',
+  'membership.delete': 'took away a team role',
+  'memo.download': 'downloaded a memo',
+  'memo.issue': 'issued a signed memo',
+  'red_flag.raise': 'raised a red flag',
+  'red_flag.update': 'changed the status of a red flag',
+  'score.put': 'scored a criterion',
+  'session.login': 'signed in',
+  'session.login_failed': 'failed to sign in',
+  'session.logout': 'signed out',
+  'shortlist.put': 'saved the shortlist',
+  'team.create': 'created a team',
+  'team.update': 'changed team settings',
+  'template.create': 'wrote a new template version',
+  'token.create': 'created an API token',
+  'token.revoke': 'revoked an API token',
+  'user.create': 'created an account',
+  'user.password_change': 'changed their password',
+  'user.update': 'changed an account',
+}
+
+/** phrase is what the actor did, in words. */
+export function phrase(action: string): string {
+  return PHRASES[action] ?? action
+}
+
+/** objectLink is the app's page for the event's object, if it has one. */
+export function objectLink(e: AuditEvent): { to: string; label: string } | null {
+  if (!/^\d+$/.test(e.object_id)) return null
+  if (e.object_type === 'evaluation') return { to: `/evaluations/${e.object_id}`, label: `evaluation #${e.object_id}` }
+  if (e.object_type === 'custodian') return { to: `/custodians/${e.object_id}`, label: `custodian #${e.object_id}` }
+  return null
+}
