@@ -10,12 +10,14 @@ import { WorkspacePage } from './pages/Workspace.tsx'
 import { MemosPage } from './pages/Memos.tsx'
 import { AuditPage } from './pages/Audit.tsx'
 import { AdminPage } from './pages/Admin.tsx'
+import { EvaluationsPage } from './pages/Evaluations.tsx'
 
 /** The route table: the first pattern that matches the path wins. */
 const routes: { pattern: string; page: (p: Record<string, string>) => ReactNode }[] = [
   { pattern: '/', page: () => <DashboardPage /> },
   { pattern: '/custodians', page: () => <CataloguePage /> },
   { pattern: '/custodians/:id', page: (p) => <CustodianPage id={Number(p.id)} /> },
+  { pattern: '/evaluations', page: () => <EvaluationsPage /> },
   { pattern: '/evaluations/new', page: () => <NewEvaluationPage /> },
   { pattern: '/evaluations/:id', page: (p) => <WorkspacePage key={p.id} id={Number(p.id)} /> },
   { pattern: '/memos', page: () => <MemosPage /> },
@@ -83,6 +85,7 @@ function Nav() {
       <nav aria-label="Main">
         <ul>
           {item('/', 'Dashboard')}
+          {(hasRole(me, 'auditor') || hasRole(me, 'manager') || hasRole(me, 'officer')) && item('/evaluations', 'Evaluations')}
           {item('/custodians', 'Catalogue')}
           {(hasRole(me, 'auditor') || hasRole(me, 'manager') || hasRole(me, 'officer')) && item('/memos', 'Memos')}
           {(hasRole(me, 'auditor') || hasRole(me, 'admin')) && item('/audit', 'Audit trail')}

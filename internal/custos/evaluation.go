@@ -409,6 +409,14 @@ type Approval struct {
 type EvaluationFilter struct {
 	TeamID int64
 	Status EvaluationStatus
+	// CustodianID, when set, keeps evaluations with that candidate.
+	CustodianID int64
+	// PreparerID, when set, keeps evaluations that user opened.
+	PreparerID int64
+	// DueBy, when set (YYYY-MM-DD), keeps evaluations due on or before it.
+	DueBy *string
+	// Text, when set, keeps evaluations whose title contains it (any case).
+	Text string
 	// Before is a cursor: only evaluations with a lower ID.
 	Before int64
 	Limit  int

@@ -33,12 +33,20 @@ func (s *EvaluationService) ListEvaluations(ctx context.Context, f custos.Evalua
 	default:
 		return nil, custos.Invalid("status", "must be draft, submitted or approved")
 	}
+	if err := f.Validate(); err != nil {
+		return nil, err
+	}
 	var rows []evaluationRow
 	err = s.db.db.SelectContext(ctx, &rows, `SELECT `+evaluationColumns+`,
 		(SELECT count(*) FROM evaluation_candidates c WHERE c.evaluation_id = e.id) AS candidates
 		FROM evaluations e JOIN teams t ON t.id = e.team_id
 		WHERE e.team_id = $1 AND ($2 = '' OR e.status = $2) AND e.id < $3
-		ORDER BY e.id DESC LIMIT $4`, f.TeamID, string(f.Status), q.Before, q.Limit+1)
+		AND ($5 = 0 OR EXISTS (SELECT 1 FROM evaluation_candidates c WHERE c.evaluation_id = e.id AND c.custodian_id = $5))
+		AND ($6 = 0 OR e.owner_id = $6)
+		AND ($7::date IS NULL OR e.due_date <= $7::date)
+		AND ($8 = '' OR strpos(lower(e.title), lower($8)) > 0)
+		ORDER BY e.id DESC LIMIT $4`, f.TeamID, string(f.Status), q.Before, q.Limit+1,
+		f.CustodianID, f.PreparerID, f.DueBy, f.Text)
 	if err != nil {
 		return nil, mapErr(err)
 	}

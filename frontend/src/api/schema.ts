@@ -3062,6 +3062,14 @@ export interface operations {
                 team: number;
                 /** @description Only evaluations in this status. */
                 status?: components["schemas"]["EvaluationStatus"];
+                /** @description Only evaluations with this custodian among their candidates. */
+                custodian?: number;
+                /** @description Only evaluations this user opened (the preparer, `owner_id`). */
+                preparer?: number;
+                /** @description Only evaluations due on or before this date (YYYY-MM-DD); evaluations without a due date are left out. */
+                due_by?: string;
+                /** @description Only evaluations whose title contains this text, in any case (200 characters at most). */
+                q?: string;
                 /** @description Only evaluations with a lower ID; the `next_before` of the previous page. 0 or absent starts at the newest. */
                 before?: number;
                 /** @description The page size, 1 to 100; 0 or absent means 25. Above 100 is refused with 400. */
