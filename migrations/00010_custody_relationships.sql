@@ -28,5 +28,29 @@ CREATE TABLE custody_relationships (
 CREATE UNIQUE INDEX custody_relationships_active ON custody_relationships (team_id, custodian_id) WHERE status = 'active';
 CREATE INDEX custody_relationships_team ON custody_relationships (team_id, id DESC);
 
+-- Re-diligence: an evaluation of a relationship's one custodian, which
+-- follows the approved evaluation the relationship rested on.
+ALTER TABLE evaluations ADD COLUMN relationship_id bigint REFERENCES custody_relationships (id),
+    ADD COLUMN follows_evaluation_id bigint REFERENCES evaluations (id);
+-- One re-diligence in progress (not yet approved) per relationship.
+CREATE UNIQUE INDEX evaluations_one_open_rediligence ON evaluations (relationship_id)
+    WHERE relationship_id IS NOT NULL AND status <> 'approved';
+-- An answer carried forward from the evaluation it follows stays marked
+-- until an officer confirms it (answers it again).
+ALTER TABLE answers ADD COLUMN carried_forward boolean NOT NULL DEFAULT false;
+-- Evidence of the followed evaluation, linked rather than copied: the file
+-- stays where it was uploaded, with its digest and its audit history.
+CREATE TABLE evidence_links (
+    evaluation_id bigint NOT NULL,
+    custodian_id  bigint NOT NULL,
+    evidence_id   bigint NOT NULL REFERENCES evidence (id),
+    PRIMARY KEY (evaluation_id, evidence_id),
+    FOREIGN KEY (evaluation_id, custodian_id) REFERENCES evaluation_candidates (evaluation_id, custodian_id) ON DELETE CASCADE
+);
+
 -- +goose Down
+DROP TABLE evidence_links;
+ALTER TABLE answers DROP COLUMN carried_forward;
+DROP INDEX evaluations_one_open_rediligence;
+ALTER TABLE evaluations DROP COLUMN follows_evaluation_id, DROP COLUMN relationship_id;
 DROP TABLE custody_relationships;

@@ -81,6 +81,10 @@ type Evaluation struct {
 	ApprovedAt      *time.Time `json:"approved_at"`
 	CreatedAt       time.Time  `json:"created_at"`
 	UpdatedAt       time.Time  `json:"updated_at"`
+	// RelationshipID is set on a re-diligence: the custody relationship it
+	// reviews. FollowsEvaluationID is the approved evaluation it follows.
+	RelationshipID      *int64 `json:"relationship_id,omitempty"`
+	FollowsEvaluationID *int64 `json:"follows_evaluation_id,omitempty"`
 }
 
 // NewEvaluation is what an officer gives to open an evaluation.
@@ -203,6 +207,9 @@ type Answer struct {
 	Version   int          `json:"version"`
 	UpdatedBy *int64       `json:"updated_by"`
 	UpdatedAt *time.Time   `json:"updated_at"`
+	// CarriedForward marks an answer a re-diligence took over from the
+	// evaluation it follows; answering the item again confirms it.
+	CarriedForward bool `json:"carried_forward,omitempty" db:"carried_forward"`
 }
 
 // ScoreInput is a 0–5 score with its rationale.

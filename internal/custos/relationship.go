@@ -85,6 +85,9 @@ type RelationshipService interface {
 	Appoint(ctx context.Context, n NewRelationship) (*Relationship, error)
 	UpdateRelationship(ctx context.Context, teamID, id int64, ifVersion int, u RelationshipUpdate) (*Relationship, error)
 	EndRelationship(ctx context.Context, teamID, id int64, ifVersion int, endedOn, reason string) (*Relationship, error)
+	// StartRediligence opens the re-diligence of a relationship and answers
+	// the new evaluation's ID.
+	StartRediligence(ctx context.Context, teamID, id int64) (int64, error)
 }
 
 // AddMonths adds whole months to a date, keeping to the last day of a

@@ -40,6 +40,16 @@ type fixture struct {
 	treasury int64
 	officer  *custos.User
 	n        int
+	// appointable is an approved evaluation the relationship cells share:
+	// a custodian can be appointed from it again once its relationship ends.
+	appointable *custos.Workspace
+}
+
+func (f *fixture) approvedForRelationships() *custos.Workspace {
+	if f.appointable == nil {
+		f.appointable = f.approved()
+	}
+	return f.appointable
 }
 
 // unique returns a name no earlier cell used.
@@ -95,7 +105,7 @@ func (f *fixture) clearRelationships() {
 // returns its path.
 func (f *fixture) relationship(rest string) string {
 	f.clearRelationships()
-	ws := f.approved()
+	ws := f.approvedForRelationships()
 	r, err := f.env.Server.Relationships.Appoint(f.asOfficer(), custos.NewRelationship{TeamID: f.treasury, EvaluationID: ws.Evaluation.ID, CustodianID: 1})
 	if err != nil {
 		f.env.T.Fatal(err)
@@ -332,7 +342,7 @@ var matrix = map[string]cell{
 	}},
 	"POST /api/v1/teams/:teamID/relationships": {[]string{"officer", "manager"}, 201, func(f *fixture, c *apitest.Client) (string, any) {
 		f.clearRelationships()
-		return fmt.Sprintf("/api/v1/teams/%d/relationships", f.treasury), map[string]any{"evaluation_id": f.approved().Evaluation.ID, "custodian_id": 1}
+		return fmt.Sprintf("/api/v1/teams/%d/relationships", f.treasury), map[string]any{"evaluation_id": f.approvedForRelationships().Evaluation.ID, "custodian_id": 1}
 	}},
 	"GET /api/v1/teams/:teamID/relationships/:relationshipID": {readers, 200, func(f *fixture, c *apitest.Client) (string, any) {
 		return f.relationship(""), nil
@@ -342,6 +352,9 @@ var matrix = map[string]cell{
 	}},
 	"POST /api/v1/teams/:teamID/relationships/:relationshipID/end": {[]string{"officer", "manager"}, 200, func(f *fixture, c *apitest.Client) (string, any) {
 		return f.relationship("/end"), map[string]any{"reason": "Moved the assets to another custodian."}
+	}},
+	"POST /api/v1/teams/:teamID/relationships/:relationshipID/rediligence": {officers, 201, func(f *fixture, c *apitest.Client) (string, any) {
+		return f.relationship("/rediligence"), nil
 	}},
 	"GET /api/v1/audit": {[]string{"auditor", "orgadmin"}, 200, func(f *fixture, c *apitest.Client) (string, any) {
 		return fmt.Sprintf("/api/v1/audit?team=%d", f.treasury), nil

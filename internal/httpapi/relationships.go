@@ -157,3 +157,24 @@ func (s *Server) endRelationship(c *gin.Context) {
 	}
 	s.renderRelationship(c, http.StatusOK, r)
 }
+
+// startRediligence opens the re-diligence of a relationship: an evaluation
+// like any other, so it needs an officer's permission to create one.
+func (s *Server) startRediligence(c *gin.Context) {
+	p, ok := bindRelationshipPath(c)
+	if !ok {
+		return
+	}
+	id, err := s.Relationships.StartRediligence(c.Request.Context(), p.TeamID, p.ID)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	ws, err := s.Evaluations.Workspace(c.Request.Context(), id)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.Header("Location", fmt.Sprintf("/api/v1/evaluations/%d", id))
+	s.renderWorkspace(c, http.StatusCreated, ws)
+}

@@ -81,6 +81,9 @@ func TestAuditOf_MapsEveryEventTypeWithAStableShape(t *testing.T) {
 		"MemoDownloaded":        {"memo.download", "memo", nil, []string{"evaluation_id", "sha256"}},
 		"RelationshipAppointed": {"relationship.appoint", "relationship", nil, relKeys},
 		"RelationshipUpdated":   {"relationship.update", "relationship", relKeys, relKeys},
+		"RelationshipReviewed":  {"relationship.review", "relationship", relKeys, relKeys},
+		"RediligenceOpened": {"evaluation.open_rediligence", "evaluation", nil, []string{"carried_answers", "custodian_ids", "due_date",
+			"follows_evaluation_id", "linked_evidence", "mandate", "relationship_id", "template_id", "title"}},
 		"RelationshipEnded": {"relationship.end", "relationship", relKeys,
 			[]string{"appointed_on", "custodian_id", "end_reason", "ended_on", "evaluation_id", "next_review_due", "owner_id", "review_months", "status"}},
 	}

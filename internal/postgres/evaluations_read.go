@@ -116,8 +116,8 @@ func (s *EvaluationService) workspace(ctx context.Context, q sqlx.QueryerContext
 		CustodianID int64 `db:"custodian_id"`
 		custos.Answer
 	}
-	if err := sqlx.SelectContext(ctx, q, &answers, `SELECT custodian_id, item_id, status, note, version, updated_by, updated_at
-		FROM answers WHERE evaluation_id = $1`, id); err != nil {
+	if err := sqlx.SelectContext(ctx, q, &answers, `SELECT custodian_id, item_id, status, note, version, updated_by, updated_at,
+		carried_forward FROM answers WHERE evaluation_id = $1`, id); err != nil {
 		return nil, err
 	}
 	for _, a := range answers {
@@ -149,8 +149,11 @@ func (s *EvaluationService) workspace(ctx context.Context, q sqlx.QueryerContext
 	}
 
 	var evidence []custos.Evidence
+	// A re-diligence's evidence includes the files it links from the
+	// evaluation it follows.
 	if err := sqlx.SelectContext(ctx, q, &evidence, `SELECT `+evidenceColumns+` FROM evidence
-		WHERE evaluation_id = $1 ORDER BY id`, id); err != nil {
+		WHERE evaluation_id = $1 OR id IN (SELECT evidence_id FROM evidence_links WHERE evaluation_id = $1)
+		ORDER BY id`, id); err != nil {
 		return nil, err
 	}
 	for _, ev := range evidence {
@@ -196,7 +199,8 @@ func (s *EvaluationService) EvidenceFile(ctx context.Context, id, evidenceID int
 	err := s.db.inTx(ctx, func(tx *Tx) error {
 		if err := tx.GetContext(ctx, &f, `SELECT `+evidenceColumns+`, content,
 			(SELECT team_id FROM evaluations WHERE id = evidence.evaluation_id) AS team_id
-			FROM evidence WHERE id = $1 AND evaluation_id = $2`, evidenceID, id); err != nil {
+			FROM evidence WHERE id = $1 AND (evaluation_id = $2
+				OR EXISTS (SELECT 1 FROM evidence_links l WHERE l.evaluation_id = $2 AND l.evidence_id = $1))`, evidenceID, id); err != nil {
 			return orNotFound(err, "evidence")
 		}
 		f.UploadedAt = f.UploadedAt.UTC()

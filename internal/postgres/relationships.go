@@ -3,16 +3,24 @@ package postgres
 import (
 	"context"
 
+	"github.com/lib/pq"
+
 	"github.com/custos-dd/custos/internal/custos"
 )
 
 // RelationshipService keeps custody relationships. The rules are the
 // domain's (custos.Appoint, UpdateRelationship, EndRelationship); each write
 // and its audit event share one transaction.
-type RelationshipService struct{ db *DB }
+type RelationshipService struct {
+	db *DB
+	// evaluations reads the workspace a re-diligence is prefilled from.
+	evaluations *EvaluationService
+}
 
 // NewRelationshipService returns the relationship service.
-func NewRelationshipService(db *DB) *RelationshipService { return &RelationshipService{db: db} }
+func NewRelationshipService(db *DB) *RelationshipService {
+	return &RelationshipService{db: db, evaluations: NewEvaluationService(db)}
+}
 
 // Dates are read as text so that the domain keeps its YYYY-MM-DD strings.
 const relationshipColumns = `r.id, r.team_id, r.custodian_id, c.name AS custodian_name, r.evaluation_id, r.owner_id,
@@ -192,4 +200,89 @@ func (s *RelationshipService) EndRelationship(ctx context.Context, teamID, id in
 		return nil, err
 	}
 	return s.Relationship(ctx, teamID, id)
+}
+
+// StartRediligence opens the re-diligence of an active relationship: an
+// evaluation of its one custodian, prefilled from the approved evaluation
+// the relationship rests on (custos.OpenRediligence decides what is carried
+// forward). It answers the new evaluation's ID.
+func (s *RelationshipService) StartRediligence(ctx context.Context, teamID, id int64) (int64, error) {
+	by := custos.ActorFrom(ctx).UserID
+	var evalID int64
+	err := s.db.inTx(ctx, func(tx *Tx) error {
+		rel, err := tx.relationshipLocked(ctx, teamID, id)
+		if err != nil {
+			return err
+		}
+		in := custos.Rediligence{Relationship: rel}
+		if err := tx.GetContext(ctx, &in.InProgress, `SELECT EXISTS (SELECT 1 FROM evaluations
+			WHERE relationship_id = $1 AND status <> 'approved')`, id); err != nil {
+			return err
+		}
+		if in.Last, err = s.evaluations.workspace(ctx, tx, rel.EvaluationID); err != nil {
+			return err
+		}
+		ev, err := custos.OpenRediligence(in, by, tx.now)
+		if err != nil {
+			return err
+		}
+		h := ev.Header
+		mandate, err := jsonValue(h.Mandate)
+		if err != nil {
+			return err
+		}
+		if err := tx.GetContext(ctx, &evalID, `INSERT INTO evaluations (team_id, title, template_id, mandate, owner_id, due_date,
+			relationship_id, follows_evaluation_id, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id`,
+			h.TeamID, h.Title, h.TemplateID, string(mandate), h.OwnerID, h.DueDate, h.RelationshipID, h.FollowsEvaluationID, tx.now); err != nil {
+			return err
+		}
+		ev.Header.ID = evalID
+		if _, err := tx.ExecContext(ctx, `INSERT INTO evaluation_candidates (evaluation_id, custodian_id, added_at)
+			VALUES ($1, $2, $3)`, evalID, ev.CustodianID, tx.now); err != nil {
+			return err
+		}
+		for _, a := range ev.Carried {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO answers (evaluation_id, custodian_id, item_id, status, note, version,
+				updated_by, updated_at, carried_forward) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, true)`,
+				evalID, ev.CustodianID, a.ItemID, a.Status, a.Note, a.Version, a.UpdatedBy, a.UpdatedAt); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO evidence_links (evaluation_id, custodian_id, evidence_id)
+			SELECT $1, $2, unnest($3::bigint[])`, evalID, ev.CustodianID, pq.Int64Array(ev.LinkedEvidence)); err != nil {
+			return err
+		}
+		// The mandate-fit flags of the custodian as the catalogue has it now.
+		tmpl, err := s.evaluations.template(ctx, tx, h.TemplateID)
+		if err != nil {
+			return err
+		}
+		flags, err := tx.applyMandateFit(ctx, evalID, tmpl, h.Mandate)
+		if err != nil {
+			return err
+		}
+		return tx.record(ctx, teamID, append([]custos.Event{ev}, flags...)...)
+	})
+	return evalID, err
+}
+
+// reviewRelationship moves the relationship of an approved re-diligence on
+// (custos.ReviewRelationship) and answers the event to record.
+func (tx *Tx) reviewRelationship(ctx context.Context, teamID int64, e custos.Evaluation) (custos.Event, error) {
+	rel, err := tx.relationshipLocked(ctx, teamID, *e.RelationshipID)
+	if err != nil {
+		return nil, err
+	}
+	ev, err := custos.ReviewRelationship(rel, e, tx.now)
+	if err != nil {
+		return nil, err
+	}
+	a := ev.After
+	if _, err := tx.ExecContext(ctx, `UPDATE custody_relationships SET evaluation_id = $2, last_reviewed_on = $3,
+		next_review_due = $4, version = $5, updated_at = $6 WHERE id = $1`,
+		a.ID, a.EvaluationID, a.LastReviewed, a.NextReviewDue, a.Version, a.UpdatedAt); err != nil {
+		return nil, err
+	}
+	return ev, nil
 }

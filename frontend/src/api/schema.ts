@@ -931,6 +931,35 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/teams/{teamID}/relationships/{relationshipID}/rediligence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start the re-diligence of a relationship
+         * @description Opens an evaluation of the relationship's one custodian (the
+         *     two-candidate minimum does not apply), prefilled from the approved
+         *     evaluation the relationship rests on: its template and mandate, each
+         *     answered item carried forward and marked `carried_forward` until an
+         *     officer answers it again (submission waits for that), and its evidence
+         *     linked, not copied. Its due date is the relationship's next review
+         *     due. Approving it moves the relationship on: it then rests on the
+         *     re-diligence, and the next review falls due a cadence later. An ended
+         *     relationship, or one whose re-diligence is already in progress, is a 409.
+         *     Needs the permission to open evaluations (officers).
+         */
+        post: operations["startRediligence"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit": {
         parameters: {
             query?: never;
@@ -1508,6 +1537,16 @@ export interface components {
         };
         /** @description The header of a team's due diligence. */
         Evaluation: {
+            /**
+             * Format: int64
+             * @description On a re-diligence only, the custody relationship it reviews.
+             */
+            relationship_id?: number;
+            /**
+             * Format: int64
+             * @description On a re-diligence only, the approved evaluation it follows.
+             */
+            follows_evaluation_id?: number;
             /** Format: int64 */
             id: number;
             /** Format: int64 */
@@ -1553,6 +1592,16 @@ export interface components {
         };
         /** @description One line of the evaluation list, the evaluation with its number of candidates. */
         EvaluationSummary: {
+            /**
+             * Format: int64
+             * @description On a re-diligence only, the custody relationship it reviews.
+             */
+            relationship_id?: number;
+            /**
+             * Format: int64
+             * @description On a re-diligence only, the approved evaluation it follows.
+             */
+            follows_evaluation_id?: number;
             /** Format: int64 */
             id: number;
             /** Format: int64 */
@@ -1824,6 +1873,8 @@ export interface components {
              * @description Null for an item never answered.
              */
             updated_at: string | null;
+            /** @description Present and true on a re-diligence's answer carried forward from the evaluation it follows, until an officer confirms it by answering again; submission waits for it (blocker `unconfirmed`). */
+            carried_forward?: boolean;
         };
         /** @description One criterion's score for one candidate. */
         Score: {
@@ -1932,7 +1983,7 @@ export interface components {
         /** @description One reason the shortlist cannot be submitted yet. */
         Blocker: {
             /** @enum {string} */
-            code: "shortlist_empty" | "unanswered" | "evidence_missing" | "open_critical_flag";
+            code: "shortlist_empty" | "unanswered" | "unconfirmed" | "evidence_missing" | "open_critical_flag";
             /**
              * Format: int64
              * @description The shortlisted custodian concerned; null for `shortlist_empty`.
@@ -4336,6 +4387,43 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    startRediligence: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required when the request is authenticated by the session cookie (403 without it or with a wrong value); its value is `csrf_token` from `POST /api/v1/session` or `GET /api/v1/me`. Not needed with a bearer API token. */
+                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
+            };
+            path: {
+                /** @description The ID of the team. */
+                teamID: components["parameters"]["TeamID"];
+                /** @description The ID of one of the team's relationships (another team's is not found). */
+                relationshipID: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The re-diligence's workspace. */
+            201: {
+                headers: {
+                    /** @description The path of the new evaluation. */
+                    Location?: string;
+                    ETag: components["headers"]["WorkspaceETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Workspace"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["InternalError"];
+        };
+    };
     listAuditEvents: {
         parameters: {
             query?: {
@@ -4413,4 +4501,4 @@ export const decisionValues: ReadonlyArray<FlattenedDeepRequired<components>["sc
 export const mandateFitFlagRuleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["MandateFitFlag"]["rule"]> = ["qualified_custodian", "region_licence", "staking"];
 export const relationshipStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RelationshipStatus"]> = ["active", "ended"];
 export const evidenceContent_typeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Evidence"]["content_type"]> = ["application/pdf", "image/png", "image/jpeg", "text/plain"];
-export const blockerCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Blocker"]["code"]> = ["shortlist_empty", "unanswered", "evidence_missing", "open_critical_flag"];
+export const blockerCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Blocker"]["code"]> = ["shortlist_empty", "unanswered", "unconfirmed", "evidence_missing", "open_critical_flag"];

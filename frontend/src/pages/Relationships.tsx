@@ -4,7 +4,7 @@
 import { useState, type FormEvent } from 'react'
 import { api, ApiError, client, withETag, type Relationship } from '../api.ts'
 import { rolesIn, teamsWith, useSession } from '../session.tsx'
-import { Link } from '../router.tsx'
+import { Link, navigate } from '../router.tsx'
 import { Badge, Empty, ErrorBox, Loading, PageTitle } from '../components/ui.tsx'
 import { useLoad } from '../components/dashboard/useLoad.ts'
 import { daysUntil, relativeDays } from '../components/dashboard/dates.ts'
@@ -150,6 +150,7 @@ export function RelationshipPage({ teamId, id }: { teamId: number; id: number })
           )}
         </dl>
       </section>
+      {r.status === 'active' && roles.includes('officer') && <StartRediligence r={r} />}
       {r.status === 'active' && canWrite && (
         <>
           <EditRelationship r={r} etag={etag} owners={owners} onSaved={update} />
@@ -274,6 +275,35 @@ function EndRelationship({ r, etag, onSaved }: { r: Relationship; etag?: string;
         </button>
       </form>
       {!(error instanceof ApiError && error.problem.errors?.length) && <ErrorBox error={error} />}
+    </section>
+  )
+}
+
+function StartRediligence({ r }: { r: Relationship }) {
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<unknown>(null)
+  const start = async () => {
+    setBusy(true)
+    setError(null)
+    try {
+      const ws = await api.POST('/api/v1/teams/{teamID}/relationships/{relationshipID}/rediligence', { params: { path: { teamID: r.team_id, relationshipID: r.id } } })
+      navigate(`/evaluations/${ws.evaluation.id}`)
+    } catch (e) {
+      setError(e)
+      setBusy(false)
+    }
+  }
+  return (
+    <section className="card" aria-labelledby="rel-redo">
+      <h2 id="rel-redo">Re-diligence</h2>
+      <p className="muted small">
+        Opens an evaluation of {r.custodian_name} alone, prefilled from evaluation #{r.evaluation_id}: each answer carried forward for you to confirm, its evidence
+        linked. Its approval moves the next review on by {r.review_months} months.
+      </p>
+      <button type="button" onClick={start} disabled={busy}>
+        {busy ? 'Starting…' : 'Start re-diligence'}
+      </button>
+      <ErrorBox error={error} />
     </section>
   )
 }
