@@ -445,6 +445,8 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 		Memos:       memos,
 		Authz:       authorizer,
 		Ready:       db.Ping,
+
+		Relationships: postgres.NewRelationshipService(db),
 	}, httpapi.Config{MaxBodyBytes: cfg.MaxBodyBytes, SecureCookies: cfg.SecureCookies, Frontend: frontend.Dist(), Metrics: reg,
 		TrustedProxies: cfg.TrustedProxies, RequestTimeout: cfg.RequestTimeout, SSO: singleSignOn(cfg, db, log)}, log)
 

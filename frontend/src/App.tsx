@@ -12,14 +12,19 @@ import { MemosPage } from './pages/Memos.tsx'
 import { AuditPage } from './pages/Audit.tsx'
 import { AdminPage } from './pages/Admin.tsx'
 import { AccountPage } from './pages/Account.tsx'
+import { EvaluationsPage } from './pages/Evaluations.tsx'
+import { RelationshipPage, RelationshipsPage } from './pages/Relationships.tsx'
 
 /** The route table: the first pattern that matches the path wins. */
 const routes: { pattern: string; page: (p: Record<string, string>) => ReactNode }[] = [
   { pattern: '/', page: () => <DashboardPage /> },
   { pattern: '/custodians', page: () => <CataloguePage /> },
   { pattern: '/custodians/:id', page: (p) => <CustodianPage id={Number(p.id)} /> },
+  { pattern: '/evaluations', page: () => <EvaluationsPage /> },
   { pattern: '/evaluations/new', page: () => <NewEvaluationPage /> },
   { pattern: '/evaluations/:id', page: (p) => <WorkspacePage key={p.id} id={Number(p.id)} /> },
+  { pattern: '/relationships', page: () => <RelationshipsPage /> },
+  { pattern: '/teams/:teamId/relationships/:id', page: (p) => <RelationshipPage key={p.teamId + '/' + p.id} teamId={Number(p.teamId)} id={Number(p.id)} /> },
   { pattern: '/memos', page: () => <MemosPage /> },
   { pattern: '/audit', page: () => <AuditPage /> },
   { pattern: '/admin', page: () => <AdminPage /> },
@@ -86,6 +91,8 @@ function Nav() {
       <nav aria-label="Main">
         <ul>
           {item('/', 'Dashboard')}
+          {(hasRole(me, 'auditor') || hasRole(me, 'manager') || hasRole(me, 'officer')) && item('/evaluations', 'Evaluations')}
+          {(hasRole(me, 'auditor') || hasRole(me, 'manager') || hasRole(me, 'officer')) && item('/relationships', 'Relationships')}
           {item('/custodians', 'Catalogue')}
           {(hasRole(me, 'auditor') || hasRole(me, 'manager') || hasRole(me, 'officer')) && item('/memos', 'Memos')}
           {(hasRole(me, 'auditor') || isOrgAdmin(me)) && item('/audit', 'Audit trail')}

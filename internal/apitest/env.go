@@ -146,7 +146,7 @@ func New(t *testing.T, opts ...Option) *Env {
 	e.Server = httpapi.New(httpapi.Services{
 		Auth: postgres.NewAuthService(store), Users: e.Users, Teams: e.Teams,
 		Custodians: catalogue, Templates: catalogue, Audit: e.Audit, Authz: a, Ready: store.Ping,
-		Evaluations: e.Evaluations, Memos: e.Memos,
+		Evaluations: e.Evaluations, Memos: e.Memos, Relationships: postgres.NewRelationshipService(store),
 	}, o.cfg, log)
 	return e
 }

@@ -61,6 +61,8 @@ const (
 	ObjEvaluation Object = "evaluation"
 	ObjEvidence   Object = "evidence"
 	ObjMemo       Object = "memo"
+	// ObjRelationship is a custody relationship (relationship.go).
+	ObjRelationship Object = "relationship"
 
 	ActRead     Action = "read"
 	ActCreate   Action = "create"

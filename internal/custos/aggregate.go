@@ -144,8 +144,8 @@ func RemoveCandidate(e Evaluation, ifVersion int, c Candidacy, removed json.RawM
 	if !c.IsCandidate {
 		return CandidateRemoved{}, notCandidate(c.CustodianID)
 	}
-	if c.Candidates <= MinCandidates {
-		return CandidateRemoved{}, Errorf(ECONFLICT, "an evaluation keeps at least %d candidates", MinCandidates)
+	if min := MinCandidatesOf(e); c.Candidates <= min {
+		return CandidateRemoved{}, Errorf(ECONFLICT, "an evaluation keeps at least %d candidate(s)", min)
 	}
 	return CandidateRemoved{EvaluationID: e.ID, CustodianID: c.CustodianID, Removed: removed}, nil
 }

@@ -81,6 +81,10 @@ type Evaluation struct {
 	ApprovedAt      *time.Time `json:"approved_at"`
 	CreatedAt       time.Time  `json:"created_at"`
 	UpdatedAt       time.Time  `json:"updated_at"`
+	// RelationshipID is set on a re-diligence: the custody relationship it
+	// reviews. FollowsEvaluationID is the approved evaluation it follows.
+	RelationshipID      *int64 `json:"relationship_id,omitempty"`
+	FollowsEvaluationID *int64 `json:"follows_evaluation_id,omitempty"`
 }
 
 // NewEvaluation is what an officer gives to open an evaluation.
@@ -203,6 +207,9 @@ type Answer struct {
 	Version   int          `json:"version"`
 	UpdatedBy *int64       `json:"updated_by"`
 	UpdatedAt *time.Time   `json:"updated_at"`
+	// CarriedForward marks an answer a re-diligence took over from the
+	// evaluation it follows; answering the item again confirms it.
+	CarriedForward bool `json:"carried_forward,omitempty" db:"carried_forward"`
 }
 
 // ScoreInput is a 0–5 score with its rationale.
@@ -417,6 +424,14 @@ type Approval struct {
 type EvaluationFilter struct {
 	TeamID int64
 	Status EvaluationStatus
+	// CustodianID, when set, keeps evaluations with that candidate.
+	CustodianID int64
+	// PreparerID, when set, keeps evaluations that user opened.
+	PreparerID int64
+	// DueBy, when set (YYYY-MM-DD), keeps evaluations due on or before it.
+	DueBy *string
+	// Text, when set, keeps evaluations whose title contains it (any case).
+	Text string
 	// Before is a cursor: only evaluations with a lower ID.
 	Before int64
 	Limit  int

@@ -173,5 +173,6 @@ func EventTypes() []Event {
 		AnswerRecorded{}, EvidenceAttached{}, EvidenceDownloaded{}, ScoreRecorded{},
 		RedFlagRaised{}, RedFlagMoved{}, ShortlistSet{},
 		EvaluationSubmitted{}, DecisionRecorded{}, MemoIssued{}, MemoDownloaded{},
+		RelationshipAppointed{}, RelationshipUpdated{}, RelationshipEnded{}, RelationshipReviewed{}, RediligenceOpened{},
 	}
 }

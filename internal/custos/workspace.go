@@ -224,6 +224,9 @@ func SubmitBlockers(ws *Workspace) []Blocker {
 			case ans.Status == AnswerPending:
 				out = append(out, Blocker{Code: "unanswered", CustodianID: &cid, ItemID: &itemID,
 					Message: fmt.Sprintf("%s: %q is not answered.", a.Custodian.Name, it.Prompt)})
+			case ans.CarriedForward:
+				out = append(out, Blocker{Code: "unconfirmed", CustodianID: &cid, ItemID: &itemID,
+					Message: fmt.Sprintf("%s: %q was carried forward from the last approved evaluation; confirm it.", a.Custodian.Name, it.Prompt)})
 			case it.EvidenceRequired && (ans.Status == AnswerMet || ans.Status == AnswerPartlyMet) && !withEvidence[it.ID]:
 				out = append(out, Blocker{Code: "evidence_missing", CustodianID: &cid, ItemID: &itemID,
 					Message: fmt.Sprintf("%s: %q needs evidence attached.", a.Custodian.Name, it.Prompt)})

@@ -125,8 +125,21 @@ func (s *Server) listEvaluations(c *gin.Context) {
 	if !ok {
 		return
 	}
+	custodian, ok := queryInt(c, "custodian")
+	if !ok {
+		return
+	}
+	preparer, ok := queryInt(c, "preparer")
+	if !ok {
+		return
+	}
+	var dueBy *string
+	if d := c.Query("due_by"); d != "" {
+		dueBy = &d
+	}
 	page, err := s.Evaluations.ListEvaluations(c.Request.Context(), custos.EvaluationFilter{TeamID: team,
-		Status: custos.EvaluationStatus(c.Query("status")), Before: q.Before, Limit: q.Limit})
+		Status: custos.EvaluationStatus(c.Query("status")), Before: q.Before, Limit: q.Limit,
+		CustodianID: int64(custodian), PreparerID: int64(preparer), DueBy: dueBy, Text: c.Query("q")})
 	if err != nil {
 		s.writeError(c, err)
 		return

@@ -40,6 +40,16 @@ type fixture struct {
 	treasury int64
 	officer  *custos.User
 	n        int
+	// appointable is an approved evaluation the relationship cells share:
+	// a custodian can be appointed from it again once its relationship ends.
+	appointable *custos.Workspace
+}
+
+func (f *fixture) approvedForRelationships() *custos.Workspace {
+	if f.appointable == nil {
+		f.appointable = f.approved()
+	}
+	return f.appointable
 }
 
 // unique returns a name no earlier cell used.
@@ -75,6 +85,32 @@ func (f *fixture) memo() (*custos.Memo, []byte) {
 		f.env.T.Fatal(err)
 	}
 	return m, pdf
+}
+
+// clearRelationships ends the treasury's active relationships, so that a
+// cell can appoint custodian 1 again.
+func (f *fixture) clearRelationships() {
+	page, err := f.env.Server.Relationships.ListRelationships(f.ctx(), custos.RelationshipFilter{TeamID: f.treasury, Status: custos.ActiveRelationship, Limit: 100})
+	if err != nil {
+		f.env.T.Fatal(err)
+	}
+	for _, r := range page.Items {
+		if _, err := f.env.Server.Relationships.EndRelationship(f.asOfficer(), f.treasury, r.ID, 0, "", "Cleared by the matrix."); err != nil {
+			f.env.T.Fatal(err)
+		}
+	}
+}
+
+// relationship appoints custodian 1 from a fresh approved evaluation and
+// returns its path.
+func (f *fixture) relationship(rest string) string {
+	f.clearRelationships()
+	ws := f.approvedForRelationships()
+	r, err := f.env.Server.Relationships.Appoint(f.asOfficer(), custos.NewRelationship{TeamID: f.treasury, EvaluationID: ws.Evaluation.ID, CustodianID: 1})
+	if err != nil {
+		f.env.T.Fatal(err)
+	}
+	return fmt.Sprintf("/api/v1/teams/%d/relationships/%d%s", f.treasury, r.ID, rest)
 }
 
 func (f *fixture) evalPath(ws *custos.Workspace, rest string) string {
@@ -307,6 +343,25 @@ var matrix = map[string]cell{
 	"GET /api/v1/memos/:id/pdf": {readers, 200, func(f *fixture, c *apitest.Client) (string, any) {
 		m, _ := f.memo()
 		return fmt.Sprintf("/api/v1/memos/%d/pdf", m.ID), nil
+	}},
+	"GET /api/v1/teams/:teamID/relationships": {readers, 200, func(f *fixture, c *apitest.Client) (string, any) {
+		return fmt.Sprintf("/api/v1/teams/%d/relationships", f.treasury), nil
+	}},
+	"POST /api/v1/teams/:teamID/relationships": {[]string{"officer", "manager"}, 201, func(f *fixture, c *apitest.Client) (string, any) {
+		f.clearRelationships()
+		return fmt.Sprintf("/api/v1/teams/%d/relationships", f.treasury), map[string]any{"evaluation_id": f.approvedForRelationships().Evaluation.ID, "custodian_id": 1}
+	}},
+	"GET /api/v1/teams/:teamID/relationships/:relationshipID": {readers, 200, func(f *fixture, c *apitest.Client) (string, any) {
+		return f.relationship(""), nil
+	}},
+	"PATCH /api/v1/teams/:teamID/relationships/:relationshipID": {[]string{"officer", "manager"}, 200, func(f *fixture, c *apitest.Client) (string, any) {
+		return f.relationship(""), map[string]any{"review_months": 6}
+	}},
+	"POST /api/v1/teams/:teamID/relationships/:relationshipID/end": {[]string{"officer", "manager"}, 200, func(f *fixture, c *apitest.Client) (string, any) {
+		return f.relationship("/end"), map[string]any{"reason": "Moved the assets to another custodian."}
+	}},
+	"POST /api/v1/teams/:teamID/relationships/:relationshipID/rediligence": {officers, 201, func(f *fixture, c *apitest.Client) (string, any) {
+		return f.relationship("/rediligence"), nil
 	}},
 	"GET /api/v1/audit": {[]string{"auditor", "orgadmin"}, 200, func(f *fixture, c *apitest.Client) (string, any) {
 		return fmt.Sprintf("/api/v1/audit?team=%d", f.treasury), nil

@@ -159,6 +159,13 @@ func (s *Server) routeTable() []Route {
 		memo(GET, "/api/v1/memos/:id", custos.ObjMemo, custos.ActRead, s.getMemo),
 		memo(GET, "/api/v1/memos/:id/pdf", custos.ObjMemo, custos.ActDownload, s.downloadMemo),
 
+		team(GET, "/api/v1/teams/:teamID/relationships", custos.ObjRelationship, custos.ActRead, s.listRelationships),
+		team(POST, "/api/v1/teams/:teamID/relationships", custos.ObjRelationship, custos.ActCreate, s.appointCustodian),
+		team(GET, "/api/v1/teams/:teamID/relationships/:relationshipID", custos.ObjRelationship, custos.ActRead, s.getRelationship),
+		team(PATCH, "/api/v1/teams/:teamID/relationships/:relationshipID", custos.ObjRelationship, custos.ActUpdate, s.updateRelationship),
+		team(POST, "/api/v1/teams/:teamID/relationships/:relationshipID/end", custos.ObjRelationship, custos.ActUpdate, s.endRelationship),
+		team(POST, "/api/v1/teams/:teamID/relationships/:relationshipID/rediligence", custos.ObjEvaluation, custos.ActCreate, s.startRediligence),
+
 		{Method: GET, Path: "/api/v1/audit", Object: custos.ObjAudit, Action: custos.ActRead, Team: TeamInQuery, handle: s.listAudit},
 		org(GET, "/api/v1/audit/verify", custos.ObjAudit, custos.ActVerify, s.verifyAudit),
 	}

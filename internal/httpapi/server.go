@@ -43,6 +43,9 @@ type Services struct {
 	Authz       Authorizer
 	// Ready reports whether the database answers.
 	Ready func(ctx context.Context) error
+
+	// Relationships are the custody relationships (relationships.go).
+	Relationships custos.RelationshipService
 }
 
 // Config tunes the adapter.

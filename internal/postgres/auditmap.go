@@ -196,6 +196,10 @@ func auditOf(teamID int64, ev custos.Event) (custos.NewAuditEvent, error) {
 		m := e.Memo
 		a.Action, a.ObjectType, a.ObjectID = "memo.download", "memo", strconv.FormatInt(m.ID, 10)
 		a.After = memoDownloadAudit{EvaluationID: m.EvaluationID, SHA256: hexOf(m.SHA256)}
+	case custos.RelationshipAppointed, custos.RelationshipUpdated, custos.RelationshipEnded, custos.RelationshipReviewed:
+		relationshipAudit(&a, e)
+	case custos.RediligenceOpened:
+		rediligenceAudit(&a, e)
 	default:
 		return custos.NewAuditEvent{}, fmt.Errorf("no audit mapping for the event %T", ev)
 	}

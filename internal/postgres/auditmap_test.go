@@ -43,6 +43,7 @@ func keysOf(t *testing.T, v any) []string {
 // the API and the web app show: a new event type without a case in auditOf,
 // or a payload that loses or renames a key, fails here.
 func TestAuditOf_MapsEveryEventTypeWithAStableShape(t *testing.T) {
+	endedOn := "2027-05-01"
 	flag := custos.RedFlag{ID: 5, CustodianID: 1, Title: "Commingled assets"}
 	populated := map[string]custos.Event{
 		"ScoreRecorded": custos.ScoreRecorded{Before: &custos.Score{Score: 2}, After: custos.Score{Score: 4}},
@@ -50,7 +51,10 @@ func TestAuditOf_MapsEveryEventTypeWithAStableShape(t *testing.T) {
 		"DecisionRecorded": custos.DecisionRecorded{Decision: custos.DecisionApprove, Approvals: 1, ApprovalsRequired: 2,
 			Status: custos.StatusSubmitted},
 		"CandidateRemoved": custos.CandidateRemoved{CustodianID: 3, Removed: json.RawMessage(`{"answers":2}`)},
+		"RelationshipEnded": custos.RelationshipEnded{After: custos.Relationship{Status: custos.EndedRelationship,
+			EndedOn: &endedOn, EndReason: "Moved to another custodian."}},
 	}
+	relKeys := []string{"appointed_on", "custodian_id", "evaluation_id", "next_review_due", "owner_id", "review_months", "status"}
 	flagKeys := []string{"custodian_id", "evaluation_id", "mandate_rule", "reason", "resolution", "severity", "status", "title"}
 	want := map[string]auditShape{
 		"EvaluationCreated": {"evaluation.create", "evaluation", nil,
@@ -74,7 +78,14 @@ func TestAuditOf_MapsEveryEventTypeWithAStableShape(t *testing.T) {
 			[]string{"approvals", "approvals_required", "comment", "decision", "round", "snapshot_sha256", "status"}},
 		"MemoIssued": {"memo.issue", "memo", nil,
 			[]string{"evaluation_id", "sha256", "signer_fingerprint", "size", "snapshot_sha256"}},
-		"MemoDownloaded": {"memo.download", "memo", nil, []string{"evaluation_id", "sha256"}},
+		"MemoDownloaded":        {"memo.download", "memo", nil, []string{"evaluation_id", "sha256"}},
+		"RelationshipAppointed": {"relationship.appoint", "relationship", nil, relKeys},
+		"RelationshipUpdated":   {"relationship.update", "relationship", relKeys, relKeys},
+		"RelationshipReviewed":  {"relationship.review", "relationship", relKeys, relKeys},
+		"RediligenceOpened": {"evaluation.open_rediligence", "evaluation", nil, []string{"carried_answers", "custodian_ids", "due_date",
+			"follows_evaluation_id", "linked_evidence", "mandate", "relationship_id", "template_id", "title"}},
+		"RelationshipEnded": {"relationship.end", "relationship", relKeys,
+			[]string{"appointed_on", "custodian_id", "end_reason", "ended_on", "evaluation_id", "next_review_due", "owner_id", "review_months", "status"}},
 	}
 	for _, ev := range custos.EventTypes() {
 		name := reflect.TypeOf(ev).Name()

@@ -36,6 +36,7 @@ func NewEvaluationService(db *DB) *EvaluationService {
 
 const evaluationColumns = `e.id, e.team_id, e.title, e.template_id, e.mandate, e.owner_id, e.due_date, e.status,
 	e.version, e.round, e.submitted_by, e.submitted_at, e.snapshot_hash, e.approved_at, e.created_at, e.updated_at,
+	e.relationship_id, e.follows_evaluation_id,
 	(SELECT name FROM users WHERE id = e.owner_id) AS owner_name,
 	(SELECT name FROM users WHERE id = e.submitted_by) AS submitted_by_name,
 	` + approvalsRequiredColumn
@@ -66,6 +67,8 @@ type evaluationRow struct {
 	CreatedAt     time.Time      `db:"created_at"`
 	UpdatedAt     time.Time      `db:"updated_at"`
 	Candidates    int            `db:"candidates"`
+	Relationship  sql.NullInt64  `db:"relationship_id"`
+	Follows       sql.NullInt64  `db:"follows_evaluation_id"`
 	Approvals     int            `db:"approvals_required"`
 }
 
@@ -92,6 +95,12 @@ func (r *evaluationRow) evaluation() (custos.Evaluation, error) {
 	}
 	if r.SnapshotHash != nil {
 		e.SnapshotHash = r.SnapshotHash
+	}
+	if r.Relationship.Valid {
+		e.RelationshipID = &r.Relationship.Int64
+	}
+	if r.Follows.Valid {
+		e.FollowsEvaluationID = &r.Follows.Int64
 	}
 	return e, nil
 }

@@ -37,12 +37,20 @@ func (s *EvaluationService) ListEvaluations(ctx context.Context, f custos.Evalua
 	default:
 		return nil, custos.Invalid("status", "must be draft, submitted or approved")
 	}
+	if err := f.Validate(); err != nil {
+		return nil, err
+	}
 	var rows []evaluationRow
 	err = s.db.db.SelectContext(ctx, &rows, `SELECT `+evaluationColumns+`,
 		(SELECT count(*) FROM evaluation_candidates c WHERE c.evaluation_id = e.id) AS candidates
 		FROM evaluations e JOIN teams t ON t.id = e.team_id
 		WHERE e.team_id = $1 AND ($2 = '' OR e.status = $2) AND e.id < $3
-		ORDER BY e.id DESC LIMIT $4`, f.TeamID, string(f.Status), q.Before, q.Limit+1)
+		AND ($5 = 0 OR EXISTS (SELECT 1 FROM evaluation_candidates c WHERE c.evaluation_id = e.id AND c.custodian_id = $5))
+		AND ($6 = 0 OR e.owner_id = $6)
+		AND ($7::date IS NULL OR e.due_date <= $7::date)
+		AND ($8 = '' OR strpos(lower(e.title), lower($8)) > 0)
+		ORDER BY e.id DESC LIMIT $4`, f.TeamID, string(f.Status), q.Before, q.Limit+1,
+		f.CustodianID, f.PreparerID, f.DueBy, f.Text)
 	if err != nil {
 		return nil, mapErr(err)
 	}
@@ -112,8 +120,8 @@ func (s *EvaluationService) workspace(ctx context.Context, q sqlx.QueryerContext
 		CustodianID int64 `db:"custodian_id"`
 		custos.Answer
 	}
-	if err := sqlx.SelectContext(ctx, q, &answers, `SELECT custodian_id, item_id, status, note, version, updated_by, updated_at
-		FROM answers WHERE evaluation_id = $1`, id); err != nil {
+	if err := sqlx.SelectContext(ctx, q, &answers, `SELECT custodian_id, item_id, status, note, version, updated_by, updated_at,
+		carried_forward FROM answers WHERE evaluation_id = $1`, id); err != nil {
 		return nil, err
 	}
 	for _, a := range answers {
@@ -145,8 +153,11 @@ func (s *EvaluationService) workspace(ctx context.Context, q sqlx.QueryerContext
 	}
 
 	var evidence []custos.Evidence
+	// A re-diligence's evidence includes the files it links from the
+	// evaluation it follows.
 	if err := sqlx.SelectContext(ctx, q, &evidence, `SELECT `+evidenceColumns+` FROM evidence
-		WHERE evaluation_id = $1 ORDER BY id`, id); err != nil {
+		WHERE evaluation_id = $1 OR id IN (SELECT evidence_id FROM evidence_links WHERE evaluation_id = $1)
+		ORDER BY id`, id); err != nil {
 		return nil, err
 	}
 	for _, ev := range evidence {
@@ -192,7 +203,8 @@ func (s *EvaluationService) EvidenceFile(ctx context.Context, id, evidenceID int
 	err := s.db.inTx(ctx, func(tx *Tx) error {
 		if err := tx.GetContext(ctx, &f, `SELECT `+evidenceColumns+`, content,
 			(SELECT team_id FROM evaluations WHERE id = evidence.evaluation_id) AS team_id
-			FROM evidence WHERE id = $1 AND evaluation_id = $2`, evidenceID, id); err != nil {
+			FROM evidence WHERE id = $1 AND (evaluation_id = $2
+				OR EXISTS (SELECT 1 FROM evidence_links l WHERE l.evaluation_id = $2 AND l.evidence_id = $1))`, evidenceID, id); err != nil {
 			return orNotFound(err, "evidence")
 		}
 		f.UploadedAt = f.UploadedAt.UTC()

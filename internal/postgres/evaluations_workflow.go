@@ -90,6 +90,14 @@ func (s *EvaluationService) Decide(ctx context.Context, id int64, ifVersion int,
 				updated_at = $2 WHERE id = $1`, id, tx.now); err != nil {
 				return err
 			}
+			if e.RelationshipID != nil {
+				e.Status = custos.StatusApproved
+				reviewed, err := tx.reviewRelationship(ctx, r.TeamID, e)
+				if err != nil {
+					return err
+				}
+				return tx.record(ctx, r.TeamID, ev, reviewed)
+			}
 		default:
 			if err := tx.touch(ctx, id); err != nil {
 				return err

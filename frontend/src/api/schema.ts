@@ -941,6 +941,106 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/teams/{teamID}/relationships": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a team's custody relationships
+         * @description A page of the team's relationships, newest first. Pass `next_before` of one page as `before` to get the next.
+         */
+        get: operations["listRelationships"];
+        put?: never;
+        /**
+         * Record a custodian the team appoints
+         * @description Records a relationship with a custodian on the shortlist of one of the
+         *     team's approved evaluations. The owner (default: the caller) must be an
+         *     officer or manager of the team; the review cadence defaults to 12
+         *     months and the next review falls due that long after the appointment
+         *     (on the last day of a shorter month). A custodian not on the approved
+         *     shortlist is a 400 naming `custodian_id`; an evaluation not approved, or
+         *     a custodian the team already has an active relationship with, is a 409.
+         */
+        post: operations["appointCustodian"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/teams/{teamID}/relationships/{relationshipID}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a custody relationship */
+        get: operations["getRelationship"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change an active relationship's owner, cadence or next review due
+         * @description A new cadence moves the next review due to that many months after the last review, unless `next_review_due` sets it by hand. An ended relationship is a 409.
+         */
+        patch: operations["updateRelationship"];
+        trace?: never;
+    };
+    "/api/v1/teams/{teamID}/relationships/{relationshipID}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End a custody relationship
+         * @description Ends an active relationship on a date (default today, never in the future nor before the appointment) with the reason. Ended relationships stay listed as history.
+         */
+        post: operations["endRelationship"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/teams/{teamID}/relationships/{relationshipID}/rediligence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start the re-diligence of a relationship
+         * @description Opens an evaluation of the relationship's one custodian (the
+         *     two-candidate minimum does not apply), prefilled from the approved
+         *     evaluation the relationship rests on: its template and mandate, each
+         *     answered item carried forward and marked `carried_forward` until an
+         *     officer answers it again (submission waits for that), and its evidence
+         *     linked, not copied. Its due date is the relationship's next review
+         *     due. Approving it moves the relationship on: it then rests on the
+         *     re-diligence, and the next review falls due a cadence later. An ended
+         *     relationship, or one whose re-diligence is already in progress, is a 409.
+         *     Needs the permission to open evaluations (officers).
+         */
+        post: operations["startRediligence"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit": {
         parameters: {
             query?: never;
@@ -1102,8 +1202,8 @@ export interface components {
             errors?: components["schemas"]["FieldError"][];
             /** @description Why a submission was refused, with 409 from `POST /api/v1/evaluations/{id}/submit`. */
             blockers?: components["schemas"]["Blocker"][];
-            /** @description The current state of what the request tried to change, with 412 — the workspace, or the answer for `PUT …/answers/{itemID}` — so that a client can reconcile. */
-            current?: components["schemas"]["Workspace"] | components["schemas"]["Answer"];
+            /** @description The current state of what the request tried to change, with 412 — the workspace, the answer for `PUT …/answers/{itemID}`, or the relationship — so that a client can reconcile. */
+            current?: components["schemas"]["Workspace"] | components["schemas"]["Answer"] | components["schemas"]["Relationship"];
         };
         FieldError: {
             /** @description The field (a body field, query or path parameter, or `body`). */
@@ -1533,6 +1633,16 @@ export interface components {
         };
         /** @description The header of a team's due diligence. */
         Evaluation: {
+            /**
+             * Format: int64
+             * @description On a re-diligence only, the custody relationship it reviews.
+             */
+            relationship_id?: number;
+            /**
+             * Format: int64
+             * @description On a re-diligence only, the approved evaluation it follows.
+             */
+            follows_evaluation_id?: number;
             /** Format: int64 */
             id: number;
             /** Format: int64 */
@@ -1578,6 +1688,16 @@ export interface components {
         };
         /** @description One line of the evaluation list, the evaluation with its number of candidates. */
         EvaluationSummary: {
+            /**
+             * Format: int64
+             * @description On a re-diligence only, the custody relationship it reviews.
+             */
+            relationship_id?: number;
+            /**
+             * Format: int64
+             * @description On a re-diligence only, the approved evaluation it follows.
+             */
+            follows_evaluation_id?: number;
             /** Format: int64 */
             id: number;
             /** Format: int64 */
@@ -1618,6 +1738,85 @@ export interface components {
              * @description Pass as `before` for the next page; null on the last page.
              */
             next_before: number | null;
+        };
+        /** @enum {string} */
+        RelationshipStatus: "active" | "ended";
+        Relationship: {
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            team_id: number;
+            /** Format: int64 */
+            custodian_id: number;
+            custodian_name: string;
+            /**
+             * Format: int64
+             * @description The approved evaluation the relationship rests on now.
+             */
+            evaluation_id: number;
+            /** Format: int64 */
+            owner_id: number;
+            owner_name: string;
+            /** Format: date */
+            appointed_on: string;
+            /**
+             * Format: date
+             * @description When the custodian was last looked at in an approved evaluation (at first, the appointment).
+             */
+            last_reviewed_on: string;
+            review_months: number;
+            /** Format: date */
+            next_review_due: string;
+            status: components["schemas"]["RelationshipStatus"];
+            /** Format: date */
+            ended_on: string | null;
+            end_reason: string;
+            version: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        RelationshipPage: {
+            items: components["schemas"]["Relationship"][];
+            /**
+             * Format: int64
+             * @description Pass as `before` for the next page; null on the last page.
+             */
+            next_before: number | null;
+        };
+        AppointCustodianRequest: {
+            /**
+             * Format: int64
+             * @description An approved evaluation of the team.
+             */
+            evaluation_id: number;
+            /**
+             * Format: int64
+             * @description A custodian on that evaluation's shortlist.
+             */
+            custodian_id: number;
+            /**
+             * Format: int64
+             * @description An officer or manager of the team; absent or 0 is the caller.
+             */
+            owner_id?: number;
+            /** @description YYYY-MM-DD, not in the future; absent is today. */
+            appointed_on?: string;
+            /** @description 1 to 60; absent or 0 is 12. */
+            review_months?: number;
+        };
+        UpdateRelationshipRequest: {
+            /** Format: int64 */
+            owner_id?: number;
+            review_months?: number;
+            /** @description YYYY-MM-DD, not before the last review. */
+            next_review_due?: string;
+        };
+        EndRelationshipRequest: {
+            /** @description YYYY-MM-DD; absent is today. */
+            ended_on?: string;
+            reason: string;
         };
         CreateEvaluationRequest: {
             /** Format: int64 */
@@ -1821,6 +2020,8 @@ export interface components {
              * @description Null for an item never answered.
              */
             updated_at: string | null;
+            /** @description Present and true on a re-diligence's answer carried forward from the evaluation it follows, until an officer confirms it by answering again; submission waits for it (blocker `unconfirmed`). */
+            carried_forward?: boolean;
         };
         /** @description One criterion's score for one candidate. */
         Score: {
@@ -1931,7 +2132,7 @@ export interface components {
         /** @description One reason the shortlist cannot be submitted yet. */
         Blocker: {
             /** @enum {string} */
-            code: "shortlist_empty" | "unanswered" | "evidence_missing" | "open_critical_flag" | "unscored" | "shortlist_inversion";
+            code: "shortlist_empty" | "unanswered" | "unconfirmed" | "evidence_missing" | "open_critical_flag" | "unscored" | "shortlist_inversion";
             /**
              * Format: int64
              * @description The shortlisted custodian concerned (for `shortlist_inversion`, the one placed too high); null for `shortlist_empty`.
@@ -2153,6 +2354,18 @@ export interface components {
                 };
             };
         };
+        /** @description If-Match names a relationship version that is no longer current; nothing changed. `current` is the relationship now and the ETag header its version. */
+        StaleRelationship: {
+            headers: {
+                ETag: components["headers"]["RelationshipETag"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    current: components["schemas"]["Relationship"];
+                };
+            };
+        };
         /** @description If-Match names an answer version that is no longer current; nothing changed. `current` is the current answer and the ETag header its version. */
         StaleAnswer: {
             headers: {
@@ -2202,6 +2415,11 @@ export interface components {
          */
         AnswerIfMatch: string;
         /**
+         * @description The relationship ETag the change is based on, a quoted version number such as `"2"`. When it is no longer current the answer is 412 with the current relationship, and nothing changes. Absent or `*`: no check.
+         * @example "2"
+         */
+        RelationshipIfMatch: string;
+        /**
          * @description The workspace ETag the client holds, e.g. `"7"` (`W/"7"` is accepted too); one value, not a list. When it is still current, the answer is 304 without a body.
          * @example "7"
          */
@@ -2213,6 +2431,8 @@ export interface components {
         RetryAfter: number;
         /** @description The workspace version as a quoted integer, e.g. `"7"`; send it in If-Match to guard a later change, or in If-None-Match to revalidate. */
         WorkspaceETag: string;
+        /** @description The relationship's version as a quoted integer, e.g. `"2"`; send it in If-Match to guard the next change. */
+        RelationshipETag: string;
         /** @description The answer's version as a quoted integer, e.g. `"3"` (`"0"` for an item never answered); send it in If-Match to guard the next change of this answer. */
         AnswerETag: string;
     };
@@ -2281,6 +2501,12 @@ export type MandateFitList = components['schemas']['MandateFitList'];
 export type Evaluation = components['schemas']['Evaluation'];
 export type EvaluationSummary = components['schemas']['EvaluationSummary'];
 export type EvaluationPage = components['schemas']['EvaluationPage'];
+export type RelationshipStatus = components['schemas']['RelationshipStatus'];
+export type Relationship = components['schemas']['Relationship'];
+export type RelationshipPage = components['schemas']['RelationshipPage'];
+export type AppointCustodianRequest = components['schemas']['AppointCustodianRequest'];
+export type UpdateRelationshipRequest = components['schemas']['UpdateRelationshipRequest'];
+export type EndRelationshipRequest = components['schemas']['EndRelationshipRequest'];
 export type CreateEvaluationRequest = components['schemas']['CreateEvaluationRequest'];
 export type UpdateEvaluationRequest = components['schemas']['UpdateEvaluationRequest'];
 export type AddCandidateRequest = components['schemas']['AddCandidateRequest'];
@@ -2326,6 +2552,7 @@ export type ResponseServiceUnavailable = components['responses']['ServiceUnavail
 export type ResponseNotDraft = components['responses']['NotDraft'];
 export type ResponseNotSubmitted = components['responses']['NotSubmitted'];
 export type ResponseStaleWorkspace = components['responses']['StaleWorkspace'];
+export type ResponseStaleRelationship = components['responses']['StaleRelationship'];
 export type ResponseStaleAnswer = components['responses']['StaleAnswer'];
 export type ParameterId = components['parameters']['ID'];
 export type ParameterTeamId = components['parameters']['TeamID'];
@@ -2341,9 +2568,11 @@ export type ParameterFlagId = components['parameters']['FlagID'];
 export type ParameterCriterion = components['parameters']['Criterion'];
 export type ParameterIfMatch = components['parameters']['IfMatch'];
 export type ParameterAnswerIfMatch = components['parameters']['AnswerIfMatch'];
+export type ParameterRelationshipIfMatch = components['parameters']['RelationshipIfMatch'];
 export type ParameterIfNoneMatch = components['parameters']['IfNoneMatch'];
 export type HeaderRetryAfter = components['headers']['RetryAfter'];
 export type HeaderWorkspaceETag = components['headers']['WorkspaceETag'];
+export type HeaderRelationshipETag = components['headers']['RelationshipETag'];
 export type HeaderAnswerETag = components['headers']['AnswerETag'];
 export type $defs = Record<string, never>;
 export interface operations {
@@ -3315,6 +3544,14 @@ export interface operations {
                 team: number;
                 /** @description Only evaluations in this status. */
                 status?: components["schemas"]["EvaluationStatus"];
+                /** @description Only evaluations with this custodian among their candidates. */
+                custodian?: number;
+                /** @description Only evaluations this user opened (the preparer, `owner_id`). */
+                preparer?: number;
+                /** @description Only evaluations due on or before this date (YYYY-MM-DD); evaluations without a due date are left out. */
+                due_by?: string;
+                /** @description Only evaluations whose title contains this text, in any case (200 characters at most). */
+                q?: string;
                 /** @description Only evaluations with a lower ID; the `next_before` of the previous page. 0 or absent starts at the newest. */
                 before?: number;
                 /** @description The page size, 1 to 100; 0 or absent means 25. Above 100 is refused with 400. */
@@ -4202,6 +4439,244 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    listRelationships: {
+        parameters: {
+            query?: {
+                /** @description Only relationships in this status. */
+                status?: components["schemas"]["RelationshipStatus"];
+                /** @description Only relationships with a lower ID; the `next_before` of the previous page. */
+                before?: number;
+                /** @description The page size, 1 to 100; 0 or absent means 25. */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The ID of the team. */
+                teamID: components["parameters"]["TeamID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of relationships. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RelationshipPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    appointCustodian: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required when the request is authenticated by the session cookie (403 without it or with a wrong value); its value is `csrf_token` from `POST /api/v1/session` or `GET /api/v1/me`. Not needed with a bearer API token. */
+                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
+            };
+            path: {
+                /** @description The ID of the team. */
+                teamID: components["parameters"]["TeamID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AppointCustodianRequest"];
+            };
+        };
+        responses: {
+            /** @description The new relationship. */
+            201: {
+                headers: {
+                    /** @description The path of the new relationship. */
+                    Location?: string;
+                    ETag: components["headers"]["RelationshipETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Relationship"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getRelationship: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The ID of the team. */
+                teamID: components["parameters"]["TeamID"];
+                /** @description The ID of one of the team's relationships (another team's is not found). */
+                relationshipID: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The relationship. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["RelationshipETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Relationship"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    updateRelationship: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required when the request is authenticated by the session cookie (403 without it or with a wrong value); its value is `csrf_token` from `POST /api/v1/session` or `GET /api/v1/me`. Not needed with a bearer API token. */
+                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
+                /**
+                 * @description The relationship ETag the change is based on, a quoted version number such as `"2"`. When it is no longer current the answer is 412 with the current relationship, and nothing changes. Absent or `*`: no check.
+                 * @example "2"
+                 */
+                "If-Match"?: components["parameters"]["RelationshipIfMatch"];
+            };
+            path: {
+                /** @description The ID of the team. */
+                teamID: components["parameters"]["TeamID"];
+                /** @description The ID of one of the team's relationships (another team's is not found). */
+                relationshipID: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateRelationshipRequest"];
+            };
+        };
+        responses: {
+            /** @description The relationship as changed. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["RelationshipETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Relationship"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["StaleRelationship"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    endRelationship: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required when the request is authenticated by the session cookie (403 without it or with a wrong value); its value is `csrf_token` from `POST /api/v1/session` or `GET /api/v1/me`. Not needed with a bearer API token. */
+                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
+                /**
+                 * @description The relationship ETag the change is based on, a quoted version number such as `"2"`. When it is no longer current the answer is 412 with the current relationship, and nothing changes. Absent or `*`: no check.
+                 * @example "2"
+                 */
+                "If-Match"?: components["parameters"]["RelationshipIfMatch"];
+            };
+            path: {
+                /** @description The ID of the team. */
+                teamID: components["parameters"]["TeamID"];
+                /** @description The ID of one of the team's relationships (another team's is not found). */
+                relationshipID: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EndRelationshipRequest"];
+            };
+        };
+        responses: {
+            /** @description The ended relationship. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["RelationshipETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Relationship"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["StaleRelationship"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    startRediligence: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required when the request is authenticated by the session cookie (403 without it or with a wrong value); its value is `csrf_token` from `POST /api/v1/session` or `GET /api/v1/me`. Not needed with a bearer API token. */
+                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
+            };
+            path: {
+                /** @description The ID of the team. */
+                teamID: components["parameters"]["TeamID"];
+                /** @description The ID of one of the team's relationships (another team's is not found). */
+                relationshipID: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The re-diligence's workspace. */
+            201: {
+                headers: {
+                    /** @description The path of the new evaluation. */
+                    Location?: string;
+                    ETag: components["headers"]["WorkspaceETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Workspace"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["InternalError"];
+        };
+    };
     listAuditEvents: {
         parameters: {
             query?: {
@@ -4277,6 +4752,7 @@ export const redFlagStatusValues: ReadonlyArray<FlattenedDeepRequired<components
 export const severityValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Severity"]> = ["low", "medium", "high", "critical"];
 export const decisionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Decision"]> = ["approve", "return"];
 export const mandateFitFlagRuleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["MandateFitFlag"]["rule"]> = ["qualified_custodian", "region_licence", "staking"];
+export const relationshipStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RelationshipStatus"]> = ["active", "ended"];
 export const weightShiftDeltaValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WeightShift"]["delta"]> = [-10, -5, 5, 10];
 export const evidenceContent_typeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Evidence"]["content_type"]> = ["application/pdf", "image/png", "image/jpeg", "text/plain"];
-export const blockerCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Blocker"]["code"]> = ["shortlist_empty", "unanswered", "evidence_missing", "open_critical_flag", "unscored", "shortlist_inversion"];
+export const blockerCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Blocker"]["code"]> = ["shortlist_empty", "unanswered", "unconfirmed", "evidence_missing", "open_critical_flag", "unscored", "shortlist_inversion"];

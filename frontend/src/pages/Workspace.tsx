@@ -201,6 +201,15 @@ export function WorkspacePage({ id }: { id: number }) {
           <dt>Due</dt>
           <dd>{ev.due_date ? formatDate(ev.due_date) : 'No due date'}</dd>
         </div>
+        {ev.relationship_id && ev.follows_evaluation_id && (
+          <div>
+            <dt>Re-diligence</dt>
+            <dd>
+              of <Link to={`/teams/${ev.team_id}/relationships/${ev.relationship_id}`}>relationship #{ev.relationship_id}</Link>, following{' '}
+              <Link to={`/evaluations/${ev.follows_evaluation_id}`}>evaluation #{ev.follows_evaluation_id}</Link>
+            </dd>
+          </div>
+        )}
         <div>
           <dt>Prepared by</dt>
           <dd>{userName(names, me, ev.owner_id)}</dd>

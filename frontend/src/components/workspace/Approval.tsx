@@ -2,6 +2,7 @@
 // approvals so far, and the decision (approve, or return with a comment);
 // once approved, the approvals and the signed memos.
 import { useCallback, useEffect, useId, useRef, useState } from 'react'
+import { AppointFromShortlist } from '../relationships/AppointFromShortlist.tsx'
 import { api, ApiError, client, downloadURL, withETag, type Me, type Memo, type Workspace } from '../../api.ts'
 import { formatBytes, formatDateTime, shortHash } from '../../format.ts'
 import { rolesIn } from '../../session.tsx'
@@ -65,6 +66,7 @@ export function ApprovalPanel({ workspace, me, names, onApplied }: Props) {
       ) : null}
 
       {ev.status === 'approved' && <Memos workspace={workspace} me={me} />}
+      {ev.status === 'approved' && <AppointFromShortlist workspace={workspace} me={me} />}
 
       <div className="approval-grid">
         <section className="card" aria-labelledby="ap-what">

@@ -284,6 +284,7 @@ function ChecklistItemRow({
           <Badge kind={current.status}>{ANSWER_LABELS[current.status]}</Badge>
           {item.evidence_required && <span className="badge badge-evidence">Evidence required</span>}
           {evidenceMissing && <span className="small warn-text">Attach evidence: submission waits for it.</span>}
+          {current.carried_forward && <span className="small warn-text">Carried forward from the last approved evaluation: answer again to confirm.</span>}
         </div>
         {item.guidance && (
           <details className="check-guidance">

@@ -23,6 +23,7 @@ interface Props {
 const FIX: Record<string, string> = {
   shortlist_empty: 'Edit the shortlist',
   unanswered: 'Answer the item',
+  unconfirmed: 'Confirm the answer',
   evidence_missing: 'Attach evidence',
   open_critical_flag: 'Resolve the flag',
   unscored: 'Score the criterion',

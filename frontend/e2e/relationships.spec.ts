@@ -1,0 +1,37 @@
+import { expect, test } from '@playwright/test'
+import { shot, signIn } from './helpers.ts'
+
+// After journeys.spec.ts: the evaluation the manager approved there is found
+// on the Evaluations page, its shortlisted custodian appointed, and the
+// relationship reviewed again through a re-diligence.
+test('an officer finds the approved evaluation, records the appointment and starts re-diligence', async ({ page }) => {
+  await signIn(page, 'officer@example.com')
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Evaluations' }).click()
+  await expect(page.getByRole('heading', { name: 'Evaluations' })).toBeVisible()
+  await page.getByLabel('Status').selectOption('approved')
+  await expect(page).toHaveURL(/status=approved/)
+  const rows = page.getByRole('table', { name: 'Evaluations' }).getByRole('row')
+  await expect(rows.nth(1).getByText('Approved', { exact: true })).toBeVisible()
+  await shot(page, '12-evaluations-approved')
+  await rows.nth(1).getByRole('link').click()
+
+  await page.getByRole('tab', { name: 'Approval' }).click()
+  await page.getByRole('button', { name: /^Record appointment of / }).first().click()
+  await page.getByRole('button', { name: 'Record appointment', exact: true }).click()
+  const appointed = page.getByRole('link', { name: /^Appointed \d{4}-\d{2}-\d{2}; next review due \d{4}-\d{2}-\d{2}$/ })
+  await expect(appointed).toBeVisible()
+  await appointed.click()
+
+  await expect(page.getByRole('heading', { name: /Custody relationship/ })).toBeVisible()
+  await page.getByLabel('Review every (months)').fill('6')
+  await page.getByRole('button', { name: 'Save' }).click()
+  await expect(page.getByText('every 6 months')).toBeVisible()
+  await shot(page, '13-relationship')
+
+  await page.getByRole('button', { name: 'Start re-diligence' }).click()
+  await expect(page).toHaveURL(/\/evaluations\/\d+$/)
+  await expect(page.getByText(/^Re-diligence: /).first()).toBeVisible()
+  await page.getByRole('tab', { name: /^Checklist/ }).click()
+  await expect(page.getByText('Carried forward from the last approved evaluation: answer again to confirm.').first()).toBeVisible()
+  await shot(page, '14-rediligence')
+})
