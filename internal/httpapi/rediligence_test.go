@@ -70,9 +70,10 @@ func TestRediligence_Journey(t *testing.T) {
 	}
 	apitest.ExpectStatus(t, officer.Do(http.MethodGet, apitest.EvalPath(id, fmt.Sprintf("/evidence/%d", a.Evidence[0].ID)), nil), http.StatusOK)
 
-	// One candidate may not leave; a shortlisted re-diligence waits for
-	// every confirmation.
+	// One candidate may not leave; a shortlisted re-diligence, scored
+	// afresh (scores are not carried forward), waits for every confirmation.
 	apitest.ExpectProblem(t, officer.Do(http.MethodDelete, apitest.EvalPath(id, fmt.Sprintf("/candidates/%d", coinbase)), nil), http.StatusConflict)
+	k.ScoreAll(officer, id, coinbase, 4, 4, 3, 3, 4, 3)
 	ws = k.Shortlist(officer, id, coinbase)
 	unconfirmed := 0
 	for _, b := range ws.SubmitBlockers {
