@@ -35,7 +35,7 @@ describe('ShortlistEditor and the ranking', () => {
     render(<ShortlistEditor workspace={ws} readOnly={null} onSave={async () => undefined} />)
     expect(screen.queryByLabelText(/^Why above/)).toBeNull()
     // Moving Alpha up creates the inversion, and the question appears.
-    await userEvent.setup().click(screen.getByRole('button', { name: 'Move Alpha Custody up' }))
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Up: move Alpha Custody up' }))
     expect(screen.getByLabelText('Why above Beta Trust')).toBeTruthy()
   })
 })
