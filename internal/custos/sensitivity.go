@@ -146,6 +146,16 @@ func totalsUnder(w []float64, m [][]float64) []float64 {
 	return out
 }
 
+// anyScored says whether any candidate has a score yet.
+func anyScored(as []Assessment) bool {
+	for _, a := range as {
+		if len(a.Scores) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // rankUnder orders candidate indexes by total, ties by name.
 func rankUnder(totals []float64, as []Assessment) []int {
 	idx := make([]int, len(as))
@@ -164,9 +174,10 @@ func rankUnder(totals []float64, as []Assessment) []int {
 
 // WeightSensitivity measures how the ranking of the assessments answers to
 // shifts of the criteria weights. It is nil with fewer than two candidates
-// or fewer than two criteria: there is nothing to overturn.
+// or fewer than two criteria, and before anyone is scored: there is nothing
+// to overturn (all at 0, the "winner" would be first only by name).
 func WeightSensitivity(criteria []Criterion, as []Assessment) *Sensitivity {
-	if len(as) < 2 || len(criteria) < 2 {
+	if len(as) < 2 || len(criteria) < 2 || !anyScored(as) {
 		return nil
 	}
 	w := make([]float64, len(criteria))

@@ -178,6 +178,11 @@ func TestWeightSensitivity_NilWithNothingToOverturn(t *testing.T) {
 	if s := WeightSensitivity(crit("a", 100), sensAssessments([]string{"a"}, []int{5}, []int{1})); s != nil {
 		t.Errorf("one criterion: %+v, want nil", s)
 	}
+	// Before anyone is scored every total is 0: a "winner" first only by
+	// name is no ranking to be robust or fragile about.
+	if s := WeightSensitivity(crit("a", 50, "b", 50), sensAssessments([]string{"a", "b"}, []int{}, []int{})); s != nil {
+		t.Errorf("nobody scored: %+v, want nil", s)
+	}
 }
 
 // Unscored criteria count 0, as in the weighted total, and a three-way field

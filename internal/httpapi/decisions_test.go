@@ -181,8 +181,8 @@ func TestWorkspace_CarriesTheWeightSensitivity(t *testing.T) {
 	k := apitest.NewKit(t)
 	coinbase, anchorage := k.Custodian("coinbase-prime-custody"), k.Custodian("anchorage-digital-bank")
 	ws := k.Open(k.Officer, apitest.USMandate(), coinbase, anchorage)
-	if ws.Sensitivity == nil {
-		t.Fatal("two candidates and six criteria but no sensitivity")
+	if ws.Sensitivity != nil {
+		t.Fatalf("nobody is scored yet, but the workspace has a sensitivity: %+v", ws.Sensitivity)
 	}
 	id := ws.Evaluation.ID
 	// Coinbase scores 5 on liquidity only: 5·30/5 = 30; Anchorage 5 on security only: 5·25/5 = 25.
