@@ -28,6 +28,7 @@ func ClientAddrFrom(ctx context.Context) string {
 	a, _ := ctx.Value(clientAddrKey{}).(string)
 	return a
 }
+
 type clientRequestIDKey struct{}
 
 // WithActor returns a context carrying the actor.
