@@ -1,21 +1,8 @@
-import { expect, test, type Browser, type Page } from '@playwright/test'
+import { expect, test, type Page } from '@playwright/test'
 import { checkA11y, password, shot, signIn } from './helpers.ts'
 
 // The organisation admin and a team admin see what the server lets each do,
 // and nothing it would refuse; anyone changes their own password.
-
-async function userIdOf(browser: Browser, email: string, pw = password): Promise<number> {
-  const ctx = await browser.newContext()
-  const page = await ctx.newPage()
-  await page.goto('/login')
-  await page.getByLabel('E-mail address').fill(email)
-  await page.getByLabel('Password').fill(pw)
-  await page.getByRole('button', { name: 'Sign in' }).click()
-  await page.getByTitle(/my account and password/).click()
-  const id = Number(await page.locator('dt:text("User ID") + dd').innerText().then((t) => t.split(' ')[0]))
-  await ctx.close()
-  return id
-}
 
 test('the organisation admin administers users, teams, the catalogue and the whole audit trail', async ({ page }) => {
   await signIn(page, 'admin@example.com')
@@ -47,8 +34,7 @@ test('the organisation admin administers users, teams, the catalogue and the who
   await shot(page, '25-audit-readable')
 })
 
-test('a team admin runs their team’s settings and members, and is offered nothing else', async ({ page, browser }) => {
-  const otherId = await userIdOf(browser, 'other.officer@example.com')
+test('a team admin runs their team’s settings and members, and is offered nothing else', async ({ page }) => {
   await signIn(page, 'teamadmin@example.com')
   const nav = page.getByRole('navigation', { name: 'Main' })
   await expect(nav.getByRole('link', { name: 'Team admin' })).toBeVisible()
@@ -70,16 +56,24 @@ test('a team admin runs their team’s settings and members, and is offered noth
   await page.getByRole('button', { name: 'Save approvals for Demo Treasury' }).click()
   await expect(page.getByRole('status').filter({ hasText: 'Saved' })).toBeVisible()
 
-  // No user list for a team admin: a member is added by their user ID.
+  // No user list for a team admin: a member is added by e-mail address, and
+  // the admin role (the organisation admin's to grant) is not offered.
   const form = page.getByRole('form', { name: 'Add a member to Demo Treasury' })
-  await expect(form.getByText('they find it on their Account page')).toBeVisible()
-  await form.getByLabel('User ID').fill(String(otherId))
+  await expect(form.getByLabel('Role').locator('option')).toHaveText(['Officer', 'Manager', 'Auditor'])
+  await form.getByLabel('E-mail address').fill('nobody.here@example.com')
+  await form.getByRole('button', { name: 'Add member' }).click()
+  await expect(form.locator('.field-error')).toBeVisible()
+  await form.getByLabel('E-mail address').fill('other.officer@example.com')
   await form.getByLabel('Role').selectOption('auditor')
   await form.getByRole('button', { name: 'Add member' }).click()
   await expect(page.getByRole('status').filter({ hasText: 'is now auditor in Demo Treasury' })).toBeVisible()
   await shot(page, '20-team-admin')
   await checkA11y(page, 'admin (team admin)')
   const members = page.getByRole('table', { name: 'Members of Demo Treasury' })
+  // Their own memberships are not theirs to change.
+  const own = members.getByRole('row').filter({ hasText: 'teamadmin@example.com' })
+  await expect(own.first()).toContainText('(you)')
+  await expect(own.getByRole('button', { name: /^Remove/ })).toHaveCount(0)
   const row = members.getByRole('row').filter({ hasText: 'other.officer@example.com' }).filter({ hasText: 'auditor' })
   await row.getByRole('button', { name: /^Remove .* as auditor$/ }).click()
   await row.getByRole('button', { name: /^Confirm removal of .* as auditor$/ }).click()

@@ -18,7 +18,7 @@ test('an officer finds the approved evaluation, records the appointment and star
   await page.getByRole('tab', { name: 'Approval' }).click()
   await page.getByRole('button', { name: /^Record appointment of / }).first().click()
   await page.getByRole('button', { name: 'Record appointment', exact: true }).click()
-  const appointed = page.getByRole('link', { name: /^Appointed \d{4}-\d{2}-\d{2}; next review due \d{4}-\d{2}-\d{2}$/ })
+  const appointed = page.getByRole('link', { name: /^Appointed \d{1,2} \w{3} \d{4}; next review due \d{1,2} \w{3} \d{4}$/ })
   await expect(appointed).toBeVisible()
   await appointed.click()
 

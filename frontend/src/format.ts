@@ -1,7 +1,9 @@
 export function formatDate(iso: string | null | undefined): string {
   if (!iso) return '—'
   const d = new Date(iso)
-  return d.toLocaleDateString('en-GB', { year: 'numeric', month: 'short', day: 'numeric' })
+  // UTC: a date-only value ("2027-11-26") parses as UTC midnight and must not
+  // show as the day before west of Greenwich; timestamps match formatDateTime.
+  return d.toLocaleDateString('en-GB', { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' })
 }
 
 export function formatDateTime(iso: string | null | undefined): string {

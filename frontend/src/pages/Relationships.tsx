@@ -8,14 +8,15 @@ import { Link, navigate } from '../router.tsx'
 import { Badge, Empty, ErrorBox, Loading, PageTitle } from '../components/ui.tsx'
 import { useLoad } from '../components/dashboard/useLoad.ts'
 import { daysUntil, relativeDays } from '../components/dashboard/dates.ts'
+import { formatDate } from '../format.ts'
 import '../components/relationships/relationships.css'
 
 function DueCell({ r }: { r: Relationship }) {
-  if (r.status === 'ended') return <span className="muted">Ended {r.ended_on}</span>
+  if (r.status === 'ended') return <span className="muted">Ended {formatDate(r.ended_on)}</span>
   const d = daysUntil(r.next_review_due)
   return (
     <span className={d !== null && d < 0 ? 'rel-due-past' : undefined}>
-      {r.next_review_due}
+      {formatDate(r.next_review_due)}
       {d !== null && <> ({relativeDays(d)})</>}
     </span>
   )
@@ -84,7 +85,7 @@ export function RelationshipsPage() {
                     <Link to={`/teams/${r.team_id}/relationships/${r.id}`}>{r.custodian_name}</Link>
                   </td>
                   <td>{r.owner_name}</td>
-                  <td>{r.appointed_on}</td>
+                  <td>{formatDate(r.appointed_on)}</td>
                   <td>{r.review_months} months</td>
                   <td>
                     <DueCell r={r} />
@@ -129,10 +130,10 @@ export function RelationshipPage({ teamId, id }: { teamId: number; id: number })
           <dt>Owner</dt>
           <dd>{r.owner_name}</dd>
           <dt>Appointed</dt>
-          <dd>{r.appointed_on}</dd>
+          <dd>{formatDate(r.appointed_on)}</dd>
           <dt>Rests on</dt>
           <dd>
-            <Link to={`/evaluations/${r.evaluation_id}`}>Evaluation #{r.evaluation_id}</Link> (last reviewed {r.last_reviewed_on})
+            <Link to={`/evaluations/${r.evaluation_id}`}>Evaluation #{r.evaluation_id}</Link> (last reviewed {formatDate(r.last_reviewed_on)})
           </dd>
           <dt>Review cadence</dt>
           <dd>every {r.review_months} months</dd>
@@ -144,7 +145,7 @@ export function RelationshipPage({ teamId, id }: { teamId: number; id: number })
             <>
               <dt>Ended</dt>
               <dd>
-                {r.ended_on}: {r.end_reason}
+                {formatDate(r.ended_on)}: {r.end_reason}
               </dd>
             </>
           )}

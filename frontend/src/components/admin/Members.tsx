@@ -1,11 +1,14 @@
 // Admin: the memberships of one team. A user may hold several roles in a
 // team; each is one membership. The organisation admin picks the user from
-// the user list; a team admin may not read that list (the server refuses
-// it), so they give the user's number, which each person finds on their
-// account page.
+// the user list; where that list is not at hand (a team admin may not read
+// it) the user is named by e-mail address. The server's rule
+// (custos.CheckMembershipChange): an organisation admin may change anything;
+// a team admin never their own memberships and never the admin role. The
+// panel offers only what that rule allows, so nobody meets a 403 by design.
 import { useState, type FormEvent } from 'react'
-import { api, type Membership, type Role, type Team, type UserList } from '../../api.ts'
+import { api, type Me, type Membership, type Role, type Team, type UserList } from '../../api.ts'
 import { formatDate } from '../../format.ts'
+import { isOrgAdmin, useSession } from '../../session.tsx'
 import { Empty, ErrorBox, Field, Loading } from '../ui.tsx'
 import { useLoad, type Loaded } from '../dashboard/useLoad.ts'
 import { FormError, toFieldError } from './formErrors.tsx'
@@ -17,9 +20,19 @@ const ROLES: { role: Role; label: string; what: string }[] = [
   { role: 'admin', label: 'Team admin', what: "Runs this team's settings and memberships, nothing else (not its evaluations or audit trail)." },
 ]
 
+/** mayChange mirrors custos.CheckMembershipChange for one membership. */
+export function mayChange(me: Me | null, userId: number, role: Role): boolean {
+  if (isOrgAdmin(me)) return true
+  return !!me && me.user.id !== userId && role !== 'admin'
+}
+
 export function MembersPanel({ team, users }: { team: Team; users: Loaded<UserList> | null }) {
   const members = useLoad((signal) => api.GET('/api/v1/teams/{teamID}/members', { params: { path: { teamID: team.id } }, signal }), [team.id])
+  const { me } = useSession()
+  const orgAdmin = isOrgAdmin(me)
+  const grantable = ROLES.filter((r) => orgAdmin || r.role !== 'admin')
   const [userId, setUserId] = useState('')
+  const [email, setEmail] = useState('')
   const [role, setRole] = useState<Role>('officer')
   const [error, setError] = useState<unknown>(null)
   const [busy, setBusy] = useState(false)
@@ -33,9 +46,10 @@ export function MembersPanel({ team, users }: { team: Team; users: Loaded<UserLi
     setError(null)
     setMessage('')
     try {
-      const m = await api.POST('/api/v1/teams/{teamID}/members', { params: { path: { teamID: team.id } }, body: { user_id: Number(userId) || 0, role } })
+      const m = await api.POST('/api/v1/teams/{teamID}/members', { params: { path: { teamID: team.id } }, body: users ? { user_id: Number(userId) || 0, role } : { email, role } })
       if (members.data) members.setData({ items: [...members.data.items, m] })
       setMessage(`${m.user_name} is now ${m.role} in ${team.name}.`)
+      setEmail('')
     } catch (err) {
       setError(toFieldError(err, { role: /membership|exists/i }))
     } finally {
@@ -78,14 +92,14 @@ export function MembersPanel({ team, users }: { team: Team; users: Loaded<UserLi
               )}
             </Field>
           ) : (
-            <Field label="User ID" name="user_id" error={error} hint="The person's user number: they find it on their Account page (under their name, top right).">
-              {(id, d) => <input id={id} inputMode="numeric" value={userId} onChange={(e) => setUserId(e.target.value.trim())} aria-describedby={d} />}
+            <Field label="E-mail address" name="email" error={error} hint="The address the person signs in with.">
+              {(id, d) => <input id={id} type="email" autoComplete="off" value={email} onChange={(e) => setEmail(e.target.value.trim())} aria-describedby={d} />}
             </Field>
           )}
           <Field label="Role" name="role" error={error} hint={ROLES.find((r) => r.role === role)?.what}>
             {(id, d) => (
               <select id={id} value={role} onChange={(e) => setRole(e.target.value as Role)} aria-describedby={d}>
-                {ROLES.map((r) => (
+                {grantable.map((r) => (
                   <option key={r.role} value={r.role}>
                     {r.label}
                   </option>
@@ -129,14 +143,19 @@ export function MembersPanel({ team, users }: { team: Team; users: Loaded<UserLi
                 const key = m.user_id + '/' + m.role
                 return (
                   <tr key={key}>
-                    <td>{m.user_name}</td>
+                    <td>
+                      {m.user_name}
+                      {m.user_id === me?.user.id && <span className="muted"> (you)</span>}
+                    </td>
                     <td>{m.user_email}</td>
                     <td>
                       <span className={'role role-' + m.role}>{m.role}</span>
                     </td>
                     <td className="nowrap">{formatDate(m.created_at)}</td>
                     <td>
-                      {confirming === key ? (
+                      {!mayChange(me, m.user_id, m.role) ? (
+                        <span className="muted small">{m.user_id === me?.user.id ? 'Not your own' : 'Organisation admin only'}</span>
+                      ) : confirming === key ? (
                         <div className="row-actions">
                           <button type="button" className="danger" onClick={() => remove(m)} >
                             Confirm removal<span className="vh"> of {m.user_name} as {m.role}</span>

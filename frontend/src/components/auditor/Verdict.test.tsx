@@ -43,7 +43,7 @@ const altered: MemoVerdict = {
 }
 
 function choose(name: string) {
-  const input = screen.getByLabelText('Choose a PDF to verify')
+  const input = screen.getByLabelText('Choose a PDF to verify, or drop it here')
   const file = new File(['%PDF-1.7 test'], name, { type: 'application/pdf' })
   fireEvent.change(input, { target: { files: [file] } })
   return file

@@ -56,9 +56,9 @@ export function VerifyMemo() {
         onDragLeave={() => setOver(false)}
         onDrop={onDrop}
       >
-        <p className="dropzone-lead">Drop a memo PDF here, or choose one</p>
-        <label htmlFor="verify-file" className="file-label">
-          Choose a PDF to verify
+        {/* One line says what to do; the card's heading already says what for. */}
+        <label htmlFor="verify-file" className="file-label dropzone-lead">
+          Choose a PDF to verify, or drop it here
         </label>
         <input
           ref={input}

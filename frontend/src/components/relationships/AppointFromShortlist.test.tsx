@@ -42,11 +42,11 @@ describe('appointing from an approved shortlist', () => {
       },
     })
     render(<AppointFromShortlist workspace={approved()} me={me(1, 'officer')} />)
-    expect((await screen.findByRole('link', { name: /Appointed 2026-11-26; next review due 2027-11-26/ })).getAttribute('href')).toBe('/teams/1/relationships/5')
+    expect((await screen.findByRole('link', { name: /Appointed 26 Nov 2026; next review due 26 Nov 2027/ })).getAttribute('href')).toBe('/teams/1/relationships/5')
     fireEvent.click(screen.getByRole('button', { name: 'Record appointment of Alpha Custody' }))
     fireEvent.change(screen.getByLabelText('Review every (months)'), { target: { value: '6' } })
     fireEvent.click(screen.getByRole('button', { name: 'Record appointment' }))
-    expect(await screen.findByRole('link', { name: /next review due 2027-05-26/ })).toBeTruthy()
+    expect(await screen.findByRole('link', { name: /next review due 26 May 2027/ })).toBeTruthy()
     const post = calls.find((c) => c.method === 'POST')
     expect(post?.body).toEqual({ evaluation_id: 7, custodian_id: 1, review_months: 6 })
   })

@@ -2,6 +2,7 @@
 // appointed, and a form to record an appointment (a custody relationship).
 import { useState, type FormEvent } from 'react'
 import { api, ApiError, type Me, type Workspace } from '../../api.ts'
+import { formatDate } from '../../format.ts'
 import { Link } from '../../router.tsx'
 import { rolesIn } from '../../session.tsx'
 import { ErrorBox, Loading } from '../ui.tsx'
@@ -34,7 +35,7 @@ export function AppointFromShortlist({ workspace, me }: { workspace: Workspace; 
                   {s.rank}. {name(s.custodian_id)}
                 </strong>{' '}
                 {r ? (
-                  <Link to={`/teams/${ev.team_id}/relationships/${r.id}`}>Appointed {r.appointed_on}; next review due {r.next_review_due}</Link>
+                  <Link to={`/teams/${ev.team_id}/relationships/${r.id}`}>Appointed {formatDate(r.appointed_on)}; next review due {formatDate(r.next_review_due)}</Link>
                 ) : canWrite ? (
                   <AppointForm teamId={ev.team_id} evaluationId={ev.id} custodianId={s.custodian_id} label={name(s.custodian_id)} onDone={active.reload} />
                 ) : (

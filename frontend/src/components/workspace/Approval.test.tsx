@@ -54,11 +54,15 @@ describe('ApprovalPanel', () => {
     expect(screen.getByText(/You submitted this/)).toBeTruthy()
   })
 
-  it('disables the decision for officers and shows "user #id" without names', () => {
-    render(<ApprovalPanel workspace={submitted()} me={me(4, 'officer')} names={null} onApplied={() => {}} />)
-    expect((screen.getByRole('button', { name: 'Approve' }) as HTMLButtonElement).disabled).toBe(true)
-    expect(screen.getByText('Only managers of this team decide.')).toBeTruthy()
-    expect(screen.getByText('user #1')).toBeTruthy()
+  it('shows no decision to officers or auditors, and "user #id" without names', () => {
+    for (const role of ['officer', 'auditor'] as Role[]) {
+      render(<ApprovalPanel workspace={submitted()} me={me(4, role)} names={null} onApplied={() => {}} />)
+      expect(screen.queryByRole('heading', { name: 'Decision' })).toBeNull()
+      expect(screen.queryByRole('button', { name: 'Approve' })).toBeNull()
+      expect(screen.queryByLabelText('Comment')).toBeNull()
+      expect(screen.getByText('user #1')).toBeTruthy()
+      cleanup()
+    }
   })
 
   it('shows the comment reason when a return has none', async () => {

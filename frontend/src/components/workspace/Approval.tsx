@@ -172,7 +172,10 @@ export function ApprovalPanel({ workspace, me, names, onApplied }: Props) {
         )}
       </section>
 
-      {ev.status === 'submitted' && <Decision workspace={workspace} me={me} onApplied={onApplied} />}
+      {/* Only the team's managers can ever decide: nobody else is shown a form
+          they could never use. The submitting manager still sees it, disabled,
+          with the reason. */}
+      {ev.status === 'submitted' && rolesIn(me, ev.team_id).includes('manager') && <Decision workspace={workspace} me={me} onApplied={onApplied} />}
 
       <ApprovalHistory workspace={workspace} />
 
