@@ -21,6 +21,8 @@ func TestUsersChangeTheirOwnPassword(t *testing.T) {
 	}
 
 	expectFieldErrors(t, change(here, "not-my-password-at-all", newPassword), "current_password")
+	// A wrong current password and a weak new one are named together.
+	expectFieldErrors(t, change(here, "not-my-password-at-all", "short"), "current_password", "new_password")
 	for _, weak := range []string{"short", "password1234", "123456789012", "officer@example.com1"} {
 		expectFieldErrors(t, change(here, apitest.Password, weak), "new_password")
 	}

@@ -513,8 +513,15 @@ func (s *AuthService) ChangePassword(ctx context.Context, current, next string) 
 	if err := p.Err(); err != nil {
 		return err
 	}
+	// The new password's problems are found before the current one is
+	// checked, so that a wrong current password and a weak new one are
+	// named in one answer rather than one after the other.
+	weak := custos.CheckNewPassword("new_password", next, a.Email)
 	u, err := s.checkOwnPassword(ctx, "current_password", current)
 	if err != nil {
+		if custos.ErrorCode(err) == custos.EINVALID && weak != nil {
+			return append(custos.Problems(custos.AsError(err).Fields), custos.AsError(weak).Fields...).Err()
+		}
 		return err
 	}
 	if err := custos.CheckNewPassword("new_password", next, u.Email, u.Name); err != nil {
