@@ -44,25 +44,33 @@ func TestMembershipChangeReachesAnotherServer(t *testing.T) {
 	if allowed() {
 		t.Fatal("allowed before joining the team")
 	}
-	time.Sleep(100 * time.Millisecond) // let the listener connect
+	// waitFor polls until the other server agrees. The listener connects on
+	// its own schedule, and a NOTIFY sent before it listens is lost, so the
+	// wait repeats the notification (as any later change would) instead of
+	// sleeping first; the periodic reload is an hour away, so only NOTIFY
+	// can make this pass.
+	waitFor := func(want bool, what string) {
+		t.Helper()
+		deadline := time.Now().Add(60 * time.Second)
+		for next := time.Now(); allowed() != want; {
+			if time.Now().After(deadline) {
+				t.Fatalf("the other server never learned of the %s", what)
+			}
+			if time.Now().After(next) {
+				if _, err := env.SQL.Exec(`SELECT pg_notify($1, '')`, postgres.AuthzChannel); err != nil {
+					t.Fatal(err)
+				}
+				next = time.Now().Add(500 * time.Millisecond)
+			}
+			time.Sleep(10 * time.Millisecond) // polling a condition, with a deadline
+		}
+	}
 	if _, err := env.Teams.AddMember(cli, team.ID, u.ID, custos.RoleOfficer); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for !allowed() {
-		if time.Now().After(deadline) {
-			t.Fatal("the other server never learned of the new membership")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	waitFor(true, "new membership")
 	if err := env.Teams.RemoveMember(cli, team.ID, u.ID, custos.RoleOfficer); err != nil {
 		t.Fatal(err)
 	}
-	deadline = time.Now().Add(5 * time.Second)
-	for allowed() {
-		if time.Now().After(deadline) {
-			t.Fatal("the other server never learned of the removed membership")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	waitFor(false, "removed membership")
 }
