@@ -145,3 +145,15 @@ export function Confirm({ open, title, children, confirmLabel, onConfirm, onCanc
     </dialog>
   )
 }
+
+// LoadMore asks a newest-first list for its next page: one button, the same
+// wording and busy state on every list that pages by cursor.
+export function LoadMore({ onClick, busy }: { onClick: () => void; busy: boolean }) {
+  return (
+    <div className="load-more">
+      <button type="button" onClick={onClick} disabled={busy}>
+        {busy ? 'Loading…' : 'Load more'}
+      </button>
+    </div>
+  )
+}

@@ -4,7 +4,7 @@
 import { Fragment, useMemo, useState } from 'react'
 import { api, type AuditEvent, type AuditPage } from '../../api.ts'
 import { formatDateTime } from '../../format.ts'
-import { Empty, ErrorBox, Loading } from '../ui.tsx'
+import { Empty, ErrorBox, LoadMore, Loading } from '../ui.tsx'
 import { useLoad } from '../dashboard/useLoad.ts'
 import { auditCSV, download } from './csv.ts'
 import { objectLink, phrase } from './actions.ts'
@@ -219,11 +219,7 @@ export function AuditEvents({ teams, allowAll }: Props) {
       )}
       <ErrorBox error={moreError} />
       {first.data && before !== null && (
-        <div className="load-more">
-          <button type="button" onClick={loadMore} disabled={busy}>
-            {busy ? 'Loading…' : 'Load more'}
-          </button>
-        </div>
+        <LoadMore onClick={loadMore} busy={busy} />
       )}
       {first.data && before === null && events.length > 0 && <p className="muted small center">That is the beginning of the trail{team ? ' for this team' : ''}.</p>}
     </section>

@@ -3,7 +3,7 @@ import { useState } from 'react'
 import { api, downloadURL, type Memo, type MemoPage } from '../../api.ts'
 import { formatBytes, formatDateTime, shortHash } from '../../format.ts'
 import { Link } from '../../router.tsx'
-import { Empty, ErrorBox, Loading } from '../ui.tsx'
+import { Empty, ErrorBox, LoadMore, Loading } from '../ui.tsx'
 import { useLoad } from '../dashboard/useLoad.ts'
 
 export function MemoTable({ teamId }: { teamId: number }) {
@@ -77,11 +77,7 @@ export function MemoTable({ teamId }: { teamId: number }) {
       </div>
       <ErrorBox error={error} />
       {before !== null && (
-        <div className="load-more">
-          <button type="button" onClick={loadMore} disabled={busy}>
-            {busy ? 'Loading…' : 'Load more'}
-          </button>
-        </div>
+        <LoadMore onClick={loadMore} busy={busy} />
       )}
     </>
   )

@@ -5,7 +5,7 @@
 import { useEffect, useState } from 'react'
 import { api, REGIONS, type Custodian, type CustodianPage, type Region } from '../../api.ts'
 import { Link } from '../../router.tsx'
-import { Badge, Empty, ErrorBox, Loading } from '../ui.tsx'
+import { Badge, Empty, ErrorBox, LoadMore, Loading } from '../ui.tsx'
 import { useLoad } from '../dashboard/useLoad.ts'
 import { keyManagement, yesNo } from './labels.ts'
 
@@ -186,11 +186,7 @@ export function CatalogueList({ initial }: { initial: Filters }) {
           )}
           <ErrorBox error={moreError} />
           {cursor && (
-            <div className="load-more">
-              <button type="button" onClick={loadMore} disabled={moreBusy}>
-                {moreBusy ? 'Loading…' : 'Load more'}
-              </button>
-            </div>
+            <LoadMore onClick={loadMore} busy={moreBusy} />
           )}
         </>
       )}

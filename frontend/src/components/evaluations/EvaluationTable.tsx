@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'react'
 import { api, type EvaluationPage, type EvaluationSummary } from '../../api.ts'
 import { Link } from '../../router.tsx'
-import { Empty, ErrorBox, Loading } from '../ui.tsx'
+import { Empty, ErrorBox, LoadMore, Loading } from '../ui.tsx'
 import { useLoad } from '../dashboard/useLoad.ts'
 import { DueText, StatusBadge } from '../dashboard/EvaluationList.tsx'
 
@@ -169,11 +169,7 @@ export function EvaluationTable({ teamId, filters, onFilters }: { teamId: number
       )}
       <ErrorBox error={error} />
       {before !== null && (
-        <div className="load-more">
-          <button type="button" onClick={loadMore} disabled={busy}>
-            {busy ? 'Loading…' : 'Load more'}
-          </button>
-        </div>
+        <LoadMore onClick={loadMore} busy={busy} />
       )}
     </>
   )
