@@ -216,6 +216,9 @@ type AuthService interface {
 	Logout(ctx context.Context, token string) error
 	// SessionActor resolves a session token, refreshing its idle timer.
 	SessionActor(ctx context.Context, token string) (Actor, error)
+	// SessionMe is SessionActor that also returns the account and its
+	// memberships (what GET /me shows), read in the same round trip.
+	SessionMe(ctx context.Context, token string) (Actor, *User, []Membership, error)
 	// TokenActor resolves an API token.
 	TokenActor(ctx context.Context, token string) (Actor, error)
 

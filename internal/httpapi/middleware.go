@@ -185,7 +185,17 @@ func (s *Server) authenticate(c *gin.Context) (a custos.Actor, fromCookie bool, 
 	if err != nil || cookie == "" {
 		return a, false, custos.Errorf(custos.EUNAUTHENTICATED, "sign in first")
 	}
-	a, err = s.Auth.SessionActor(c.Request.Context(), cookie)
+	if r, ok := c.Get(ctxRoute); ok && r.(Route).loadsMe {
+		// GET /me: the session, the account and its memberships in one statement.
+		var u *custos.User
+		var ms []custos.Membership
+		a, u, ms, err = s.Auth.SessionMe(c.Request.Context(), cookie)
+		if err == nil {
+			c.Set(ctxMe, &meResponse{User: u, Memberships: ms})
+		}
+	} else {
+		a, err = s.Auth.SessionActor(c.Request.Context(), cookie)
+	}
 	if err != nil {
 		return a, true, err
 	}
@@ -206,6 +216,7 @@ func (s *Server) guard(r Route) gin.HandlerFunc {
 			c.Next()
 			return
 		}
+		c.Set(ctxRoute, r)
 		actor, _, err := s.authenticate(c)
 		if err != nil {
 			s.writeError(c, err)
@@ -216,7 +227,6 @@ func (s *Server) guard(r Route) gin.HandlerFunc {
 			return
 		}
 		c.Request = c.Request.WithContext(custos.WithActor(c.Request.Context(), actor))
-		c.Set(ctxRoute, r)
 		var domain string
 		switch r.Team {
 		case TeamInBody:
@@ -241,7 +251,11 @@ func (s *Server) guard(r Route) gin.HandlerFunc {
 	}
 }
 
-const ctxRoute = "route"
+const (
+	ctxRoute = "route"
+	// ctxMe holds GET /me's answer when authentication loaded it.
+	ctxMe = "me"
+)
 
 // guardResource parses the :id of an evaluation or memo route, finds the
 // team it belongs to and authorizes the request there. Someone who may not

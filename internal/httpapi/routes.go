@@ -40,8 +40,13 @@ type Route struct {
 	Team   TeamFrom
 	// TeamRequired makes ?team= mandatory on a TeamInQuery route.
 	TeamRequired bool
-	handle       gin.HandlerFunc
+	// loadsMe makes a session's authentication load the account and its
+	// memberships in the same statement (GET /me, polled by the web app).
+	loadsMe bool
+	handle  gin.HandlerFunc
 }
+
+func loadingMe(r Route) Route { r.loadsMe = true; return r }
 
 // domain resolves the authorization domain of a request, answering 400 for
 // a malformed team ID.
@@ -106,7 +111,7 @@ func (s *Server) routeTable() []Route {
 		pub(GET, "/api/v1/oidc/login", s.oidcLogin),
 		pub(GET, "/api/v1/oidc/callback", s.oidcCallback),
 		org(DELETE, "/api/v1/session", custos.ObjSession, custos.ActDelete, s.logout),
-		org(GET, "/api/v1/me", custos.ObjSelf, custos.ActRead, s.me),
+		loadingMe(org(GET, "/api/v1/me", custos.ObjSelf, custos.ActRead, s.me)),
 		org(PUT, "/api/v1/me/password", custos.ObjSelf, custos.ActUpdate, s.changePassword),
 
 		org(POST, "/api/v1/tokens", custos.ObjToken, custos.ActCreate, s.createToken),

@@ -93,10 +93,14 @@ func (s *Server) logout(c *gin.Context) {
 }
 
 func (s *Server) me(c *gin.Context) {
-	res, err := s.meFor(c.Request.Context(), custos.ActorFrom(c.Request.Context()).UserID)
-	if err != nil {
-		s.writeError(c, err)
-		return
+	v, _ := c.Get(ctxMe)
+	res, _ := v.(*meResponse)
+	if res == nil { // an API token: authentication loaded only the actor
+		var err error
+		if res, err = s.meFor(c.Request.Context(), custos.ActorFrom(c.Request.Context()).UserID); err != nil {
+			s.writeError(c, err)
+			return
+		}
 	}
 	if cookie, err := c.Cookie(s.cookieName()); err == nil && custos.ActorFrom(c.Request.Context()).SessionID != 0 {
 		res.CSRFToken = secret.CSRFToken(cookie)

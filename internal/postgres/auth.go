@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"net/netip"
 	"strconv"
 	"time"
@@ -356,21 +357,52 @@ const sessionTouchInterval = time.Minute
 
 // SessionActor resolves a session token and refreshes its idle timer.
 func (s *AuthService) SessionActor(ctx context.Context, token string) (custos.Actor, error) {
+	a, _, _, err := s.session(ctx, token, false)
+	return a, err
+}
+
+// SessionMe is SessionActor that also loads, in the same statement, the
+// account and its memberships: GET /api/v1/me is then one round trip. Nothing
+// is cached: a session ended, expired or of a disabled account fails here on
+// the next request.
+func (s *AuthService) SessionMe(ctx context.Context, token string) (custos.Actor, *custos.User, []custos.Membership, error) {
+	return s.session(ctx, token, true)
+}
+
+// sessionMeColumns are the account and its memberships (ordered as
+// TeamService.UserMemberships orders them) beside the session.
+const sessionMeColumns = `, u.name, u.org_admin, u.created_at AS user_created_at, u.updated_at AS user_updated_at,
+	COALESCE((SELECT json_agg(json_build_object('team_id', m.team_id, 'team_name', t.name, 'user_id', m.user_id,
+		'user_email', u.email, 'user_name', u.name, 'role', m.role, 'created_at', m.created_at) ORDER BY t.name, m.role)
+		FROM memberships m JOIN teams t ON t.id = m.team_id WHERE m.user_id = u.id), '[]') AS memberships`
+
+func (s *AuthService) session(ctx context.Context, token string, me bool) (custos.Actor, *custos.User, []custos.Membership, error) {
 	if !secret.LooksLike(token, secret.SessionPrefix) {
-		return custos.Actor{}, errSessionOver()
+		return custos.Actor{}, nil, nil, errSessionOver()
 	}
 	now := s.db.Now()
-	var r sessionRow
+	var r struct {
+		sessionRow
+		Name          string    `db:"name"`
+		OrgAdmin      bool      `db:"org_admin"`
+		UserCreatedAt time.Time `db:"user_created_at"`
+		UserUpdatedAt time.Time `db:"user_updated_at"`
+		Memberships   []byte    `db:"memberships"`
+	}
+	extra := ""
+	if me {
+		extra = sessionMeColumns
+	}
 	err := s.db.db.GetContext(ctx, &r, `SELECT s.id, s.user_id, s.created_at, s.last_seen_at, s.expires_at, s.ended_at,
-		u.email, u.disabled FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1`, secret.HashToken(token))
+		u.email, u.disabled`+extra+` FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1`, secret.HashToken(token))
 	if err == sql.ErrNoRows {
-		return custos.Actor{}, errSessionOver()
+		return custos.Actor{}, nil, nil, errSessionOver()
 	} else if err != nil {
-		return custos.Actor{}, mapErr(err)
+		return custos.Actor{}, nil, nil, mapErr(err)
 	}
 	sess := custos.Session{ID: r.ID, UserID: r.UserID, CreatedAt: r.CreatedAt, LastSeenAt: r.LastSeenAt, ExpiresAt: r.ExpiresAt, EndedAt: r.EndedAt}
 	if r.Disabled || !sess.ActiveAt(now, s.db.SessionPolicy) {
-		return custos.Actor{}, errSessionOver()
+		return custos.Actor{}, nil, nil, errSessionOver()
 	}
 	// Writing last_seen_at on every request made every read a write. It is
 	// written only when it is a minute or more old, so the stored value lags
@@ -378,10 +410,31 @@ func (s *AuthService) SessionActor(ctx context.Context, token string) (custos.Ac
 	// idle minutes, never later than the 30-minute limit.
 	if now.Sub(r.LastSeenAt) >= sessionTouchInterval {
 		if _, err := s.db.db.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $2 WHERE id = $1 AND last_seen_at < $2`, r.ID, now); err != nil {
-			return custos.Actor{}, mapErr(err)
+			return custos.Actor{}, nil, nil, mapErr(err)
 		}
 	}
-	return custos.Actor{UserID: r.UserID, Email: r.Email, SessionID: r.ID}, nil
+	actor := custos.Actor{UserID: r.UserID, Email: r.Email, SessionID: r.ID}
+	if !me {
+		return actor, nil, nil, nil
+	}
+	var rows []struct {
+		TeamID    int64     `json:"team_id"`
+		TeamName  string    `json:"team_name"`
+		UserID    int64     `json:"user_id"`
+		UserEmail string    `json:"user_email"`
+		UserName  string    `json:"user_name"`
+		Role      string    `json:"role"`
+		CreatedAt time.Time `json:"created_at"`
+	}
+	if err := json.Unmarshal(r.Memberships, &rows); err != nil {
+		return custos.Actor{}, nil, nil, mapErr(err)
+	}
+	ms := make([]custos.Membership, len(rows))
+	for i, m := range rows {
+		ms[i] = membershipRow(m).membership()
+	}
+	u := userRow{ID: r.UserID, Email: r.Email, Name: r.Name, Disabled: r.Disabled, OrgAdmin: r.OrgAdmin, CreatedAt: r.UserCreatedAt, UpdatedAt: r.UserUpdatedAt}
+	return actor, u.user(), ms, nil
 }
 
 // Logout ends the session with the given token. Ending an unknown or ended

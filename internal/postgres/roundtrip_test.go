@@ -35,12 +35,13 @@ func TestHotRequestsSendFewStatements(t *testing.T) {
 	}{
 		// session, locked header with the answer, upsert with the version, audit append
 		{"answer write", func() { put("not_applicable") }, 4},
-		// session, user, memberships (last_seen_at is written at most once a minute)
+		// the session with the account and its memberships (last_seen_at is
+		// written at most once a minute)
 		{"GET /me", func() {
 			if res := c.Do(http.MethodGet, "/api/v1/me", nil); res.Status != http.StatusOK {
 				t.Fatalf("GET /me: %d", res.Status)
 			}
-		}, 3},
+		}, 1},
 	}
 	for _, tc := range cases {
 		got := env.Queries.During(tc.do)
@@ -48,6 +49,71 @@ func TestHotRequestsSendFewStatements(t *testing.T) {
 		if got > tc.max {
 			t.Errorf("%s sent %d statements, want at most %d", tc.name, got, tc.max)
 		}
+	}
+}
+
+// GET /me reads the session, the account and its memberships in one
+// statement, and caches none of it: what changed in the database shows on
+// the next request, and an ended, expired or disabled session fails there.
+func TestMeIsOneStatementAndCachesNothing(t *testing.T) {
+	t.Parallel()
+	env := apitest.New(t)
+	teams := env.SeedDemo()
+	c := env.Login("officer@example.com")
+	type me struct {
+		User struct {
+			Email string `json:"email"`
+			Name  string `json:"name"`
+		} `json:"user"`
+		Memberships []struct {
+			TeamID   int64  `json:"team_id"`
+			TeamName string `json:"team_name"`
+			Role     string `json:"role"`
+		} `json:"memberships"`
+		CSRF string `json:"csrf_token"`
+	}
+	get := func() (int, me) {
+		t.Helper()
+		var m me
+		var res *apitest.Response
+		if n := env.Queries.During(func() { res = c.Do(http.MethodGet, "/api/v1/me", nil) }); n > 1 {
+			t.Errorf("GET /me sent %d statements, want 1", n)
+		}
+		if res.Status == http.StatusOK {
+			res.JSON(&m)
+		}
+		return res.Status, m
+	}
+	_, before := get()
+	if before.CSRF != c.CSRF || before.User.Email != "officer@example.com" || len(before.Memberships) == 0 {
+		t.Fatalf("GET /me = %+v", before)
+	}
+	// What /me shows comes from the database on each request.
+	env.SQL.MustExec(`UPDATE users SET name = 'Renamed Officer' WHERE email = 'officer@example.com'`)
+	env.SQL.MustExec(`INSERT INTO memberships (team_id, user_id, role, created_at)
+		SELECT $1, id, 'auditor', now() FROM users WHERE email = 'officer@example.com'`, teams["Demo Family Office"])
+	st, after := get()
+	if st != http.StatusOK || after.User.Name != "Renamed Officer" || len(after.Memberships) != len(before.Memberships)+1 {
+		t.Fatalf("GET /me after a rename and a new membership: %d %+v", st, after)
+	}
+	for i := 1; i < len(after.Memberships); i++ {
+		if a, b := after.Memberships[i-1], after.Memberships[i]; a.TeamName > b.TeamName || a.TeamName == b.TeamName && a.Role > b.Role {
+			t.Errorf("memberships out of order (team name, role): %+v", after.Memberships)
+		}
+	}
+	// An ended session fails on the very next request.
+	env.SQL.MustExec(`UPDATE sessions SET ended_at = now() WHERE ended_at IS NULL`)
+	if st, _ := get(); st != http.StatusUnauthorized {
+		t.Fatalf("GET /me on an ended session: %d, want 401", st)
+	}
+	// So does an expired one.
+	c = env.Login("officer@example.com")
+	if st, _ := get(); st != http.StatusOK {
+		t.Fatalf("GET /me on a new session: %d", st)
+	}
+	env.SQL.MustExec(`UPDATE sessions SET expires_at = $1 WHERE ended_at IS NULL`, env.Clock.Now())
+	if st, _ := get(); st != http.StatusUnauthorized {
+		t.Fatalf("GET /me on an expired session: %d, want 401", st)
 	}
 }
 
