@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -85,6 +86,49 @@ func decodeCursor(s string) (custodianCursor, error) {
 	return c, nil
 }
 
+// searchFewMatches is how many matches of a search term or region are
+// sorted by name for a page; past it they are too many for that, and the
+// name index is walked instead.
+const searchFewMatches = 500
+
+// catalogueSearch finds a page of custodians matching a term ($1, the LIKE
+// pattern; $7, the term itself when shorter than a trigram) or a region ($2),
+// whatever their number, without reading the whole catalogue:
+//   - up to searchFewMatches+1 matches, whole rows, are gathered through the trigram,
+//     short-substring or region index (MATERIALIZED: so that the planner
+//     does not walk the name index hoping to meet a page of matches early,
+//     which reads every row when there are none);
+//   - if there are no more than searchFewMatches, the page is sorted from them;
+//   - otherwise matches are dense (at least searchFewMatches of them), and
+//     walking the name index in order meets a page of them soon: the walk's
+//     match is wrapped in IS TRUE, which no index answers, so that the
+//     planner walks the name index rather than gathering every match again.
+//
+// Either way the cost is bounded by the number gathered and the page, not
+// by the catalogue. Both branches give the exact page; only one runs (the
+// other's one-time filter is false).
+var catalogueSearch = `WITH matches AS MATERIALIZED (
+		SELECT * FROM custodians
+		WHERE ($1::text IS NULL OR lower(name) LIKE $1 OR lower(legal_entity) LIKE $1 OR lower(notes) LIKE $1)
+		  AND ($7::text IS NULL OR custodian_short_grams(name, legal_entity, notes) @> ARRAY[$7::text])
+		  AND ($2::text IS NULL OR regions @> ARRAY[$2::text])
+		  AND (lower(name), id) > ($4, $5)
+		LIMIT ` + strconv.Itoa(searchFewMatches+1) + `),
+	dense AS (SELECT count(*) > ` + strconv.Itoa(searchFewMatches) + ` AS yes FROM matches)
+	SELECT ` + custodianColumns + ` FROM (
+		(SELECT * FROM matches
+			WHERE NOT (SELECT yes FROM dense) AND ($3::boolean IS NULL OR qualified_custodian = $3)
+			ORDER BY lower(name), id LIMIT $6)
+		UNION ALL
+		(SELECT * FROM custodians
+			WHERE (SELECT yes FROM dense)
+			  AND ($1::text IS NULL OR lower(name) LIKE $1 OR lower(legal_entity) LIKE $1 OR lower(notes) LIKE $1) IS TRUE
+			  AND ($2::text IS NULL OR regions @> ARRAY[$2::text]) IS TRUE
+			  AND ($3::boolean IS NULL OR qualified_custodian = $3)
+			  AND (lower(name), id) > ($4, $5)
+			ORDER BY lower(name), id LIMIT $6)) AS c
+	ORDER BY lower(name), id`
+
 // ListCustodians returns a page of the catalogue ordered by name, after the
 // cursor: keyset pagination, so pages stay stable while entries are added.
 func (s *CatalogueService) ListCustodians(ctx context.Context, f custos.CustodianFilter) (*custos.CustodianPage, error) {
@@ -104,35 +148,29 @@ func (s *CatalogueService) ListCustodians(ctx context.Context, f custos.Custodia
 		}
 		after = c
 	}
-	var pattern *string
+	var pattern, short *string
 	if q := strings.TrimSpace(f.Query); q != "" {
-		escaped := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(q)) + "%"
+		lower := strings.ToLower(q)
+		escaped := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(lower) + "%"
 		pattern = &escaped
+		if utf8.RuneCountInString(lower) < 3 { // no trigram: the short-substring index finds it
+			short = &lower
+		}
 	}
 	var region *string
 	if f.Region != "" {
 		region = &f.Region
 	}
-	// A search term or a region selects few custodians: they are found
-	// through the trigram and region indexes first (MATERIALIZED keeps the
-	// planner from walking the whole name index instead, hoping to meet a
-	// page of matches early, which reads every row when there are none).
-	// Without them, the name index gives the page in order.
-	from := `custodians`
-	if pattern != nil || region != nil {
-		from = `(WITH matches AS MATERIALIZED (SELECT id FROM custodians
-			WHERE ($1::text IS NULL OR lower(name) LIKE $1 OR lower(legal_entity) LIKE $1 OR lower(notes) LIKE $1)
-			  AND ($2::text IS NULL OR regions @> ARRAY[$2::text]))
-			SELECT c.* FROM custodians c JOIN matches USING (id)) AS c`
-	}
 	var rows []custodianRow
-	err = s.db.db.SelectContext(ctx, &rows, `SELECT `+custodianColumns+` FROM `+from+`
-		WHERE ($1::text IS NULL OR lower(name) LIKE $1 OR lower(legal_entity) LIKE $1 OR lower(notes) LIKE $1)
-		  AND ($2::text IS NULL OR regions @> ARRAY[$2::text])
-		  AND ($3::boolean IS NULL OR qualified_custodian = $3)
-		  AND (lower(name), id) > ($4, $5)
-		ORDER BY lower(name), id
-		LIMIT $6`, pattern, region, f.Qualified, after.Name, after.ID, f.Limit+1)
+	if pattern == nil && region == nil {
+		// The name index gives the page in order, whatever the filter on
+		// qualified_custodian (half the catalogue or so) leaves out.
+		err = s.db.db.SelectContext(ctx, &rows, `SELECT `+custodianColumns+` FROM custodians
+			WHERE ($1::boolean IS NULL OR qualified_custodian = $1) AND (lower(name), id) > ($2, $3)
+			ORDER BY lower(name), id LIMIT $4`, f.Qualified, after.Name, after.ID, f.Limit+1)
+	} else {
+		err = s.db.db.SelectContext(ctx, &rows, catalogueSearch, pattern, region, f.Qualified, after.Name, after.ID, f.Limit+1, short)
+	}
 	if err != nil {
 		return nil, mapErr(err)
 	}

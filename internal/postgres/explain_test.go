@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"encoding/json"
 	"os"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -126,6 +127,7 @@ func TestListAndSearchQueriesUseIndexesOnALargeDatabase(t *testing.T) {
 			t.Errorf("%s does not use the trigram index", c.name)
 		}
 	}
+	catalogueSearchReadsBoundedRows(t, env, catalogue, rec, officer)
 }
 
 // generateLargeDatabase adds what grows with use, in bulk.
@@ -184,8 +186,15 @@ func largeTables(t *testing.T, db *sqlx.DB) map[string]bool {
 // sequentially, and the indexes it uses as "index:NAME".
 func seqScans(t *testing.T, db *sqlx.DB, q recorded) []string {
 	t.Helper()
+	// A read is executed (ANALYZE), so that a branch its one-time filter
+	// skips (the catalogue search's dense and sparse paths) counts for
+	// nothing; a statement that writes is only planned.
+	explain := "EXPLAIN (FORMAT JSON) "
+	if !regexp.MustCompile(`(?i)\b(INSERT|UPDATE|DELETE)\b`).MatchString(q.query) {
+		explain = "EXPLAIN (ANALYZE, FORMAT JSON) "
+	}
 	var plan string
-	if err := db.QueryRow("EXPLAIN (FORMAT JSON) "+q.query, q.args...).Scan(&plan); err != nil {
+	if err := db.QueryRow(explain+q.query, q.args...).Scan(&plan); err != nil {
 		t.Fatalf("EXPLAIN: %v\n%s", err, q.query)
 	}
 	if os.Getenv("EXPLAIN_DEBUG") != "" {
@@ -198,6 +207,9 @@ func seqScans(t *testing.T, db *sqlx.DB, q recorded) []string {
 	var out []string
 	var walk func(n planNode)
 	walk = func(n planNode) {
+		if n.Loops != nil && *n.Loops == 0 {
+			return // never executed
+		}
 		if n.NodeType == "Seq Scan" {
 			out = append(out, n.Relation)
 		}
@@ -218,6 +230,7 @@ type planNode struct {
 	NodeType string     `json:"Node Type"`
 	Relation string     `json:"Relation Name"`
 	Index    string     `json:"Index Name"`
+	Loops    *float64   `json:"Actual Loops"`
 	Plans    []planNode `json:"Plans"`
 }
 
