@@ -234,6 +234,9 @@ type ChainReport struct {
 	HeadSeq  int64       `json:"head_seq"`
 	HeadHash HashBytes   `json:"head_hash"`
 	Broken   *ChainBreak `json:"first_broken"`
+	// VerifiedFrom is the event the walk went on from, verified before and
+	// checked to be unchanged (0: the walk began at the first event).
+	VerifiedFrom int64 `json:"verified_from"`
 }
 
 // AuditFilter selects events. A nil TeamID means every team.
@@ -251,5 +254,8 @@ type AuditPage = Page[*AuditEvent]
 // AuditService reads and verifies the trail.
 type AuditService interface {
 	ListAuditEvents(ctx context.Context, f AuditFilter) (*AuditPage, error)
+	// VerifyAuditChain walks the whole chain.
 	VerifyAuditChain(ctx context.Context) (ChainReport, error)
+	// VerifyAuditChainSince goes on from the event verified last.
+	VerifyAuditChainSince(ctx context.Context) (ChainReport, error)
 }

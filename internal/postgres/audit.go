@@ -234,5 +234,7 @@ func (s *AuditService) walk(ctx context.Context, whole bool) (custos.ChainReport
 	if err := rows.Err(); err != nil {
 		return custos.ChainReport{}, mapErr(err)
 	}
-	return v.Finish(headSeq, headHash), nil
+	report := v.Finish(headSeq, headHash)
+	report.VerifiedFrom = from.Seq
+	return report, nil
 }

@@ -1070,7 +1070,7 @@ export interface paths {
         };
         /**
          * Verify the audit chain
-         * @description Walks the whole trail in one consistent snapshot, recomputing every hash, and reports the first break, if any. A broken chain is still a 200 with `valid` false.
+         * @description Checks the trail in one consistent snapshot, recomputing every hash, and reports the first break, if any. By default it goes on from the event verified last (`verified_from`), after checking that this event still has the hash it had then; `full=true` walks the whole trail from its first event. A broken chain is still a 200 with `valid` false.
          */
         get: operations["verifyAuditChain"];
         put?: never;
@@ -2203,9 +2203,14 @@ export interface components {
             valid: boolean;
             /**
              * Format: int64
-             * @description How many events were checked before the first break (all of them when valid).
+             * @description How many events are known good, from the first, before the first break (all of them when valid); those up to `verified_from` were verified earlier.
              */
             checked: number;
+            /**
+             * Format: int64
+             * @description The event this check went on from, verified earlier and found unchanged; 0 when the whole trail was walked.
+             */
+            verified_from: number;
             /**
              * Format: int64
              * @description The sequence number of the chain's recorded head.
@@ -4710,7 +4715,10 @@ export interface operations {
     };
     verifyAuditChain: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Walk the whole trail from its first event, not only what was appended since the last verification. */
+                full?: boolean;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -4726,6 +4734,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChainReport"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             500: components["responses"]["InternalError"];
