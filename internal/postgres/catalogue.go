@@ -108,9 +108,9 @@ const searchFewMatches = 500
 // by the catalogue. Both branches give the exact page; only one runs (the
 // other's one-time filter is false).
 var catalogueSearch = `WITH matches AS MATERIALIZED (
-		SELECT * FROM custodians
+		SELECT ` + custodianColumns + ` FROM custodians
 		WHERE ($1::text IS NULL OR lower(name) LIKE $1 OR lower(legal_entity) LIKE $1 OR lower(notes) LIKE $1)
-		  AND ($7::text IS NULL OR custodian_short_grams(name, legal_entity, notes) @> ARRAY[$7::text])
+		  AND ($7::text IS NULL OR search_grams @> ARRAY[$7::text])
 		  AND ($2::text IS NULL OR regions @> ARRAY[$2::text])
 		  AND (lower(name), id) > ($4, $5)
 		LIMIT ` + strconv.Itoa(searchFewMatches+1) + `),
@@ -120,7 +120,7 @@ var catalogueSearch = `WITH matches AS MATERIALIZED (
 			WHERE NOT (SELECT yes FROM dense) AND ($3::boolean IS NULL OR qualified_custodian = $3)
 			ORDER BY lower(name), id LIMIT $6)
 		UNION ALL
-		(SELECT * FROM custodians
+		(SELECT ` + custodianColumns + ` FROM custodians
 			WHERE (SELECT yes FROM dense)
 			  AND ($1::text IS NULL OR lower(name) LIKE $1 OR lower(legal_entity) LIKE $1 OR lower(notes) LIKE $1) IS TRUE
 			  AND ($2::text IS NULL OR regions @> ARRAY[$2::text]) IS TRUE
