@@ -18,6 +18,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -236,11 +237,17 @@ func run() error {
 	if out, err := copyCmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("copy the database for pgbench: %v\n%s", err, out)
 	}
-	script, err := pgbenchScript(evals[0], item)
+	// The first write to an evaluation also reads its team, which the
+	// server then remembers: capture a later one, as the load sends.
+	if err := put(0, 1); err != nil {
+		return err
+	}
+	script, err := capturedScript(db, evals[0], func() error { return put(0, 0) })
 	if err != nil {
 		return err
 	}
-	fmt.Println("answer write PUT …/answers/{item}: server vs pgbench running its SQL (-M extended)")
+	fmt.Println("answer write PUT …/answers/{item}: server vs pgbench running its SQL (-M extended), captured from PostgreSQL's statement log:")
+	fmt.Println(indent(script.text))
 	fmt.Println("clients  server req/s          pgbench tps           ratio   server p50/p99 ms   pgbench p50/p99 ms")
 	var loadRSS string
 	for _, c := range []int{1, 8, 32} {
@@ -305,7 +312,13 @@ func run() error {
 	fmt.Printf("GET /api/v1/me %s req/s vs /healthz %s req/s (8 clients): ratio %.2f\n\n", stat(meRate), stat(hzRate), median(meRate)/median(hzRate))
 
 	// --- catalogue search at 10 custodians, then at 10,000
-	searches := []string{"q=anchorage", "q=zzqxw", "region=SG", "q=trust&qualified=true"}
+	// Each shape returns the same page at both sizes (a limit where most
+	// custodians would match), so that the ratio is the search's, not the
+	// answer's size: a word, a name's beginning, no match, one and two
+	// characters (below a trigram), a rare and a common region, a term and
+	// a filter, a term most custodians match.
+	searches := []string{"q=anchorage", "q=ancho", "q=zzqxw", "q=pr", "q=zq", "q=a&limit=3", "region=SG", "region=US&limit=3",
+		"q=trust&qualified=true", "q=custody&limit=3", "limit=3"}
 	catalogue := func() map[string][]time.Duration {
 		out := map[string][]time.Duration{}
 		for range 50 * *reps {
@@ -373,12 +386,33 @@ func run() error {
 	fmt.Printf("workspace (gzip), p50 ms: 3 candidates %.2f (%d B, %d B plain) → 20 candidates %.2f (%d B, %d B plain): %.2f×\n\n",
 		ms(pct(l3, .5)), z3, b3, ms(pct(l20, .5)), z20, b20, float64(pct(l20, .5))/float64(pct(l3, .5)))
 
+	// --- memo issue needs an approved evaluation: the seeded submitted one
+	manager, err := login("manager@example.com")
+	if err != nil {
+		return err
+	}
+	var approved int64
+	if err := db.QueryRow(`SELECT id FROM evaluations WHERE title = '2027 custody RFP — Fund III'`).Scan(&approved); err != nil {
+		return err
+	}
+	must(manager, "POST", fmt.Sprintf("/api/v1/evaluations/%d/approve", approved), map[string]string{"comment": "Bench."}, 200)
+	issue := func() (time.Duration, error) {
+		t := time.Now()
+		st, _, err := manager.do("POST", fmt.Sprintf("/api/v1/evaluations/%d/memos", approved), nil)
+		if err == nil && st != 201 {
+			err = fmt.Errorf("issue memo: %d", st)
+		}
+		return time.Since(t), err
+	}
+	memoP50 := map[int64]time.Duration{}
+
 	// --- audit list and verify at 1,000 and 100,000 events
-	fmt.Println("audit trail: list (GET /api/v1/audit?limit=50) p50 ms; whole-chain verify (API) ms; custos audit verify (since the last) s, first after the growth and again; --full s")
+	fmt.Println("audit trail: list (GET /api/v1/audit?limit=50) p50 ms; API verify since the last (default) and full=true ms; custos audit verify (since the last) s, first after the growth and again; --full s; memo issue p50 ms")
 	for _, total := range []int64{1000, 100000} {
 		if err := growTrail(db, total); err != nil {
 			return err
 		}
+		db.Exec(`VACUUM ANALYZE audit_events`) // as autovacuum would leave it after the growth
 		var list []time.Duration
 		for range 50 * *reps {
 			t := time.Now()
@@ -402,21 +436,37 @@ func run() error {
 		if err != nil {
 			return err
 		}
-		var whole []time.Duration
+		var since, whole []time.Duration
 		for range *reps {
-			t := time.Now()
-			if st, _, err := auditor.do("GET", "/api/v1/audit/verify", nil); err != nil || st != 200 {
-				return fmt.Errorf("verify: %d %v", st, err)
+			for _, q := range []string{"", "?full=true"} {
+				t := time.Now()
+				if st, _, err := auditor.do("GET", "/api/v1/audit/verify"+q, nil); err != nil || st != 200 {
+					return fmt.Errorf("verify%s: %d %v", q, st, err)
+				}
+				if q == "" {
+					since = append(since, time.Since(t))
+				} else {
+					whole = append(whole, time.Since(t))
+				}
 			}
-			whole = append(whole, time.Since(t))
 		}
+		var memo []time.Duration
+		for range 10 * *reps {
+			d, err := issue()
+			if err != nil {
+				return err
+			}
+			memo = append(memo, d)
+		}
+		memoP50[total] = pct(memo, .5)
 		full, line, err := cli("--full")
 		if err != nil {
 			return err
 		}
-		fmt.Printf("  %6d events: list %.2f, API %.0f, since-last %.2f / %.2f s, --full %.2f s  [%s]\n", total,
-			ms(pct(list, .5)), ms(pct(whole, .5)), first, again, full, line)
+		fmt.Printf("  %6d events: list %.2f, API %.1f / full %.0f, since-last %.2f / %.2f s, --full %.2f s, memo issue %.1f  [%s]\n", total,
+			ms(pct(list, .5)), ms(pct(since, .5)), ms(pct(whole, .5)), first, again, full, ms(memoP50[total]), line)
 	}
+	fmt.Printf("memo issue, 100,000 / 1,000 events: %.2f×\n", float64(memoP50[100000])/float64(memoP50[1000]))
 	return nil
 }
 
@@ -450,66 +500,174 @@ func growTrail(db *sql.DB, total int64) error {
 
 // statements counts what PostgreSQL logs while fn runs.
 func statements(db *sql.DB, fn func() error) (int, error) {
+	n := 0
+	err := logged(db, fn, func(lines []string) error {
+		for _, l := range lines {
+			if strings.Contains(l, "LOG:  statement: ") || strings.Contains(l, "LOG:  execute ") {
+				n++
+			}
+		}
+		return nil
+	})
+	return n, err
+}
+
+// logged runs fn with log_statement = all and hands read the log's lines
+// written meanwhile.
+func logged(db *sql.DB, fn func() error, read func(lines []string) error) error {
 	if _, err := db.Exec(`ALTER SYSTEM SET log_statement = 'all'`); err != nil {
-		return 0, err
+		return err
 	}
 	defer func() { db.Exec(`ALTER SYSTEM RESET log_statement`); db.Exec(`SELECT pg_reload_conf()`) }()
 	db.Exec(`SELECT pg_reload_conf()`)
 	time.Sleep(300 * time.Millisecond) // the reload reaches the other backends asynchronously
-	before, _ := os.Stat(*pgLog)
+	before, err := os.Stat(*pgLog)
+	if err != nil {
+		return err
+	}
 	if err := fn(); err != nil {
-		return 0, err
+		return err
 	}
 	time.Sleep(300 * time.Millisecond)
 	f, err := os.Open(*pgLog)
 	if err != nil {
-		return 0, err
+		return err
 	}
 	defer f.Close()
 	f.Seek(before.Size(), io.SeekStart)
-	n := 0
+	var lines []string
 	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<24)
 	for sc.Scan() {
-		l := sc.Text()
-		if strings.Contains(l, "LOG:  statement: ") || strings.Contains(l, "LOG:  execute ") {
-			n++
-		}
+		lines = append(lines, sc.Text())
 	}
-	return n, nil
+	return read(lines)
 }
 
-// pgbenchScript is the SQL of one answer write as the server sends it
-// (internal/postgres: SessionActor, loadLocked, PutAnswer, appendEvent),
-// with each client on its own evaluation.
-func pgbenchScript(firstEval, item int64) (string, error) {
-	s := fmt.Sprintf(`\set e %d + :client_id
-SELECT s.id, s.user_id, s.created_at, s.last_seen_at, s.expires_at, s.ended_at, u.email, u.disabled FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = (SELECT token_hash FROM sessions ORDER BY id DESC LIMIT 1);
-BEGIN;
-SELECT e.id, e.team_id, e.title, e.template_id, e.mandate, e.owner_id, e.due_date, e.status, e.version, e.round, e.submitted_by, e.submitted_at, e.snapshot_hash, e.approved_at, e.created_at, e.updated_at, (SELECT name FROM users WHERE id = e.owner_id) AS owner_name, (SELECT name FROM users WHERE id = e.submitted_by) AS submitted_by_name, COALESCE(e.approvals_required, t.approvals_required), EXISTS (SELECT 1 FROM evaluation_candidates WHERE evaluation_id = e.id AND custodian_id = 1) AS is_candidate, a.status, a.note, a.version FROM evaluations e JOIN teams t ON t.id = e.team_id LEFT JOIN answers a ON a.evaluation_id = e.id AND a.custodian_id = 1 AND a.item_id = %d WHERE e.id = :e FOR UPDATE OF e;
-WITH touched AS (UPDATE evaluations SET version = version + 1, updated_at = now() WHERE id = :e) INSERT INTO answers (evaluation_id, custodian_id, item_id, status, note, version, updated_by, updated_at) VALUES (:e, 1, %d, 'met', 'Checked.', 1, 1, now()) ON CONFLICT (evaluation_id, custodian_id, item_id) DO UPDATE SET status = EXCLUDED.status, note = EXCLUDED.note, version = answers.version + 1, updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at;
-WITH head AS (UPDATE audit_head SET seq = seq + 1, prev_hash = hash, hash = sha256(hash || convert_to('{"seq":' || (seq + 1)::text, 'UTF8') || '\x2c22626573742022'::bytea) WHERE id = 1 RETURNING seq, prev_hash, hash) INSERT INTO audit_events (seq, occurred_at, actor_id, actor, team_id, action, object_type, object_id, before, after, request_id, client_request_id, prev_hash, hash) SELECT seq, now(), 1, 'officer@example.com', 1, 'answer.put', 'evaluation', :e::text, '{"status":"pending"}', '{"status":"met","note":"Checked."}', 'bench', '', prev_hash, hash FROM head;
-COMMIT;
-`, firstEval, item, item)
+// pgbenchFile is a pgbench script and the variables (-D) it reads.
+type pgbenchFile struct {
+	path, text string
+	vars       []string
+}
+
+func indent(s string) string {
+	var b strings.Builder
+	for _, l := range strings.Split(strings.TrimSpace(s), "\n") {
+		fmt.Fprintf(&b, "    %.160s\n", l)
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+var (
+	logEntry    = regexp.MustCompile(`^\S+ \S+ \S+ \[(\d+)\] (LOG|DETAIL):  (.*)$`)
+	logParam    = regexp.MustCompile(`\$(\d+) = (NULL|'(?:[^']|'')*')`)
+	placeholder = regexp.MustCompile(`\$(\d+)\b`)
+)
+
+// capturedScript runs one answer write (fn) with PostgreSQL logging every
+// statement, and turns what the server's connection sent into a pgbench
+// script: the same statements, with their parameters as pgbench variables
+// (so that pgbench, with -M extended, sends them as parameters of
+// unspecified type, as lib/pq does), and the evaluation's ID as :e, one
+// evaluation per pgbench client as the server's load has one per worker.
+func capturedScript(db *sql.DB, firstEval int64, fn func() error) (*pgbenchFile, error) {
+	type stmt struct {
+		sql    string
+		params map[int]string // the logged literal, NULL or '...'
+	}
+	var sent []stmt
+	var pid string
+	err := logged(db, fn, func(lines []string) error {
+		var cur *stmt
+		for _, l := range lines {
+			m := logEntry.FindStringSubmatch(l)
+			if m == nil {
+				if cur != nil { // a statement's next line
+					cur.sql += "\n" + l
+				}
+				continue
+			}
+			cur = nil
+			kind, text := m[2], m[3]
+			if kind == "LOG" {
+				q, ok := strings.CutPrefix(text, "statement: ")
+				if !ok {
+					if i := strings.Index(text, ": "); strings.HasPrefix(text, "execute ") && i > 0 {
+						q, ok = text[i+2:], true
+					}
+				}
+				if !ok || strings.Contains(q, "pg_reload_conf") || strings.Contains(q, "ALTER SYSTEM") {
+					continue
+				}
+				if pid != "" && pid != m[1] {
+					return fmt.Errorf("two connections logged statements during one answer write (%s, %s)", pid, m[1])
+				}
+				pid = m[1]
+				sent = append(sent, stmt{sql: q, params: map[int]string{}})
+				cur = &sent[len(sent)-1]
+			} else if p, ok := strings.CutPrefix(text, "parameters: "); ok && len(sent) > 0 {
+				for _, pm := range logParam.FindAllStringSubmatch(p, -1) {
+					n, _ := strconv.Atoi(pm[1])
+					sent[len(sent)-1].params[n] = pm[2]
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(sent) == 0 {
+		return nil, errors.New("no statement of the answer write was logged")
+	}
+	evalID := fmt.Sprintf("'%d'", firstEval)
+	var b strings.Builder
+	fmt.Fprintf(&b, "\\set e %d + :client_id\n", firstEval)
+	var vars []string
+	for i, st := range sent {
+		q := placeholder.ReplaceAllStringFunc(strings.TrimSpace(st.sql), func(ph string) string {
+			n, _ := strconv.Atoi(ph[1:])
+			v, ok := st.params[n]
+			switch {
+			case !ok:
+				return ph
+			case v == "NULL":
+				return "NULL"
+			case v == evalID:
+				return ":e"
+			case v == "''":
+				return v // pgbench cannot define an empty variable
+			}
+			name := fmt.Sprintf("s%dp%d", i, n)
+			vars = append(vars, name+"="+strings.ReplaceAll(v[1:len(v)-1], "''", "'"))
+			return ":" + name
+		})
+		b.WriteString(strings.TrimSuffix(q, ";") + ";\n")
+	}
 	dir, err := os.MkdirTemp("", "custos-bench")
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	p := filepath.Join(dir, "answer.sql")
-	return p, os.WriteFile(p, []byte(s), 0o644)
+	f := &pgbenchFile{path: filepath.Join(dir, "answer.sql"), text: b.String(), vars: vars}
+	return f, os.WriteFile(f.path, []byte(f.text), 0o644)
 }
 
 func benchSQLURL() string { return strings.Replace(*dbURL, "/postgres?", "/bench_sql?", 1) }
 
 // pgbench runs the script on the copy and returns tps and latencies.
-func pgbench(script string, clients int, d time.Duration) (float64, []time.Duration, error) {
+func pgbench(script *pgbenchFile, clients int, d time.Duration) (float64, []time.Duration, error) {
 	u := benchSQLURL()
-	dir := filepath.Dir(script)
+	dir := filepath.Dir(script.path)
 	old, _ := filepath.Glob(filepath.Join(dir, "pgbench_log*"))
 	for _, o := range old {
 		os.Remove(o)
 	}
-	cmd := exec.Command("pgbench", "-n", "-M", "extended", "-c", strconv.Itoa(clients), "-j", strconv.Itoa(min(clients, 4)),
-		"-T", strconv.Itoa(int(d.Seconds())), "-f", script, "-l", "--log-prefix", filepath.Join(dir, "pgbench_log"), u)
+	args := []string{"-n", "-M", "extended", "-c", strconv.Itoa(clients), "-j", strconv.Itoa(min(clients, 4)),
+		"-T", strconv.Itoa(int(d.Seconds())), "-f", script.path, "-l", "--log-prefix", filepath.Join(dir, "pgbench_log")}
+	for _, v := range script.vars {
+		args = append(args, "-D", v)
+	}
+	cmd := exec.Command("pgbench", append(args, u)...)
 	cmd.Dir = dir
 	out, err := cmd.CombinedOutput()
 	if err != nil {
