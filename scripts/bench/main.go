@@ -151,6 +151,13 @@ func stat(xs []float64) string {
 	return fmt.Sprintf("%8.1f  (%.1f–%.1f)", s[len(s)/2], s[0], s[len(s)-1])
 }
 
+// stat2 is stat with two decimals, for ratios.
+func stat2(xs []float64) string {
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	return fmt.Sprintf("%.2f  (%.2f–%.2f)", s[len(s)/2], s[0], s[len(s)-1])
+}
+
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 func run() error {
@@ -296,20 +303,22 @@ func run() error {
 		fmt.Println()
 	}
 
-	// --- GET /me against /healthz
-	var meRate, hzRate []float64
-	for range *reps {
-		r1, _, err := load(8, *dur/2, func(int, int) error { _, _, err := officer.do("GET", "/api/v1/me", nil); return err })
+	// --- GET /me against /healthz: short runs, alternated, and the median of
+	// the ratios of each pair, so that a change in the machine's load between
+	// the two weighs on both sides of a ratio.
+	var meRate, hzRate, meRatio []float64
+	for range 4 * *reps {
+		r1, _, err := load(8, *dur/4, func(int, int) error { _, _, err := officer.do("GET", "/api/v1/me", nil); return err })
 		if err != nil {
 			return err
 		}
-		r2, _, err := load(8, *dur/2, func(int, int) error { _, _, err := officer.do("GET", "/healthz", nil); return err })
+		r2, _, err := load(8, *dur/4, func(int, int) error { _, _, err := officer.do("GET", "/healthz", nil); return err })
 		if err != nil {
 			return err
 		}
-		meRate, hzRate = append(meRate, r1), append(hzRate, r2)
+		meRate, hzRate, meRatio = append(meRate, r1), append(hzRate, r2), append(meRatio, r1/r2)
 	}
-	fmt.Printf("GET /api/v1/me %s req/s vs /healthz %s req/s (8 clients): ratio %.2f\n\n", stat(meRate), stat(hzRate), median(meRate)/median(hzRate))
+	fmt.Printf("GET /api/v1/me %s req/s vs /healthz %s req/s (8 clients): ratio %s\n\n", stat(meRate), stat(hzRate), strings.TrimSpace(stat2(meRatio)))
 
 	// --- catalogue search at 10 custodians, then at 10,000
 	// Each shape returns the same page at both sizes (a limit where most
