@@ -46,6 +46,8 @@ type Services struct {
 
 	// Relationships are the custody relationships (relationships.go).
 	Relationships custos.RelationshipService
+	// Exports are the audited downloads of evaluations and the catalogue (exports.go).
+	Exports custos.ExportService
 }
 
 // Config tunes the adapter.
