@@ -239,8 +239,8 @@ var matrix = map[string]cell{
 		}
 		return fmt.Sprintf("/api/v1/teams/%d/members/%d/manager", f.treasury, u.ID), nil
 	}},
-	"GET /api/v1/custodians":     {everyone, 200, static("/api/v1/custodians")},
-	"GET /api/v1/custodians/:id": {everyone, 200, static("/api/v1/custodians/1")},
+	"GET /api/v1/custodians":       {everyone, 200, static("/api/v1/custodians")},
+	"GET /api/v1/custodians/:id":   {everyone, 200, static("/api/v1/custodians/1")},
 	"GET /api/v1/catalogue/export": {everyone, 200, static("/api/v1/catalogue/export")},
 	"POST /api/v1/custodians": {orgAdmin, 201, func(f *fixture, c *apitest.Client) (string, any) {
 		name := f.unique("custodian")
