@@ -22,6 +22,7 @@ import { overallCompletion, plural, readOnlyReason, targetOf } from '../componen
 import '../components/workspace/workspace.css'
 import { confirmLeave } from '../unsaved.ts'
 import { GuardedWrite } from '../components/workspace/guardedWrite.ts'
+import { ExportLinks } from '../components/workspace/ExportLinks.tsx'
 
 type TabName = 'overview' | 'scores' | 'checklist' | 'flags' | 'shortlist' | 'submit' | 'approval'
 const TAB_NAMES: TabName[] = ['overview', 'scores', 'checklist', 'flags', 'shortlist', 'submit', 'approval']
@@ -331,6 +332,7 @@ export function WorkspacePage({ id }: { id: number }) {
       <p className="small muted ws-foot">
         {plural(ws.assessments.length, 'candidate')} · template “{ws.template.name}” v{ws.template.version} · version {ev.version} · updated {formatDateTime(ev.updated_at)}
       </p>
+      <ExportLinks id={ev.id} />
     </div>
     </GuardedWrite.Provider>
   )
