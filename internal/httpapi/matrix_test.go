@@ -272,6 +272,19 @@ var matrix = map[string]cell{
 	"GET /api/v1/evaluations/:id": {readers, 200, func(f *fixture, c *apitest.Client) (string, any) {
 		return f.evalPath(f.draft(), ""), nil
 	}},
+	"GET /api/v1/evaluations/:id/changes": {readers, 200, func(f *fixture, c *apitest.Client) (string, any) {
+		f.clearRelationships()
+		r, err := f.env.Server.Relationships.Appoint(f.asOfficer(), custos.NewRelationship{TeamID: f.treasury,
+			EvaluationID: f.approvedForRelationships().Evaluation.ID, CustodianID: 1})
+		if err != nil {
+			f.env.T.Fatal(err)
+		}
+		id, err := f.env.Server.Relationships.StartRediligence(f.asOfficer(), f.treasury, r.ID)
+		if err != nil {
+			f.env.T.Fatal(err)
+		}
+		return fmt.Sprintf("/api/v1/evaluations/%d/changes", id), nil
+	}},
 	"GET /api/v1/evaluations/:id/export": {readers, 200, func(f *fixture, c *apitest.Client) (string, any) {
 		return f.evalPath(f.draft(), "/export?format=xlsx"), nil
 	}},

@@ -146,6 +146,7 @@ func (s *Server) routeTable() []Route {
 		eval(PUT, "/api/v1/evaluations/:id/custodians/:custodianID/answers/:itemID", custos.ObjEvaluation, custos.ActUpdate, s.putAnswer),
 		eval(POST, "/api/v1/evaluations/:id/custodians/:custodianID/answers/:itemID/evidence", custos.ObjEvidence, custos.ActCreate, s.addEvidence),
 		eval(GET, "/api/v1/evaluations/:id/evidence/:evidenceID", custos.ObjEvidence, custos.ActRead, s.downloadEvidence),
+		eval(GET, "/api/v1/evaluations/:id/changes", custos.ObjEvaluation, custos.ActRead, s.rediligenceChanges),
 		eval(GET, "/api/v1/evaluations/:id/export", custos.ObjEvaluation, custos.ActDownload, s.exportEvaluation),
 		eval(PUT, "/api/v1/evaluations/:id/custodians/:custodianID/scores/:criterion", custos.ObjEvaluation, custos.ActUpdate, s.putScore),
 		eval(POST, "/api/v1/evaluations/:id/custodians/:custodianID/red-flags", custos.ObjEvaluation, custos.ActUpdate, s.raiseRedFlag),
