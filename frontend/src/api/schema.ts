@@ -691,6 +691,35 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/evaluations/{id}/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What changed in a re-diligence since the evaluation it follows
+         * @description For a re-diligence, compared with the approved evaluation it follows,
+         *     for the custodian it reviews: every checklist item with its previous
+         *     and current answer (`changed` where status or note differ, and
+         *     whether the current one is still the carried-forward answer), every
+         *     criterion's score then and now, the weighted totals, the red flags
+         *     that are new, gone or in another status, and the custodian's
+         *     catalogue facts (name, qualified custodian, regions, staking) as
+         *     approved then against as they stand now (or as frozen at the
+         *     re-diligence's submission). 409 for an evaluation that is not a
+         *     re-diligence.
+         */
+        get: operations["getRediligenceChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/evaluations/{id}/export": {
         parameters: {
             query?: never;
@@ -1621,6 +1650,49 @@ export interface components {
          * @enum {string}
          */
         EvaluationStatus: "draft" | "submitted" | "approved";
+        AnswerState: {
+            status: components["schemas"]["AnswerStatus"];
+            note: string;
+        };
+        Changes: {
+            evaluation_id: number;
+            follows_evaluation_id: number;
+            /** Format: date-time */
+            follows_approved_at: string | null;
+            custodian_id: number;
+            custodian: string;
+            answers: {
+                item_id: number;
+                key: string;
+                prompt: string;
+                previous: components["schemas"]["AnswerState"] | null;
+                current: components["schemas"]["AnswerState"];
+                carried_forward: boolean;
+                changed: boolean;
+            }[];
+            answers_changed: number;
+            scores: {
+                criterion: string;
+                name: string;
+                weight: number;
+                previous: number | null;
+                current: number | null;
+                changed: boolean;
+            }[];
+            previous_weighted_total: number;
+            current_weighted_total: number;
+            red_flags: {
+                title: string;
+                severity: components["schemas"]["Severity"];
+                previous: components["schemas"]["RedFlagStatus"] | null;
+                current: components["schemas"]["RedFlagStatus"] | null;
+            }[];
+            facts: {
+                fact: string;
+                previous: string;
+                current: string;
+            }[];
+        };
         /**
          * @description The state of one checklist item for one candidate.
          * @enum {string}
@@ -2552,6 +2624,8 @@ export type ChecklistSection = components['schemas']['ChecklistSection'];
 export type ChecklistItem = components['schemas']['ChecklistItem'];
 export type RedFlagDefinition = components['schemas']['RedFlagDefinition'];
 export type EvaluationStatus = components['schemas']['EvaluationStatus'];
+export type AnswerState = components['schemas']['AnswerState'];
+export type Changes = components['schemas']['Changes'];
 export type AnswerStatus = components['schemas']['AnswerStatus'];
 export type RedFlagStatus = components['schemas']['RedFlagStatus'];
 export type Severity = components['schemas']['Severity'];
@@ -4003,6 +4077,35 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getRediligenceChanges: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The ID of the evaluation (404 when there is no such evaluation). */
+                id: components["parameters"]["EvaluationID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The changes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Changes"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             500: components["responses"]["InternalError"];
         };
     };
