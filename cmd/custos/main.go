@@ -204,6 +204,10 @@ func seed(ctx context.Context, out io.Writer, getenv func(string) string) error 
 	if err := demo.SeedEvaluations(cliContext(ctx), users, teams, postgres.NewCatalogueService(db), postgres.NewEvaluationService(db)); err != nil {
 		return err
 	}
+	if err := demo.SeedRelationship(cliContext(ctx), users, teams, postgres.NewCatalogueService(db), postgres.NewEvaluationService(db),
+		postgres.NewRelationshipService(db), db.Now()); err != nil {
+		return err
+	}
 	fmt.Fprintln(out, "Demo logins (every one with the password below):")
 	for _, l := range demo.Logins {
 		fmt.Fprintf(out, "  %-28s %s\n", l.Email, l.Describe())
@@ -211,6 +215,8 @@ func seed(ctx context.Context, out io.Writer, getenv func(string) string) error 
 	fmt.Fprintf(out, "Password: %s\n", password)
 	fmt.Fprintf(out, "Demo evaluations in %s: %q (submitted, awaiting a manager's approval) and %q (a fresh draft).\n",
 		demo.TreasuryTeam, demo.SubmittedTitle, demo.DraftTitle)
+	fmt.Fprintf(out, "Demo relationship: appointed from %q (approved); its yearly review is due in %d days.\n",
+		demo.AppointedTitle, demo.ReviewDueInDays)
 	return nil
 }
 

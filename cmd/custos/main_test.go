@@ -51,8 +51,12 @@ func TestCommandsMigrateSeedAndAdministerAFreshDatabase(t *testing.T) {
 	if err := db.Select(&statuses, `SELECT status FROM evaluations ORDER BY id`); err != nil {
 		t.Fatal(err)
 	}
-	if strings.Join(statuses, ",") != "submitted,draft" {
-		t.Fatalf("demo evaluations %v, want one submitted (awaiting approval) and one draft", statuses)
+	if strings.Join(statuses, ",") != "submitted,draft,approved" {
+		t.Fatalf("demo evaluations %v, want one submitted (awaiting approval), one draft and one approved", statuses)
+	}
+	var dues []string
+	if err := db.Select(&dues, `SELECT next_review_due::text FROM custody_relationships WHERE status = 'active'`); err != nil || len(dues) != 1 {
+		t.Fatalf("demo relationships: %v, %v; want one active, appointed from the approved evaluation", dues, err)
 	}
 	for _, weak := range []string{"password1234", "123456789012", "short"} {
 		if _, err := cli(t, url, map[string]string{"CUSTOS_PASSWORD": weak}, "user", "add", "--email", "weak@example.com", "--name", "Weak"); err == nil || !strings.Contains(err.Error(), "password") {

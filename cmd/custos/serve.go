@@ -128,6 +128,7 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 		Ready:       db.Ping,
 
 		Relationships: postgres.NewRelationshipService(db),
+		Exports:       postgres.NewExportService(db, evaluations),
 	}, httpapi.Config{MaxBodyBytes: cfg.MaxBodyBytes, SecureCookies: cfg.SecureCookies, Frontend: frontend.Dist(), Metrics: reg,
 		TrustedProxies: cfg.TrustedProxies, RequestTimeout: cfg.RequestTimeout, SSO: singleSignOn(cfg, db, log)}, log)
 

@@ -10,6 +10,9 @@ test('an officer finds the approved evaluation, records the appointment and star
   await expect(page.getByRole('heading', { name: 'Evaluations' })).toBeVisible()
   await page.getByLabel('Status').selectOption('approved')
   await expect(page).toHaveURL(/status=approved/)
+  // The demo data has an approved evaluation of its own (its relationship's review is due soon).
+  await page.getByLabel('Title contains').fill('Fund III')
+  await expect(page).toHaveURL(/q=Fund/)
   const rows = page.getByRole('table', { name: 'Evaluations' }).getByRole('row')
   await expect(rows.nth(1).getByText('Approved', { exact: true })).toBeVisible()
   await shot(page, '12-evaluations-approved')
@@ -34,4 +37,6 @@ test('an officer finds the approved evaluation, records the appointment and star
   await page.getByRole('tab', { name: /^Checklist/ }).click()
   await expect(page.getByText('Carried forward from the last approved evaluation: answer again to confirm.').first()).toBeVisible()
   await shot(page, '14-rediligence')
+  await page.getByRole('tab', { name: 'What changed' }).click()
+  await expect(page.getByRole('region', { name: 'What changed' })).toContainText('No answer differs from the last approved evaluation.')
 })

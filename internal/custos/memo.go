@@ -46,6 +46,10 @@ type MemoContent struct {
 	AuditHeadHash HashBytes
 	// Predecessor is the evaluation's previous memo, if this one replaces it.
 	Predecessor *Memo
+	// Follows is, for a re-diligence, the latest memo of the approved
+	// evaluation it follows (nil when that one never had a memo); the memo
+	// names it so that the yearly reviews form a chain an auditor can walk.
+	Follows *Memo
 }
 
 // MemoRenderer lays a memo out as an unsigned PDF.

@@ -239,8 +239,9 @@ var matrix = map[string]cell{
 		}
 		return fmt.Sprintf("/api/v1/teams/%d/members/%d/manager", f.treasury, u.ID), nil
 	}},
-	"GET /api/v1/custodians":     {everyone, 200, static("/api/v1/custodians")},
-	"GET /api/v1/custodians/:id": {everyone, 200, static("/api/v1/custodians/1")},
+	"GET /api/v1/custodians":       {everyone, 200, static("/api/v1/custodians")},
+	"GET /api/v1/custodians/:id":   {everyone, 200, static("/api/v1/custodians/1")},
+	"GET /api/v1/catalogue/export": {everyone, 200, static("/api/v1/catalogue/export")},
 	"POST /api/v1/custodians": {orgAdmin, 201, func(f *fixture, c *apitest.Client) (string, any) {
 		name := f.unique("custodian")
 		return "/api/v1/custodians", map[string]any{"slug": name, "name": name, "legal_entity": "Example Trust Co.", "regions": []string{"EU"}}
@@ -270,6 +271,22 @@ var matrix = map[string]cell{
 	}},
 	"GET /api/v1/evaluations/:id": {readers, 200, func(f *fixture, c *apitest.Client) (string, any) {
 		return f.evalPath(f.draft(), ""), nil
+	}},
+	"GET /api/v1/evaluations/:id/changes": {readers, 200, func(f *fixture, c *apitest.Client) (string, any) {
+		f.clearRelationships()
+		r, err := f.env.Server.Relationships.Appoint(f.asOfficer(), custos.NewRelationship{TeamID: f.treasury,
+			EvaluationID: f.approvedForRelationships().Evaluation.ID, CustodianID: 1})
+		if err != nil {
+			f.env.T.Fatal(err)
+		}
+		id, err := f.env.Server.Relationships.StartRediligence(f.asOfficer(), f.treasury, r.ID)
+		if err != nil {
+			f.env.T.Fatal(err)
+		}
+		return fmt.Sprintf("/api/v1/evaluations/%d/changes", id), nil
+	}},
+	"GET /api/v1/evaluations/:id/export": {readers, 200, func(f *fixture, c *apitest.Client) (string, any) {
+		return f.evalPath(f.draft(), "/export?format=xlsx"), nil
 	}},
 	"PATCH /api/v1/evaluations/:id": {officers, 200, func(f *fixture, c *apitest.Client) (string, any) {
 		return f.evalPath(f.draft(), ""), map[string]any{"title": f.unique("renamed")}

@@ -136,6 +136,7 @@ func (s *Server) routeTable() []Route {
 		org(GET, "/api/v1/custodians/:id", custos.ObjCustodian, custos.ActRead, s.getCustodian),
 		org(PUT, "/api/v1/custodians/:id", custos.ObjCustodian, custos.ActUpdate, s.updateCustodian),
 		org(POST, "/api/v1/mandate-fit", custos.ObjCustodian, custos.ActRead, s.mandateFit),
+		org(GET, "/api/v1/catalogue/export", custos.ObjCustodian, custos.ActDownload, s.exportCatalogue),
 
 		org(GET, "/api/v1/templates", custos.ObjTemplate, custos.ActRead, s.listTemplates),
 		org(GET, "/api/v1/templates/:id", custos.ObjTemplate, custos.ActRead, s.getTemplate),
@@ -150,6 +151,8 @@ func (s *Server) routeTable() []Route {
 		eval(PUT, "/api/v1/evaluations/:id/custodians/:custodianID/answers/:itemID", custos.ObjEvaluation, custos.ActUpdate, s.putAnswer),
 		eval(POST, "/api/v1/evaluations/:id/custodians/:custodianID/answers/:itemID/evidence", custos.ObjEvidence, custos.ActCreate, s.addEvidence),
 		eval(GET, "/api/v1/evaluations/:id/evidence/:evidenceID", custos.ObjEvidence, custos.ActRead, s.downloadEvidence),
+		eval(GET, "/api/v1/evaluations/:id/changes", custos.ObjEvaluation, custos.ActRead, s.rediligenceChanges),
+		eval(GET, "/api/v1/evaluations/:id/export", custos.ObjEvaluation, custos.ActDownload, s.exportEvaluation),
 		eval(PUT, "/api/v1/evaluations/:id/custodians/:custodianID/scores/:criterion", custos.ObjEvaluation, custos.ActUpdate, s.putScore),
 		eval(POST, "/api/v1/evaluations/:id/custodians/:custodianID/red-flags", custos.ObjEvaluation, custos.ActUpdate, s.raiseRedFlag),
 		eval(PATCH, "/api/v1/evaluations/:id/red-flags/:flagID", custos.ObjEvaluation, custos.ActUpdate, s.moveRedFlag),

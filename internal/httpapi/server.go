@@ -28,6 +28,8 @@ type Authorizer interface {
 type EvaluationService interface {
 	custos.EvaluationService
 	Answer(ctx context.Context, id, custodianID, itemID int64) (*custos.Answer, error)
+	// Changes is what changed in a re-diligence since the evaluation it follows.
+	Changes(ctx context.Context, id int64) (*custos.Changes, error)
 }
 
 // Services are the domain services the handlers call.
@@ -46,6 +48,8 @@ type Services struct {
 
 	// Relationships are the custody relationships (relationships.go).
 	Relationships custos.RelationshipService
+	// Exports are the audited downloads of evaluations and the catalogue (exports.go).
+	Exports custos.ExportService
 }
 
 // Config tunes the adapter.

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"time"
 
 	"github.com/digitorus/pdf"
@@ -21,8 +22,12 @@ import (
 const ManifestFile = "custos-manifest.json"
 
 // ManifestFormat names this layout of the manifest; a later layout gets a
-// new name and readers refuse one they do not know.
-const ManifestFormat = "custos-memo-manifest/1"
+// new name and readers refuse one they do not know. Layout 2 added
+// "follows" (the memo a re-diligence's memo follows); readers still take 1.
+const ManifestFormat = "custos-memo-manifest/2"
+
+// manifestFormats are the layouts this reader knows.
+var manifestFormats = []string{"custos-memo-manifest/1", ManifestFormat}
 
 // Manifest is the machine-readable statement a memo makes about itself.
 // Digests are lower-case hex SHA-256.
@@ -36,6 +41,16 @@ type Manifest struct {
 	AuditHead ManifestAuditHead `json:"audit_head"`
 	// Predecessor is the evaluation's previous memo, which this one replaces.
 	Predecessor *ManifestPredecessor `json:"predecessor"`
+	// Follows is, on a re-diligence's memo, the latest memo of the approved
+	// evaluation it follows (layout 2; null otherwise).
+	Follows *ManifestFollows `json:"follows"`
+}
+
+type ManifestFollows struct {
+	MemoID       int64     `json:"memo_id"`
+	EvaluationID int64     `json:"evaluation_id"`
+	SHA256       string    `json:"sha256"`
+	IssuedAt     time.Time `json:"issued_at"`
 }
 
 type ManifestMemo struct {
@@ -93,6 +108,9 @@ func NewManifest(m *custos.MemoContent) Manifest {
 	if p := m.Predecessor; p != nil {
 		mf.Predecessor = &ManifestPredecessor{MemoID: p.ID, SHA256: hex.EncodeToString(p.SHA256), IssuedAt: p.IssuedAt.UTC()}
 	}
+	if f := m.Follows; f != nil {
+		mf.Follows = &ManifestFollows{MemoID: f.ID, EvaluationID: f.EvaluationID, SHA256: hex.EncodeToString(f.SHA256), IssuedAt: f.IssuedAt.UTC()}
+	}
 	return mf
 }
 
@@ -114,8 +132,8 @@ func (m Manifest) Encode() ([]byte, error) {
 // the one the memo describes.
 func (m *Manifest) Check() []string {
 	var problems []string
-	if m.Format != ManifestFormat {
-		return []string{fmt.Sprintf("the manifest's format %q is not %q", m.Format, ManifestFormat)}
+	if !slices.Contains(manifestFormats, m.Format) {
+		return []string{fmt.Sprintf("the manifest's format %q is not one of %q", m.Format, manifestFormats)}
 	}
 	if len(m.Evaluation.SnapshotSHA256) != 64 {
 		problems = append(problems, "the manifest has no evaluation snapshot hash")

@@ -78,6 +78,15 @@ func (d *doc) titlePage() {
 	t.row(label("Due date"), val(due))
 	t.row(label("Template"), val(fmt.Sprintf("%s, version %d", oneLine(ws.Template.Name), ws.Template.Version)))
 	t.row(label("Approved snapshot (SHA-256)"), c(p(stMono, hexOf(ev.SnapshotHash))))
+	if f := ev.FollowsEvaluationID; f != nil {
+		// A re-diligence names the memo of the decision it reviews again.
+		if fm := m.Follows; fm != nil {
+			t.row(label("Follows memo"), val(fmt.Sprintf("#%d of evaluation #%d, issued %s", fm.ID, fm.EvaluationID, utc(fm.IssuedAt))))
+			t.row(label("Followed memo (SHA-256)"), c(p(stMono, hexOf(fm.SHA256))))
+		} else {
+			t.row(label("Follows"), val(fmt.Sprintf("Evaluation #%d, for which no memo was issued", *f)))
+		}
+	}
 
 	d.h3("Mandate", 30)
 	md := ev.Mandate

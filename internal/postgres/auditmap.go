@@ -103,6 +103,17 @@ type memoAudit struct {
 	SnapshotSHA256    string `json:"snapshot_sha256"`
 }
 
+type exportAudit struct {
+	Format  custos.ExportFormat `json:"format"`
+	Part    custos.ExportPart   `json:"part,omitempty"`
+	Version int                 `json:"version"`
+}
+
+type catalogueExportAudit struct {
+	Format     custos.ExportFormat `json:"format"`
+	Custodians int                 `json:"custodians"`
+}
+
 type memoDownloadAudit struct {
 	EvaluationID int64  `json:"evaluation_id"`
 	SHA256       string `json:"sha256"`
@@ -200,6 +211,13 @@ func auditOf(teamID int64, ev custos.Event) (custos.NewAuditEvent, error) {
 		relationshipAudit(&a, e)
 	case custos.RediligenceOpened:
 		rediligenceAudit(&a, e)
+	case custos.EvaluationExported:
+		a.Action = "evaluation.export"
+		a.After = exportAudit{Format: e.Export.Format, Part: e.Export.Part, Version: e.Version}
+	case custos.CatalogueExported:
+		// The catalogue is the organisation's: the event belongs to no team.
+		a.TeamID, a.Action, a.ObjectType, a.ObjectID = nil, "catalogue.export", "catalogue", ""
+		a.After = catalogueExportAudit{Format: custos.ExportCSV, Custodians: e.Custodians}
 	default:
 		return custos.NewAuditEvent{}, fmt.Errorf("no audit mapping for the event %T", ev)
 	}

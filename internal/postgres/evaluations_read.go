@@ -215,3 +215,24 @@ func (s *EvaluationService) EvidenceFile(ctx context.Context, id, evidenceID int
 	}
 	return &f.EvidenceFile, nil
 }
+
+// Changes reads a re-diligence and the approved evaluation it follows in
+// one snapshot and says what changed since (custos.ChangesSince).
+func (s *EvaluationService) Changes(ctx context.Context, id int64) (*custos.Changes, error) {
+	tx, err := s.db.db.BeginTxx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer tx.Rollback()
+	cur, err := s.workspace(ctx, tx, id)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	prev := &custos.Workspace{}
+	if f := cur.Evaluation.FollowsEvaluationID; f != nil {
+		if prev, err = s.workspace(ctx, tx, *f); err != nil {
+			return nil, mapErr(err)
+		}
+	}
+	return custos.ChangesSince(prev, cur)
+}

@@ -81,6 +81,13 @@ func (s *MemoService) IssueMemo(ctx context.Context, evaluationID int64) (*custo
 	} else if custos.ErrorCode(mapErr(err)) != custos.ENOTFOUND {
 		return nil, mapErr(err)
 	}
+	if f := e.FollowsEvaluationID; f != nil {
+		if prev, err := s.findMemo(ctx, s.db.db, "evaluation_id = $1 ORDER BY id DESC LIMIT 1", *f); err == nil {
+			content.Follows = prev
+		} else if custos.ErrorCode(mapErr(err)) != custos.ENOTFOUND {
+			return nil, mapErr(err)
+		}
+	}
 	if err := s.db.db.GetContext(ctx, &content.MemoID, `SELECT nextval(pg_get_serial_sequence('memos', 'id'))`); err != nil {
 		return nil, mapErr(err)
 	}

@@ -440,6 +440,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/catalogue/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download the custodian catalogue as CSV
+         * @description Every custodian, by name, one a row: id, slug, name, legal_entity,
+         *     licences ("regulator: name (jurisdiction)", joined with "; "),
+         *     qualified_custodian, regions, key_management (joined with "; "),
+         *     staking, settlement_network, fee_model, notes, updated_at. Text
+         *     that starts with `=`, `+`, `-`, `@`, a tab or a carriage return
+         *     gets a leading apostrophe (no formula runs in a spreadsheet). Each
+         *     download is an audit event (`catalogue.export`).
+         */
+        get: operations["exportCatalogue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/mandate-fit": {
         parameters: {
             query?: never;
@@ -659,6 +685,73 @@ export interface paths {
          *     candidate, or an item that is not in the template, is a 404.
          */
         post: operations["uploadEvidence"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/evaluations/{id}/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What changed in a re-diligence since the evaluation it follows
+         * @description For a re-diligence, compared with the approved evaluation it follows,
+         *     for the custodian it reviews: every checklist item with its previous
+         *     and current answer (`changed` where status or note differ, and
+         *     whether the current one is still the carried-forward answer), every
+         *     criterion's score then and now, the weighted totals, the red flags
+         *     that are new, gone or in another status, and the custodian's
+         *     catalogue facts (name, qualified custodian, regions, staking) as
+         *     approved then against as they stand now (or as frozen at the
+         *     re-diligence's submission). 409 for an evaluation that is not a
+         *     re-diligence.
+         */
+        get: operations["getRediligenceChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/evaluations/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download an evaluation as XLSX, CSV or JSON
+         * @description The evaluation as a file, with the same numbers as its workspace
+         *     (`GET /api/v1/evaluations/{id}`): scores, weighted totals, ranks,
+         *     completion, red flags. `format=xlsx`: a workbook with the sheets
+         *     Summary, Scores (a row per criterion with its weight and each
+         *     candidate's score, then the weighted totals and ranks), one checklist
+         *     sheet per candidate, Red flags and Approvals. `format=json`: the
+         *     workspace document itself. `format=csv` is one table, chosen by
+         *     `part`: `answers` (default; a row per candidate and item:
+         *     custodian_id, custodian, section, item_id, item_key, item,
+         *     evidence_required, status, carried_forward, note, evidence_files),
+         *     `scores` (a row per candidate in ranking order: rank, custodian_id,
+         *     custodian, one column per criterion key with the 0–5 score, empty
+         *     when unscored, weighted_total, answered, items, open_red_flags) or
+         *     `red_flags` (flag_id, custodian_id, custodian, title, severity,
+         *     status, resolution, reason, mandate_rule). Text that starts with
+         *     `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading
+         *     apostrophe, so a spreadsheet never runs it as a formula. Each
+         *     download is an audit event (`evaluation.export`) recorded in the
+         *     transaction that read what the file holds.
+         */
+        get: operations["exportEvaluation"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1557,6 +1650,49 @@ export interface components {
          * @enum {string}
          */
         EvaluationStatus: "draft" | "submitted" | "approved";
+        AnswerState: {
+            status: components["schemas"]["AnswerStatus"];
+            note: string;
+        };
+        Changes: {
+            evaluation_id: number;
+            follows_evaluation_id: number;
+            /** Format: date-time */
+            follows_approved_at: string | null;
+            custodian_id: number;
+            custodian: string;
+            answers: {
+                item_id: number;
+                key: string;
+                prompt: string;
+                previous: components["schemas"]["AnswerState"] | null;
+                current: components["schemas"]["AnswerState"];
+                carried_forward: boolean;
+                changed: boolean;
+            }[];
+            answers_changed: number;
+            scores: {
+                criterion: string;
+                name: string;
+                weight: number;
+                previous: number | null;
+                current: number | null;
+                changed: boolean;
+            }[];
+            previous_weighted_total: number;
+            current_weighted_total: number;
+            red_flags: {
+                title: string;
+                severity: components["schemas"]["Severity"];
+                previous: components["schemas"]["RedFlagStatus"] | null;
+                current: components["schemas"]["RedFlagStatus"] | null;
+            }[];
+            facts: {
+                fact: string;
+                previous: string;
+                current: string;
+            }[];
+        };
         /**
          * @description The state of one checklist item for one candidate.
          * @enum {string}
@@ -2493,6 +2629,8 @@ export type ChecklistSection = components['schemas']['ChecklistSection'];
 export type ChecklistItem = components['schemas']['ChecklistItem'];
 export type RedFlagDefinition = components['schemas']['RedFlagDefinition'];
 export type EvaluationStatus = components['schemas']['EvaluationStatus'];
+export type AnswerState = components['schemas']['AnswerState'];
+export type Changes = components['schemas']['Changes'];
 export type AnswerStatus = components['schemas']['AnswerStatus'];
 export type RedFlagStatus = components['schemas']['RedFlagStatus'];
 export type Severity = components['schemas']['Severity'];
@@ -3423,6 +3561,31 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    exportCatalogue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CSV file, as an attachment. */
+            200: {
+                headers: {
+                    /** @description `attachment; filename=custos-catalogue.csv` */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": unknown;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
     previewMandateFit: {
         parameters: {
             query?: never;
@@ -3919,6 +4082,71 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getRediligenceChanges: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The ID of the evaluation (404 when there is no such evaluation). */
+                id: components["parameters"]["EvaluationID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The changes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Changes"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    exportEvaluation: {
+        parameters: {
+            query: {
+                format: "xlsx" | "csv" | "json";
+                /** @description For `format=csv` only; `answers` when left out. */
+                part?: "answers" | "scores" | "red_flags";
+            };
+            header?: never;
+            path: {
+                /** @description The ID of the evaluation (404 when there is no such evaluation). */
+                id: components["parameters"]["EvaluationID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file, as an attachment. */
+            200: {
+                headers: {
+                    /** @description `attachment; filename=custos-evaluation-<id>.xlsx` (`.json`, or `-<part>.csv`). */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                    "text/csv": unknown;
+                    "application/json": components["schemas"]["Workspace"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -4749,6 +4977,8 @@ type ReadonlyArray<T> = [
 ] extends [
     unknown[]
 ] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
+export const pathsApiV1EvaluationsIdExportGetParametersQueryFormatValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/evaluations/{id}/export"]["get"]["parameters"]["query"]["format"]> = ["xlsx", "csv", "json"];
+export const pathsApiV1EvaluationsIdExportGetParametersQueryPartValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/evaluations/{id}/export"]["get"]["parameters"]["query"]["part"]> = ["answers", "scores", "red_flags"];
 export const templateRequestRed_flagsOriginValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TemplateRequest"]["red_flags"]["origin"]> = ["red_flag", "beginner_mistake", "practice"];
 export const roleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Role"]> = ["officer", "manager", "auditor", "admin"];
 export const regionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Region"]> = ["US", "EU", "UK", "CH", "SG", "HK", "AE", "JE", "IE", "LU", "IT", "APAC", "MENA", "GLOBAL"];

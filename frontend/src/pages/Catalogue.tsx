@@ -18,12 +18,17 @@ export function CataloguePage() {
     <>
       <PageTitle
         actions={
-          canEdit &&
-          !creating && (
-            <button type="button" className="primary" onClick={() => setCreating(true)}>
-              New custodian
-            </button>
-          )
+          <>
+            {/* Each download is recorded in the audit trail. */}
+            <a className="small-btn" href={'/api/v1/catalogue/export'} download>
+              Download CSV
+            </a>
+            {canEdit && !creating && (
+              <button type="button" className="primary" onClick={() => setCreating(true)}>
+                New custodian
+              </button>
+            )}
+          </>
         }
       >
         Custodian catalogue

@@ -22,9 +22,11 @@ import { overallCompletion, plural, readOnlyReason, targetOf } from '../componen
 import '../components/workspace/workspace.css'
 import { confirmLeave } from '../unsaved.ts'
 import { GuardedWrite } from '../components/workspace/guardedWrite.ts'
+import { ExportLinks } from '../components/workspace/ExportLinks.tsx'
+import { Changes } from '../components/workspace/Changes.tsx'
 
-type TabName = 'overview' | 'scores' | 'checklist' | 'flags' | 'shortlist' | 'submit' | 'approval'
-const TAB_NAMES: TabName[] = ['overview', 'scores', 'checklist', 'flags', 'shortlist', 'submit', 'approval']
+type TabName = 'overview' | 'changes' | 'scores' | 'checklist' | 'flags' | 'shortlist' | 'submit' | 'approval'
+const TAB_NAMES: TabName[] = ['overview', 'changes', 'scores', 'checklist', 'flags', 'shortlist', 'submit', 'approval']
 const BASE = 'ws'
 
 function fromQuery(): { tab: TabName | null; candidate: number | null } {
@@ -145,6 +147,8 @@ export function WorkspacePage({ id }: { id: number }) {
     { id: 'flags', label: 'Red flags', extra: openFlags || undefined },
     { id: 'shortlist', label: 'Shortlist', extra: ws.shortlist.length || undefined },
   ]
+  // A re-diligence shows what changed since the evaluation it follows.
+  if (ev.follows_evaluation_id) tabs.splice(1, 0, { id: 'changes', label: 'What changed' })
   if (ev.status === 'draft') tabs.push({ id: 'submit', label: 'Submit', extra: ws.submit_blockers.length || '✓' })
   if (ev.status !== 'draft' || ws.approvals.length > 0) tabs.push({ id: 'approval', label: 'Approval' })
   const shown: TabName = tabs.some((t) => t.id === current) ? current : 'overview'
@@ -256,6 +260,12 @@ export function WorkspacePage({ id }: { id: number }) {
             />
           </>
         )}
+        {shown === 'changes' && (
+          <>
+            <h2 className="ws-sr-only">What changed</h2>
+            <Changes id={ev.id} version={ev.version} />
+          </>
+        )}
         {shown === 'scores' && (
           <>
             <h2 className="ws-sr-only">Scores</h2>
@@ -331,6 +341,7 @@ export function WorkspacePage({ id }: { id: number }) {
       <p className="small muted ws-foot">
         {plural(ws.assessments.length, 'candidate')} · template “{ws.template.name}” v{ws.template.version} · version {ev.version} · updated {formatDateTime(ev.updated_at)}
       </p>
+      <ExportLinks id={ev.id} />
     </div>
     </GuardedWrite.Provider>
   )
