@@ -291,6 +291,9 @@ type RedFlag struct {
 	Resolution   string        `json:"resolution"`
 	MandateRule  *string       `json:"mandate_rule"`
 	Reason       string        `json:"reason"`
+	// DocumentItemID is the checklist item whose required assurance
+	// document raised the flag by itself (assurance.go); nil otherwise.
+	DocumentItemID *int64    `json:"document_item_id"`
 	RaisedBy     *int64        `json:"raised_by"`
 	CreatedAt    time.Time     `json:"created_at"`
 	UpdatedAt    time.Time     `json:"updated_at"`

@@ -174,5 +174,6 @@ func EventTypes() []Event {
 		RedFlagRaised{}, RedFlagMoved{}, ShortlistSet{},
 		EvaluationSubmitted{}, DecisionRecorded{}, MemoIssued{}, MemoDownloaded{},
 		RelationshipAppointed{}, RelationshipUpdated{}, RelationshipEnded{}, RelationshipReviewed{}, RediligenceOpened{},
+		AssuranceDocumentAdded{}, AssuranceDocumentChanged{},
 	}
 }
