@@ -275,6 +275,17 @@ var DefaultFreshness = FreshnessPolicy{
 	ExpiringDays: 60,
 }
 
+// With returns the policy with the SOC reports' lifetime, the bridge
+// letters' reach and the warning changed (from the configuration).
+func (p FreshnessPolicy) With(socMonths, bridgeMonths, expiringDays int) FreshnessPolicy {
+	out := FreshnessPolicy{MaxAgeMonths: map[DocumentKind]int{}, BridgeMonths: bridgeMonths, ExpiringDays: expiringDays}
+	for k, v := range p.MaxAgeMonths {
+		out.MaxAgeMonths[k] = v
+	}
+	out.MaxAgeMonths[DocSOC1Type2], out.MaxAgeMonths[DocSOC2Type2], out.MaxAgeMonths[DocBridgeLetter] = socMonths, socMonths, bridgeMonths
+	return out
+}
+
 func dayOf(t time.Time) time.Time {
 	u := t.UTC()
 	return time.Date(u.Year(), u.Month(), u.Day(), 0, 0, 0, 0, time.UTC)

@@ -46,7 +46,11 @@ func TestFreshness(t *testing.T) {
 		{"a bridge letter that leaves a gap after the period does not count", soc2("2025-06-30"),
 			[]AssuranceDocument{bridge("2025-08-01", "2026-11-01")}, DocStale, "2026-06-30"},
 		{"an archived bridge letter does not count", soc2("2025-06-30"),
-			[]AssuranceDocument{func() AssuranceDocument { b := bridge("2025-07-01", "2026-11-01"); b.Status = DocumentArchived; return b }()}, DocStale, "2026-06-30"},
+			[]AssuranceDocument{func() AssuranceDocument {
+				b := bridge("2025-07-01", "2026-11-01")
+				b.Status = DocumentArchived
+				return b
+			}()}, DocStale, "2026-06-30"},
 		{"a certificate past its date is expired", cert(DocISO27001, "2026-11-25"), nil, DocExpired, "2026-11-25"},
 		{"a certificate valid until today is expiring", cert(DocInsurance, "2026-11-26"), nil, DocExpiring, "2026-11-26"},
 		{"a certificate valid for exactly 60 more days is expiring", cert(DocCCSSAudit, "2027-01-25"), nil, DocExpiring, "2027-01-25"},

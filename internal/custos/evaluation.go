@@ -294,9 +294,9 @@ type RedFlag struct {
 	// DocumentItemID is the checklist item whose required assurance
 	// document raised the flag by itself (assurance.go); nil otherwise.
 	DocumentItemID *int64    `json:"document_item_id"`
-	RaisedBy     *int64        `json:"raised_by"`
-	CreatedAt    time.Time     `json:"created_at"`
-	UpdatedAt    time.Time     `json:"updated_at"`
+	RaisedBy       *int64    `json:"raised_by"`
+	CreatedAt      time.Time `json:"created_at"`
+	UpdatedAt      time.Time `json:"updated_at"`
 }
 
 // NewRedFlag raises a flag from the template catalogue (DefinitionID) or a

@@ -46,6 +46,8 @@ type Services struct {
 
 	// Relationships are the custody relationships (relationships.go).
 	Relationships custos.RelationshipService
+	// Assurance keeps the teams' assurance documents (assurance.go).
+	Assurance custos.AssuranceService
 }
 
 // Config tunes the adapter.

@@ -200,6 +200,8 @@ func auditOf(teamID int64, ev custos.Event) (custos.NewAuditEvent, error) {
 		relationshipAudit(&a, e)
 	case custos.RediligenceOpened:
 		rediligenceAudit(&a, e)
+	case custos.AssuranceDocumentAdded, custos.AssuranceDocumentChanged:
+		documentAudit(&a, e)
 	default:
 		return custos.NewAuditEvent{}, fmt.Errorf("no audit mapping for the event %T", ev)
 	}
