@@ -18,24 +18,24 @@ import (
 
 // Config is the server's configuration.
 type Config struct {
-	DatabaseURL     string
-	Addr            string
-	TLSCert         string
-	TLSKey          string
-	SecureCookies   bool
-	LogLevel        slog.Level
-	LogFormat       string
-	DBMaxConns      int
-	MaxBodyBytes    int64
-	SessionIdle     time.Duration
-	SessionMax      time.Duration
+	DatabaseURL   string
+	Addr          string
+	TLSCert       string
+	TLSKey        string
+	SecureCookies bool
+	LogLevel      slog.Level
+	LogFormat     string
+	DBMaxConns    int
+	MaxBodyBytes  int64
+	SessionIdle   time.Duration
+	SessionMax    time.Duration
 	// SOCStaleMonths, BridgeMonths and ExpiringDays are the assurance
 	// documents' freshness rules (custos.FreshnessPolicy).
 	SOCStaleMonths, BridgeMonths, ExpiringDays int
-	ShutdownTimeout time.Duration
-	SigningCert     string
-	SigningKey      string
-	SigningGenerate bool
+	ShutdownTimeout                            time.Duration
+	SigningCert                                string
+	SigningKey                                 string
+	SigningGenerate                            bool
 	// CheckpointEvery is how often the audit head is signed when it moved.
 	CheckpointEvery time.Duration
 	// TSAURL is the RFC 3161 time-stamping authority; empty: no timestamps.
