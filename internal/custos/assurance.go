@@ -407,7 +407,7 @@ func RequirementFindings(items []ChecklistItem, docs []AssuranceDocument) []Assu
 		}
 		f := AssuranceFinding{ItemID: it.ID, Kind: it.RequiredDocument}
 		if best == nil {
-			f.Reasons = append(f.Reasons, fmt.Sprintf("No %s is on file.", it.RequiredDocument.Label()))
+			f.Reasons = append(f.Reasons, fmt.Sprintf("No %s on file.", it.RequiredDocument.Label()))
 		} else {
 			if best.Freshness != nil && (best.Freshness.State == DocStale || best.Freshness.State == DocExpired) {
 				f.Reasons = append(f.Reasons, best.Freshness.Reason)

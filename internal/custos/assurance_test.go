@@ -156,13 +156,13 @@ func TestRequirementFindings(t *testing.T) {
 func TestReconcileAssurance(t *testing.T) {
 	tmpl := &Template{Sections: []ChecklistSection{{Items: []ChecklistItem{{ID: 10, Key: "a.soc", RequiredDocument: DocSOC2Type2}}}}}
 	at := assuranceNow
-	findings := map[int64][]AssuranceFinding{7: {{ItemID: 10, Kind: DocSOC2Type2, Reasons: []string{"No SOC 2 Type II report is on file."}}}}
+	findings := map[int64][]AssuranceFinding{7: {{ItemID: 10, Kind: DocSOC2Type2, Reasons: []string{"No SOC 2 Type II report on file."}}}}
 	evs := ReconcileAssurance(5, tmpl, findings, nil, at)
 	if len(evs) != 1 {
 		t.Fatalf("raise: %+v", evs)
 	}
 	raised := evs[0].(RedFlagRaised).Flag
-	if raised.DocumentItemID == nil || *raised.DocumentItemID != 10 || raised.Status != FlagOpen || raised.Reason != "No SOC 2 Type II report is on file." {
+	if raised.DocumentItemID == nil || *raised.DocumentItemID != 10 || raised.Status != FlagOpen || raised.Reason != "No SOC 2 Type II report on file." {
 		t.Errorf("raised %+v", raised)
 	}
 	raised.ID = 99

@@ -260,7 +260,7 @@ func SubmitBlockers(ws *Workspace) []Blocker {
 			itemID := f.ItemID
 			it, _ := ws.Template.Item(itemID)
 			out = append(out, Blocker{Code: "assurance_document", CustodianID: &cid, ItemID: &itemID,
-				Message: fmt.Sprintf("%s: %q needs a current %s: %s", a.Custodian.Name, it.Prompt, f.Kind.Label(), strings.Join(f.Reasons, " "))})
+				Message: fmt.Sprintf("%s: %q rests on a current %s: %s", a.Custodian.Name, it.Prompt, f.Kind.Label(), strings.Join(f.Reasons, " "))})
 		}
 		for _, f := range a.RedFlags {
 			if f.Status == FlagOpen && f.Severity == SeverityCritical {

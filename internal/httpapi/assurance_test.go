@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/custos-dd/custos/internal/apitest"
 	"github.com/custos-dd/custos/internal/custos"
 )
@@ -86,7 +88,7 @@ func TestAssurance_RequiredDocumentRaisesTheFlagAndBlocksSubmission(t *testing.T
 	k.Answer(k.Officer, id, coinbase, item.ID, "met", "The custodian sent its report.")
 	k.Score(k.Officer, id, coinbase, "security", 4)
 	k.Shortlist(k.Officer, id, coinbase)
-	expectBlocked(t, k.Officer, id, "No SOC 2 Type II report is on file.")
+	expectBlocked(t, k.Officer, id, "No SOC 2 Type II report on file.")
 
 	// Stale: the period ended on 30 June 2025; the clock stands at 26 November 2026.
 	res = k.Officer.Do(http.MethodPost, docPath(k, coinbase), map[string]any{"kind": "soc2_type2", "issuer": "Deloitte & Touche LLP",
@@ -252,5 +254,60 @@ func TestAssurance_RelationshipDiligenceGoesStale(t *testing.T) {
 	res = k.Officer.Do(http.MethodGet, relPath, nil)
 	if rel = apitest.Decode[custos.Relationship](t, res); rel.DiligenceStatus != custos.DiligenceStale || !strings.Contains(strings.Join(rel.DiligenceReasons, " "), "ISO 27001 certificate is expired") {
 		t.Fatalf("diligence once the certificate expired: %s %q", rel.DiligenceStatus, rel.DiligenceReasons)
+	}
+}
+
+// The custody due inquiry's SOC report, audited financial statements and
+// insurance items require their documents: a draft on it shows each as a
+// finding and a flag while the team holds none.
+func TestAssurance_CustodyDueInquiryRequiresItsDocuments(t *testing.T) {
+	t.Parallel()
+	k := apitest.NewKit(t)
+	res := k.Officer.Do(http.MethodGet, "/api/v1/templates", nil)
+	apitest.ExpectStatus(t, res, http.StatusOK)
+	var list struct{ Items []custos.TemplateSummary }
+	res.JSON(&list)
+	var id int64
+	for _, s := range list.Items {
+		if s.Family == "custody_due_inquiry" {
+			id = s.ID
+		}
+	}
+	res = k.Officer.Do(http.MethodGet, fmt.Sprintf("/api/v1/templates/%d", id), nil)
+	apitest.ExpectStatus(t, res, http.StatusOK)
+	tmpl := apitest.Decode[*custos.Template](t, res)
+	required := map[string]custos.DocumentKind{}
+	for _, it := range tmpl.Items() {
+		if it.RequiredDocument != "" {
+			required[it.Key] = it.RequiredDocument
+		}
+	}
+	want := map[string]custos.DocumentKind{"state_trust.soc_report": custos.DocSOC2Type2,
+		"state_trust.audited_financials": custos.DocAuditedFinancials, "reserves_resilience.insurance_fit": custos.DocInsurance}
+	if d := cmp.Diff(want, required); d != "" {
+		t.Fatalf("required documents (-want +got):\n%s", d)
+	}
+	coinbase := k.Custodian("coinbase-prime-custody")
+	res = k.Officer.Do(http.MethodPost, "/api/v1/evaluations", map[string]any{"team_id": k.Treasury, "title": "Due inquiry",
+		"template_id": id, "mandate": apitest.USMandate(), "custodian_ids": []int64{coinbase, k.Custodian("anchorage-digital-bank")}})
+	apitest.ExpectStatus(t, res, http.StatusCreated)
+	ws := apitest.Decode[*custos.Workspace](t, res)
+	var kinds []string
+	flags := 0
+	for _, a := range ws.Assessments {
+		if a.Custodian.ID != coinbase {
+			continue
+		}
+		for _, f := range a.Assurance {
+			kinds = append(kinds, string(f.Kind))
+		}
+		for _, f := range a.RedFlags {
+			if f.DocumentItemID != nil && f.Status == custos.FlagOpen {
+				flags++
+			}
+		}
+	}
+	if got := strings.Join(kinds, " "); got != "audited_financials soc2_type2 insurance" || flags != 3 {
+		t.Errorf("findings %q, %d open document flags", got, flags)
 	}
 }
