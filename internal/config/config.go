@@ -18,24 +18,21 @@ import (
 
 // Config is the server's configuration.
 type Config struct {
-	DatabaseURL   string
-	Addr          string
-	TLSCert       string
-	TLSKey        string
-	SecureCookies bool
-	LogLevel      slog.Level
-	LogFormat     string
-	DBMaxConns    int
-	MaxBodyBytes  int64
-	SessionIdle   time.Duration
-	SessionMax    time.Duration
-	// SOCStaleMonths, BridgeMonths and ExpiringDays are the assurance
-	// documents' freshness rules (custos.FreshnessPolicy).
-	SOCStaleMonths, BridgeMonths, ExpiringDays int
-	ShutdownTimeout                            time.Duration
-	SigningCert                                string
-	SigningKey                                 string
-	SigningGenerate                            bool
+	DatabaseURL     string
+	Addr            string
+	TLSCert         string
+	TLSKey          string
+	SecureCookies   bool
+	LogLevel        slog.Level
+	LogFormat       string
+	DBMaxConns      int
+	MaxBodyBytes    int64
+	SessionIdle     time.Duration
+	SessionMax      time.Duration
+	ShutdownTimeout time.Duration
+	SigningCert     string
+	SigningKey      string
+	SigningGenerate bool
 	// CheckpointEvery is how often the audit head is signed when it moved.
 	CheckpointEvery time.Duration
 	// TSAURL is the RFC 3161 time-stamping authority; empty: no timestamps.
@@ -63,6 +60,9 @@ type Config struct {
 	// BreakGlassAdmin (an organisation admin).
 	LocalPasswords  bool
 	BreakGlassAdmin string
+	// SOCStaleMonths, BridgeMonths and ExpiringDays are the assurance
+	// documents' freshness rules (custos.FreshnessPolicy).
+	SOCStaleMonths, BridgeMonths, ExpiringDays int
 }
 
 // OIDC configures single sign-on.
