@@ -208,6 +208,9 @@ func seed(ctx context.Context, out io.Writer, getenv func(string) string) error 
 		postgres.NewRelationshipService(db), db.Now()); err != nil {
 		return err
 	}
+	if err := demo.SeedAssurance(cliContext(ctx), users, teams, postgres.NewCatalogueService(db), postgres.NewAssuranceService(db), db.Now()); err != nil {
+		return err
+	}
 	fmt.Fprintln(out, "Demo logins (every one with the password below):")
 	for _, l := range demo.Logins {
 		fmt.Fprintf(out, "  %-28s %s\n", l.Email, l.Describe())

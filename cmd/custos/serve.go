@@ -75,6 +75,7 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 	}
 	defer db.Close()
 	db.SessionPolicy = custos.SessionPolicy{IdleTimeout: cfg.SessionIdle, MaxLifetime: cfg.SessionMax}
+	db.Freshness = custos.DefaultFreshness.With(cfg.SOCStaleMonths, cfg.BridgeMonths, cfg.ExpiringDays)
 
 	teams := postgres.NewTeamService(db)
 	authorizer, err := authz.New(ctx, teams, log)
@@ -129,6 +130,7 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 
 		Relationships: postgres.NewRelationshipService(db),
 		Exports:       postgres.NewExportService(db, evaluations),
+		Assurance:     postgres.NewAssuranceService(db),
 	}, httpapi.Config{MaxBodyBytes: cfg.MaxBodyBytes, SecureCookies: cfg.SecureCookies, Frontend: frontend.Dist(), Metrics: reg,
 		TrustedProxies: cfg.TrustedProxies, RequestTimeout: cfg.RequestTimeout, SSO: singleSignOn(cfg, db, log)}, log)
 

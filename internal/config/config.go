@@ -60,6 +60,9 @@ type Config struct {
 	// BreakGlassAdmin (an organisation admin).
 	LocalPasswords  bool
 	BreakGlassAdmin string
+	// SOCStaleMonths, BridgeMonths and ExpiringDays are the assurance
+	// documents' freshness rules (custos.FreshnessPolicy).
+	SOCStaleMonths, BridgeMonths, ExpiringDays int
 }
 
 // OIDC configures single sign-on.
@@ -194,6 +197,9 @@ func Load(getenv func(string) string) (Config, []string) {
 	c.MaxBodyBytes = integer("CUSTOS_MAX_BODY_BYTES", "1048576", 1024, 1<<30)
 	c.SessionIdle = duration("CUSTOS_SESSION_IDLE", "30m")
 	c.SessionMax = duration("CUSTOS_SESSION_MAX", "12h")
+	c.SOCStaleMonths = int(integer("CUSTOS_SOC_STALE_MONTHS", "12", 1, 60))
+	c.BridgeMonths = int(integer("CUSTOS_BRIDGE_LETTER_MONTHS", "3", 1, 24))
+	c.ExpiringDays = int(integer("CUSTOS_DOCUMENT_EXPIRING_DAYS", "60", 1, 365))
 	c.ShutdownTimeout = duration("CUSTOS_SHUTDOWN_TIMEOUT", "15s")
 	c.RequestTimeout = duration("CUSTOS_REQUEST_TIMEOUT", "15s")
 	c.DBStatementTimeout = duration("CUSTOS_DB_STATEMENT_TIMEOUT", "10s")

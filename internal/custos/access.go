@@ -63,6 +63,8 @@ const (
 	ObjMemo       Object = "memo"
 	// ObjRelationship is a custody relationship (relationship.go).
 	ObjRelationship Object = "relationship"
+	// ObjAssurance is a team's assurance document on a custodian (assurance.go).
+	ObjAssurance Object = "assurance_document"
 
 	ActRead     Action = "read"
 	ActCreate   Action = "create"

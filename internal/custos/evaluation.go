@@ -291,9 +291,12 @@ type RedFlag struct {
 	Resolution   string        `json:"resolution"`
 	MandateRule  *string       `json:"mandate_rule"`
 	Reason       string        `json:"reason"`
-	RaisedBy     *int64        `json:"raised_by"`
-	CreatedAt    time.Time     `json:"created_at"`
-	UpdatedAt    time.Time     `json:"updated_at"`
+	// DocumentItemID is the checklist item whose required assurance
+	// document raised the flag by itself (assurance.go); nil otherwise.
+	DocumentItemID *int64    `json:"document_item_id"`
+	RaisedBy       *int64    `json:"raised_by"`
+	CreatedAt      time.Time `json:"created_at"`
+	UpdatedAt      time.Time `json:"updated_at"`
 }
 
 // NewRedFlag raises a flag from the template catalogue (DefinitionID) or a

@@ -175,5 +175,6 @@ func EventTypes() []Event {
 		EvaluationSubmitted{}, DecisionRecorded{}, MemoIssued{}, MemoDownloaded{},
 		RelationshipAppointed{}, RelationshipUpdated{}, RelationshipEnded{}, RelationshipReviewed{}, RediligenceOpened{},
 		EvaluationExported{}, CatalogueExported{},
+		AssuranceDocumentAdded{}, AssuranceDocumentChanged{},
 	}
 }

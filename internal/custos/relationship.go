@@ -43,6 +43,11 @@ type Relationship struct {
 	Version       int                `json:"version" db:"version"`
 	CreatedAt     time.Time          `json:"created_at" db:"created_at"`
 	UpdatedAt     time.Time          `json:"updated_at" db:"updated_at"`
+	// DiligenceStatus is "stale" while one of the team's assurance documents
+	// on the custodian has lapsed (Diligence), with the reasons; derived
+	// when read.
+	DiligenceStatus  DiligenceStatus `json:"diligence_status" db:"-"`
+	DiligenceReasons []string        `json:"diligence_reasons" db:"-"`
 }
 
 // NewRelationship is what a team records when it appoints a custodian.

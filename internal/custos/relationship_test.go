@@ -131,7 +131,7 @@ func TestUpdateAndEndRelationship(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if ev.After.NextReviewDue != tc.due || ev.After.ReviewMonths != tc.months || ev.After.Version != 3 || ev.Before != tc.r {
+			if ev.After.NextReviewDue != tc.due || ev.After.ReviewMonths != tc.months || ev.After.Version != 3 || !cmp.Equal(ev.Before, tc.r) {
 				t.Errorf("after %+v, want due %s every %d months at version 3", ev.After, tc.due, tc.months)
 			}
 		})

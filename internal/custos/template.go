@@ -63,6 +63,11 @@ type ChecklistItem struct {
 	Prompt           string `json:"prompt"`
 	Guidance         string `json:"guidance"`
 	EvidenceRequired bool   `json:"evidence_required"`
+	// RequiredDocument is the kind of assurance document the item rests on
+	// ("" for none): a draft cannot be submitted while the candidate's
+	// document of that kind is missing, lapsed, qualified or has an
+	// unconfirmed CUEC.
+	RequiredDocument DocumentKind `json:"required_document_kind" db:"required_document_kind"`
 }
 
 // RedFlagDefinition is an entry of a template's red-flag catalogue.
@@ -156,6 +161,9 @@ func (t *NewTemplate) Validate() error {
 			keys["i:"+it.Key] = true
 			if strings.TrimSpace(it.Prompt) == "" {
 				p.Add("sections", "every item needs a prompt")
+			}
+			if it.RequiredDocument != "" && !it.RequiredDocument.Valid() {
+				p.Add("sections", "required_document_kind must be a known document kind ("+it.Key+")")
 			}
 		}
 	}

@@ -36,6 +36,9 @@ type Assessment struct {
 	Completion    Completion       `json:"completion"`
 	WeightedTotal float64          `json:"weighted_total"`
 	Rank          int              `json:"rank"`
+	// Assurance lists, on a draft, the checklist items whose required
+	// assurance document the team's documents do not satisfy today.
+	Assurance []AssuranceFinding `json:"assurance"`
 }
 
 // RankEntry is one line of the ranking by weighted total.
@@ -85,6 +88,9 @@ type WorkspaceParts struct {
 	Shortlist         []ShortlistEntry
 	Approvals         []Approval
 	ApprovalsRequired int
+	// Documents are the team's active assurance documents by custodian,
+	// their freshness judged at the time the workspace is read.
+	Documents map[int64][]AssuranceDocument
 }
 
 // WeightedTotal is Σ weight × score / 5 over the criteria: out of 100 when
@@ -141,6 +147,10 @@ func Assemble(p WorkspaceParts) *Workspace {
 			a.Completion.Percent = math.Round(float64(a.Completion.Answered)*1000/float64(len(items))) / 10
 		}
 		a.WeightedTotal = WeightedTotal(p.Template.Criteria, a.Scores)
+		a.Assurance = []AssuranceFinding{}
+		if p.Evaluation.Status == StatusDraft {
+			a.Assurance = nonNilSlice(RequirementFindings(items, p.Documents[c.ID]))
+		}
 		ws.Assessments = append(ws.Assessments, a)
 	}
 	if ws.Assessments == nil {
@@ -245,6 +255,12 @@ func SubmitBlockers(ws *Workspace) []Blocker {
 				out = append(out, Blocker{Code: "unscored", CustodianID: &cid, Criterion: &key,
 					Message: fmt.Sprintf("%s: the criterion %q is not scored.", a.Custodian.Name, criterionName(c))})
 			}
+		}
+		for _, f := range a.Assurance {
+			itemID := f.ItemID
+			it, _ := ws.Template.Item(itemID)
+			out = append(out, Blocker{Code: "assurance_document", CustodianID: &cid, ItemID: &itemID,
+				Message: fmt.Sprintf("%s: %q rests on a current %s: %s", a.Custodian.Name, it.Prompt, f.Kind.Label(), strings.Join(f.Reasons, " "))})
 		}
 		for _, f := range a.RedFlags {
 			if f.Status == FlagOpen && f.Severity == SeverityCritical {

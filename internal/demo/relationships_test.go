@@ -41,7 +41,7 @@ func TestSeedRelationship_AReviewDueSoon(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if days := due.Sub(now.UTC().Truncate(24 * time.Hour)).Hours() / 24; r.Status != custos.ActiveRelationship || days < 1 || days > 30 || r.CustodianName != "BitGo Custody" {
+	if days := due.Sub(now.UTC().Truncate(24*time.Hour)).Hours() / 24; r.Status != custos.ActiveRelationship || days < 1 || days > 30 || r.CustodianName != "BitGo Custody" {
 		t.Errorf("relationship %s with %s, next review %s (%.0f days from %s)", r.Status, r.CustodianName, r.NextReviewDue, days, now.Format("2006-01-02"))
 	}
 	ws, err := env.Evaluations.Workspace(ctx, r.EvaluationID)

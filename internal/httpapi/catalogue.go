@@ -148,6 +148,8 @@ type templateRequest struct {
 			Prompt           string `json:"prompt"`
 			Guidance         string `json:"guidance"`
 			EvidenceRequired bool   `json:"evidence_required"`
+			// RequiredDocument names the assurance document kind the item rests on.
+			RequiredDocument custos.DocumentKind `json:"required_document_kind"`
 		} `json:"items"`
 	} `json:"sections"`
 	RedFlags []struct {
@@ -174,7 +176,8 @@ func (s *Server) createTemplate(c *gin.Context) {
 	for _, sec := range req.Sections {
 		cs := custos.ChecklistSection{Key: sec.Key, Title: sec.Title}
 		for _, it := range sec.Items {
-			cs.Items = append(cs.Items, custos.ChecklistItem{Key: it.Key, Prompt: it.Prompt, Guidance: it.Guidance, EvidenceRequired: it.EvidenceRequired})
+			cs.Items = append(cs.Items, custos.ChecklistItem{Key: it.Key, Prompt: it.Prompt, Guidance: it.Guidance, EvidenceRequired: it.EvidenceRequired,
+				RequiredDocument: it.RequiredDocument})
 		}
 		nt.Sections = append(nt.Sections, cs)
 	}

@@ -5,6 +5,7 @@ package httpapi_test
 // weight sensitivity the workspace carries.
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -109,6 +110,17 @@ func TestCustodyDueInquiry_AnEvaluationOnItCompletes(t *testing.T) {
 		if it.EvidenceRequired {
 			apitest.ExpectStatus(t, apitest.Upload(k.Officer, id, coinbase, it.ID, it.Key+".pdf", "application/pdf", apitest.TinyPDF), http.StatusCreated)
 		}
+	}
+	// Its SOC report, audited financial statements and insurance items rest
+	// on the team's documents on the custodian, current ones.
+	for _, doc := range []map[string]any{
+		{"kind": "soc2_type2", "issuer": "Deloitte & Touche LLP", "period_start": "2025-07-01", "period_end": "2026-06-30",
+			"issued_on": "2026-08-15", "opinion": "unqualified"},
+		{"kind": "audited_financials", "issuer": "Deloitte & Touche LLP", "period_start": "2025-01-01", "period_end": "2025-12-31",
+			"issued_on": "2026-03-31"},
+		{"kind": "insurance", "issuer": "Lloyd's syndicate 2623", "valid_until": "2027-09-30", "issued_on": "2026-10-01"},
+	} {
+		apitest.ExpectStatus(t, k.Officer.Do(http.MethodPost, fmt.Sprintf("/api/v1/teams/%d/custodians/%d/documents", k.Treasury, coinbase), doc), http.StatusCreated)
 	}
 	// Legal protection 5, key security 4, assurance 4, custody terms 3, exit 3:
 	// (30·5 + 25·4 + 20·4 + 15·3 + 10·3)/5 = (150+100+80+45+30)/5 = 81.

@@ -259,26 +259,42 @@ func (s *Server) addEvidence(c *gin.Context) {
 	if !ok {
 		return
 	}
+	label, content, ok := s.readUpload(c)
+	if !ok {
+		return
+	}
+	ev, err := s.Evaluations.AddEvidence(c.Request.Context(), p.ID, p.CustodianID, p.ItemID, ifMatch(c), label, content)
+	if err != nil {
+		s.workspaceError(c, p.ID, err)
+		return
+	}
+	c.JSON(http.StatusCreated, ev)
+}
+
+// readUpload reads the one file in the multipart field "file", at most
+// MaxEvidenceBytes, and its base name as a label; it answers the problem
+// itself when it cannot.
+func (s *Server) readUpload(c *gin.Context) (string, []byte, bool) {
 	mt, _, err := mime.ParseMediaType(c.GetHeader("Content-Type"))
 	if err != nil || mt != "multipart/form-data" {
 		writeProblem(c, http.StatusUnsupportedMediaType, "upload the file as multipart/form-data in the field \"file\"", nil)
-		return
+		return "", nil, false
 	}
 	// The form's overhead besides the file is small: allow 64 KiB of it.
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, custos.MaxEvidenceBytes+64<<10)
 	mr, err := c.Request.MultipartReader()
 	if err != nil {
 		writeProblem(c, http.StatusBadRequest, "the request is not valid", []custos.FieldError{{Field: "file", Reason: "the multipart body cannot be read"}})
-		return
+		return "", nil, false
 	}
 	for {
 		part, err := mr.NextPart()
 		if err == io.EOF {
 			s.writeError(c, custos.Invalid("file", "is required"))
-			return
+			return "", nil, false
 		} else if err != nil {
 			s.uploadError(c, err)
-			return
+			return "", nil, false
 		}
 		if part.FormName() != "file" {
 			continue
@@ -286,24 +302,18 @@ func (s *Server) addEvidence(c *gin.Context) {
 		content, err := io.ReadAll(io.LimitReader(part, custos.MaxEvidenceBytes+1))
 		if err != nil {
 			s.uploadError(c, err)
-			return
+			return "", nil, false
 		}
 		if len(content) > custos.MaxEvidenceBytes {
 			writeProblem(c, http.StatusRequestEntityTooLarge, "evidence files are at most 10 MiB", nil)
-			return
+			return "", nil, false
 		}
 		// Only the base name is kept, and only as a label.
 		label := path.Base(strings.ReplaceAll(part.FileName(), `\`, "/"))
 		if label == "." || label == "/" {
 			label = ""
 		}
-		ev, err := s.Evaluations.AddEvidence(c.Request.Context(), p.ID, p.CustodianID, p.ItemID, ifMatch(c), label, content)
-		if err != nil {
-			s.workspaceError(c, p.ID, err)
-			return
-		}
-		c.JSON(http.StatusCreated, ev)
-		return
+		return label, content, true
 	}
 }
 

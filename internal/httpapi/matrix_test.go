@@ -43,6 +43,8 @@ type fixture struct {
 	// appointable is an approved evaluation the relationship cells share:
 	// a custodian can be appointed from it again once its relationship ends.
 	appointable *custos.Workspace
+	// lastDocument is the ID of the document the last document() recorded.
+	lastDocument int64
 }
 
 func (f *fixture) approvedForRelationships() *custos.Workspace {
@@ -111,6 +113,20 @@ func (f *fixture) relationship(rest string) string {
 		f.env.T.Fatal(err)
 	}
 	return fmt.Sprintf("/api/v1/teams/%d/relationships/%d%s", f.treasury, r.ID, rest)
+}
+
+// document records a SOC 2 report with one CUEC on custodian 1 in the
+// treasury and returns its path.
+func (f *fixture) document(rest string) string {
+	start, end, op := "2025-07-01", "2026-06-30", custos.OpinionUnqualified
+	d, err := f.env.Server.Assurance.AddDocument(f.asOfficer(), f.treasury, 1, custos.DocumentInput{Kind: custos.DocSOC2Type2,
+		Issuer: "Deloitte & Touche LLP", IssuedOn: "2026-08-01", PeriodStart: &start, PeriodEnd: &end, Opinion: &op,
+		CUECs: []string{"Clients review their withdrawal whitelists."}})
+	if err != nil {
+		f.env.T.Fatal(err)
+	}
+	f.lastDocument = d.ID
+	return fmt.Sprintf("/api/v1/teams/%d/documents/%d%s", f.treasury, d.ID, rest)
 }
 
 func (f *fixture) evalPath(ws *custos.Workspace, rest string) string {
@@ -379,6 +395,40 @@ var matrix = map[string]cell{
 	}},
 	"POST /api/v1/teams/:teamID/relationships/:relationshipID/rediligence": {officers, 201, func(f *fixture, c *apitest.Client) (string, any) {
 		return f.relationship("/rediligence"), nil
+	}},
+	"GET /api/v1/teams/:teamID/documents": {readers, 200, func(f *fixture, c *apitest.Client) (string, any) {
+		return fmt.Sprintf("/api/v1/teams/%d/documents?due=true", f.treasury), nil
+	}},
+	"GET /api/v1/teams/:teamID/custodians/:custodianID/documents": {readers, 200, func(f *fixture, c *apitest.Client) (string, any) {
+		return fmt.Sprintf("/api/v1/teams/%d/custodians/1/documents", f.treasury), nil
+	}},
+	"POST /api/v1/teams/:teamID/custodians/:custodianID/documents": {[]string{"officer", "manager"}, 201, func(f *fixture, c *apitest.Client) (string, any) {
+		return fmt.Sprintf("/api/v1/teams/%d/custodians/1/documents", f.treasury), map[string]any{"kind": "iso27001",
+			"issuer": "BSI", "issued_on": "2026-01-15", "valid_until": "2029-01-14"}
+	}},
+	"GET /api/v1/teams/:teamID/documents/:documentID": {readers, 200, func(f *fixture, c *apitest.Client) (string, any) {
+		return f.document(""), nil
+	}},
+	"PATCH /api/v1/teams/:teamID/documents/:documentID": {[]string{"officer", "manager"}, 200, func(f *fixture, c *apitest.Client) (string, any) {
+		return f.document(""), map[string]any{"issuer": "Deloitte & Touche LLP", "issued_on": "2026-08-01", "period_start": "2025-07-01",
+			"period_end": "2026-06-30", "opinion": "unqualified", "cuecs": []string{"Clients review their withdrawal whitelists."}}
+	}},
+	"DELETE /api/v1/teams/:teamID/documents/:documentID": {[]string{"officer", "manager"}, 200, func(f *fixture, c *apitest.Client) (string, any) {
+		return f.document(""), nil
+	}},
+	"POST /api/v1/teams/:teamID/documents/:documentID/cuecs/:cuecID/confirm": {[]string{"officer", "manager"}, 200, func(f *fixture, c *apitest.Client) (string, any) {
+		return f.document("/cuecs/1/confirm"), map[string]any{"confirmed": true}
+	}},
+	"POST /api/v1/teams/:teamID/documents/:documentID/file": {[]string{"officer", "manager"}, 200, func(f *fixture, c *apitest.Client) (string, any) {
+		r, h := apitest.Multipart("file", "soc2.pdf", "application/pdf", apitest.TinyPDF)
+		return f.document("/file"), upload{r, h}
+	}},
+	"GET /api/v1/teams/:teamID/documents/:documentID/file": {readers, 200, func(f *fixture, c *apitest.Client) (string, any) {
+		path := f.document("/file")
+		if _, err := f.env.Server.Assurance.AttachDocumentFile(f.asOfficer(), f.treasury, f.lastDocument, "soc2.pdf", apitest.TinyPDF); err != nil {
+			f.env.T.Fatal(err)
+		}
+		return path, nil
 	}},
 	"GET /api/v1/audit": {[]string{"auditor", "orgadmin"}, 200, func(f *fixture, c *apitest.Client) (string, any) {
 		return fmt.Sprintf("/api/v1/audit?team=%d", f.treasury), nil

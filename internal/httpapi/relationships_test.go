@@ -55,7 +55,8 @@ func TestRelationship_Lifecycle(t *testing.T) {
 	want := custos.Relationship{ID: r.ID, TeamID: k.Treasury, CustodianID: coinbase, CustodianName: "Coinbase Prime Custody",
 		EvaluationID: ws.Evaluation.ID, OwnerID: k.UserID("manager@example.com"), OwnerName: r.OwnerName, AppointedOn: "2026-11-26",
 		LastReviewed: "2026-11-26", ReviewMonths: 12, NextReviewDue: "2027-11-26", Status: custos.ActiveRelationship, Version: 1,
-		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
+		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+		DiligenceStatus: custos.DiligenceCurrent, DiligenceReasons: []string{}}
 	if d := cmp.Diff(want, r); d != "" {
 		t.Errorf("appointed (-want +got):\n%s", d)
 	}

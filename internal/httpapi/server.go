@@ -50,6 +50,8 @@ type Services struct {
 	Relationships custos.RelationshipService
 	// Exports are the audited downloads of evaluations and the catalogue (exports.go).
 	Exports custos.ExportService
+	// Assurance keeps the teams' assurance documents (assurance.go).
+	Assurance custos.AssuranceService
 }
 
 // Config tunes the adapter.

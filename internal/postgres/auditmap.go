@@ -218,6 +218,8 @@ func auditOf(teamID int64, ev custos.Event) (custos.NewAuditEvent, error) {
 		// The catalogue is the organisation's: the event belongs to no team.
 		a.TeamID, a.Action, a.ObjectType, a.ObjectID = nil, "catalogue.export", "catalogue", ""
 		a.After = catalogueExportAudit{Format: custos.ExportCSV, Custodians: e.Custodians}
+	case custos.AssuranceDocumentAdded, custos.AssuranceDocumentChanged:
+		documentAudit(&a, e)
 	default:
 		return custos.NewAuditEvent{}, fmt.Errorf("no audit mapping for the event %T", ev)
 	}

@@ -55,6 +55,8 @@ func TestAuditOf_MapsEveryEventTypeWithAStableShape(t *testing.T) {
 			EndedOn: &endedOn, EndReason: "Moved to another custodian."}},
 	}
 	relKeys := []string{"appointed_on", "custodian_id", "evaluation_id", "next_review_due", "owner_id", "review_months", "status"}
+	docKeys := []string{"carve_outs", "cuecs", "custodian_id", "file_sha256", "issued_on", "issuer", "kind", "opinion",
+		"period_end", "period_start", "scope", "status", "valid_until"}
 	flagKeys := []string{"custodian_id", "evaluation_id", "mandate_rule", "reason", "resolution", "severity", "status", "title"}
 	want := map[string]auditShape{
 		"EvaluationCreated": {"evaluation.create", "evaluation", nil,
@@ -84,8 +86,10 @@ func TestAuditOf_MapsEveryEventTypeWithAStableShape(t *testing.T) {
 		"RelationshipReviewed":  {"relationship.review", "relationship", relKeys, relKeys},
 		"RediligenceOpened": {"evaluation.open_rediligence", "evaluation", nil, []string{"carried_answers", "custodian_ids", "due_date",
 			"follows_evaluation_id", "linked_evidence", "mandate", "relationship_id", "template_id", "title"}},
-		"EvaluationExported": {"evaluation.export", "evaluation", nil, []string{"format", "version"}},
-		"CatalogueExported":  {"catalogue.export", "catalogue", nil, []string{"custodians", "format"}},
+		"EvaluationExported":       {"evaluation.export", "evaluation", nil, []string{"format", "version"}},
+		"CatalogueExported":        {"catalogue.export", "catalogue", nil, []string{"custodians", "format"}},
+		"AssuranceDocumentAdded":   {"assurance_document.add", "assurance_document", nil, docKeys},
+		"AssuranceDocumentChanged": {"assurance_document.update", "assurance_document", docKeys, docKeys},
 		"RelationshipEnded": {"relationship.end", "relationship", relKeys,
 			[]string{"appointed_on", "custodian_id", "end_reason", "ended_on", "evaluation_id", "next_review_due", "owner_id", "review_months", "status"}},
 	}

@@ -343,7 +343,7 @@ func findTemplate(ctx context.Context, q sqlx.QueryerContext, id int64) (*custos
 		custos.ChecklistItem
 		SectionKey string `db:"section_key"`
 	}
-	if err := sqlx.SelectContext(ctx, q, &items, `SELECT i.id, i.key, i.prompt, i.guidance, i.evidence_required, i.section_key
+	if err := sqlx.SelectContext(ctx, q, &items, `SELECT i.id, i.key, i.prompt, i.guidance, i.evidence_required, i.required_document_kind, i.section_key
 		FROM template_items i JOIN template_sections s ON s.template_id = i.template_id AND s.key = i.section_key
 		WHERE i.template_id = $1 ORDER BY s.position, i.position`, id); err != nil {
 		return nil, err
@@ -400,8 +400,8 @@ func (s *CatalogueService) CreateTemplate(ctx context.Context, nt custos.NewTemp
 			}
 			for j, it := range sec.Items {
 				if _, err := tx.ExecContext(ctx, `INSERT INTO template_items (template_id, section_key, key, prompt, guidance,
-					evidence_required, position) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-					id, sec.Key, it.Key, it.Prompt, it.Guidance, it.EvidenceRequired, j+1); err != nil {
+					evidence_required, position, required_document_kind) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+					id, sec.Key, it.Key, it.Prompt, it.Guidance, it.EvidenceRequired, j+1, it.RequiredDocument); err != nil {
 					return err
 				}
 			}

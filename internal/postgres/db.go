@@ -38,6 +38,8 @@ type DB struct {
 	Now           func() time.Time
 	SessionPolicy custos.SessionPolicy
 	Throttle      custos.LoginThrottle
+	// Freshness says how long assurance documents count (assurance.go).
+	Freshness custos.FreshnessPolicy
 }
 
 // Settings are the pool's size and the limits put on every connection.
@@ -129,6 +131,7 @@ func New(db *sqlx.DB) *DB {
 		Now:           time.Now,
 		SessionPolicy: custos.DefaultSessionPolicy,
 		Throttle:      custos.DefaultLoginThrottle,
+		Freshness:     custos.DefaultFreshness,
 	}
 }
 

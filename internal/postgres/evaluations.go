@@ -156,6 +156,6 @@ const candidateSummary = `COALESCE(ec.frozen, jsonb_build_object('id', c.id, 'sl
 	'qualified_custodian', c.qualified_custodian, 'regions', to_jsonb(c.regions), 'staking', c.staking))::text`
 
 const redFlagColumns = `id, custodian_id, definition_id, title, description, severity, status, resolution,
-	mandate_rule, reason, raised_by, created_at, updated_at`
+	mandate_rule, reason, document_item_id, raised_by, created_at, updated_at`
 
 const evidenceColumns = `id, custodian_id, item_id, label, content_type, size, sha256, uploaded_by, uploaded_at`

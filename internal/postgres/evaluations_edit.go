@@ -50,7 +50,11 @@ func (s *EvaluationService) CreateEvaluation(ctx context.Context, n custos.NewEv
 		if err != nil {
 			return err
 		}
-		return tx.record(ctx, h.TeamID, append([]custos.Event{ev}, flags...)...)
+		docFlags, err := tx.applyDocumentFlags(ctx, id, h.TeamID, tmpl, nil)
+		if err != nil {
+			return err
+		}
+		return tx.record(ctx, h.TeamID, append(append([]custos.Event{ev}, flags...), docFlags...)...)
 	})
 	if err != nil {
 		return nil, err
@@ -197,7 +201,11 @@ func (s *EvaluationService) AddCandidate(ctx context.Context, id, custodianID in
 		if err != nil {
 			return err
 		}
-		return tx.record(ctx, e.TeamID, append([]custos.Event{ev}, flags...)...)
+		docFlags, err := tx.applyDocumentFlags(ctx, id, e.TeamID, tmpl, []int64{custodianID})
+		if err != nil {
+			return err
+		}
+		return tx.record(ctx, e.TeamID, append(append([]custos.Event{ev}, flags...), docFlags...)...)
 	})
 	if err != nil {
 		return nil, err

@@ -115,6 +115,17 @@ func (s *EvaluationService) workspace(ctx context.Context, q sqlx.QueryerContext
 		a, b := parts.Candidates[i], parts.Candidates[j]
 		return a.Name < b.Name || a.Name == b.Name && a.ID < b.ID
 	})
+	// A draft's items that require an assurance document are judged against
+	// the team's documents as they stand today.
+	if e.Status == custos.StatusDraft && requiresDocuments(tmpl) {
+		ids := make([]int64, len(parts.Candidates))
+		for i, c := range parts.Candidates {
+			ids[i] = c.ID
+		}
+		if parts.Documents, err = s.db.documentsByCustodian(ctx, q, e.TeamID, ids, s.db.Now()); err != nil {
+			return nil, err
+		}
+	}
 
 	var answers []struct {
 		CustodianID int64 `db:"custodian_id"`

@@ -56,6 +56,9 @@ func (s *RelationshipService) ListRelationships(ctx context.Context, f custos.Re
 	for i := range rows {
 		utcRelationship(&rows[i])
 	}
+	if err := s.withDiligence(ctx, f.TeamID, rows); err != nil {
+		return nil, mapErr(err)
+	}
 	page := custos.PageOf(rows, q, func(r custos.Relationship) int64 { return r.ID })
 	return &page, nil
 }
@@ -68,7 +71,31 @@ func (s *RelationshipService) Relationship(ctx context.Context, teamID, id int64
 		return nil, mapErr(orNotFound(err, "relationship"))
 	}
 	utcRelationship(&r)
-	return &r, nil
+	rs := []custos.Relationship{r}
+	if err := s.withDiligence(ctx, teamID, rs); err != nil {
+		return nil, mapErr(err)
+	}
+	return &rs[0], nil
+}
+
+// withDiligence sets each relationship's diligence status from the team's
+// assurance documents on its custodian, judged now.
+func (s *RelationshipService) withDiligence(ctx context.Context, teamID int64, rs []custos.Relationship) error {
+	if len(rs) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(rs))
+	for i, r := range rs {
+		ids[i] = r.CustodianID
+	}
+	docs, err := s.db.documentsByCustodian(ctx, s.db.db, teamID, ids, s.db.Now())
+	if err != nil {
+		return err
+	}
+	for i := range rs {
+		rs[i].DiligenceStatus, rs[i].DiligenceReasons = custos.Diligence(docs[rs[i].CustodianID])
+	}
+	return nil
 }
 
 // ownerInTeam: a relationship's owner is an officer or manager of its team.
@@ -262,7 +289,11 @@ func (s *RelationshipService) StartRediligence(ctx context.Context, teamID, id i
 		if err != nil {
 			return err
 		}
-		return tx.record(ctx, teamID, append([]custos.Event{ev}, flags...)...)
+		docFlags, err := tx.applyDocumentFlags(ctx, evalID, teamID, tmpl, nil)
+		if err != nil {
+			return err
+		}
+		return tx.record(ctx, teamID, append(append([]custos.Event{ev}, flags...), docFlags...)...)
 	})
 	return evalID, err
 }

@@ -1134,6 +1134,123 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/teams/{teamID}/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a team's assurance documents
+         * @description Every active document of the team on any custodian; with `due=true` only those expiring or lapsed (stale or expired; bridge letters, which only count through the report they bridge, are left out), for the dashboard.
+         */
+        get: operations["listTeamDocuments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/teams/{teamID}/custodians/{custodianID}/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List a team's assurance documents on one custodian */
+        get: operations["listCustodianDocuments"];
+        put?: never;
+        /**
+         * Record an assurance document on a custodian
+         * @description The fields depend on the kind: a SOC 1 or SOC 2 Type II report has a
+         *     period (`period_start`, `period_end`), an `opinion` and may list its
+         *     complementary user entity controls (`cuecs`, each to be confirmed by
+         *     the team); a bridge letter's period runs from the report's end to the
+         *     date it reaches to; an ISO 27001, insurance or CCSS certificate has a
+         *     `valid_until`; proof of reserves and audited financial statements have
+         *     a period. Each field at fault is named in `errors`. Recording a
+         *     document brings the document flags of the team's drafts in line.
+         */
+        post: operations["addDocument"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/teams/{teamID}/documents/{documentID}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read an assurance document */
+        get: operations["getDocument"];
+        put?: never;
+        post?: never;
+        /**
+         * Archive an assurance document
+         * @description The document stops counting but stays on record, archived, with its audit history.
+         */
+        delete: operations["archiveDocument"];
+        options?: never;
+        head?: never;
+        /**
+         * Rewrite an assurance document's fields
+         * @description All fields are sent again (the kind cannot change). A control whose text is unchanged keeps its confirmation. An archived document is a 409.
+         */
+        patch: operations["updateDocument"];
+        trace?: never;
+    };
+    "/api/v1/teams/{teamID}/documents/{documentID}/cuecs/{cuecID}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm (or withdraw the confirmation of) a complementary user entity control
+         * @description Records that the team operates the control, with who and when; `confirmed` false withdraws it. A control the document does not list is a 404.
+         */
+        post: operations["confirmCUEC"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/teams/{teamID}/documents/{documentID}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download an assurance document's file
+         * @description The file's bytes, as an attachment under a name Custos makes up, in a sandbox so that browsers never render it in place. A document without a file is a 404.
+         */
+        get: operations["downloadDocumentFile"];
+        put?: never;
+        /**
+         * Store an assurance document's file
+         * @description The file, sent as `multipart/form-data` in the field `file`, is checked as evidence is (a PDF, PNG, JPEG or plain-text file of at most 10 MiB, its type detected from its bytes) and stored with its SHA-256; it replaces an earlier one.
+         */
+        post: operations["attachDocumentFile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit": {
         parameters: {
             query?: never;
@@ -1262,6 +1379,7 @@ export interface components {
                     prompt: string;
                     guidance?: string;
                     evidence_required?: boolean;
+                    required_document_kind?: components["schemas"]["RequiredDocumentKind"];
                 }[];
             }[];
             red_flags?: {
@@ -1622,6 +1740,7 @@ export interface components {
         };
         /** @description One question of the checklist. */
         ChecklistItem: {
+            required_document_kind: components["schemas"]["RequiredDocumentKind"];
             /** Format: int64 */
             id: number;
             key: string;
@@ -1907,11 +2026,116 @@ export interface components {
             /** Format: date */
             ended_on: string | null;
             end_reason: string;
+            /**
+             * @description `stale` while one of the team's assurance documents on the custodian (the latest of its kind) is stale or expired.
+             * @enum {string}
+             */
+            diligence_status: "current" | "stale";
+            /** @description Why the diligence is stale, one sentence per lapsed document; empty when current. */
+            diligence_reasons: string[];
             version: number;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
             updated_at: string;
+        };
+        /**
+         * @description The kind of assurance document the item rests on; empty for none.
+         * @enum {string}
+         */
+        RequiredDocumentKind: "" | "soc1_type2" | "soc2_type2" | "bridge_letter" | "iso27001" | "insurance" | "ccss_audit" | "proof_of_reserves" | "audited_financials";
+        /** @enum {string} */
+        DocumentKind: "soc1_type2" | "soc2_type2" | "bridge_letter" | "iso27001" | "insurance" | "ccss_audit" | "proof_of_reserves" | "audited_financials";
+        AssuranceFinding: {
+            /** Format: int64 */
+            item_id: number;
+            kind: components["schemas"]["DocumentKind"];
+            reasons: string[];
+        };
+        /** @description A complementary user entity control the report assumes the client operates, and the team's confirmation that it does. */
+        CUEC: {
+            id: number;
+            text: string;
+            confirmed: boolean;
+            /** Format: int64 */
+            confirmed_by: number | null;
+            /** Format: date-time */
+            confirmed_at: string | null;
+        };
+        Freshness: {
+            /**
+             * @description `expiring` within the warning (60 days by default) before `until`; a period document past it is `stale`, a certificate `expired`.
+             * @enum {string}
+             */
+            state: "fresh" | "expiring" | "stale" | "expired";
+            /** @description The last day the document counts (YYYY-MM-DD); for a SOC report, extended by a bridge letter. */
+            until: string;
+            reason: string;
+        };
+        AssuranceDocument: {
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            team_id: number;
+            /** Format: int64 */
+            custodian_id: number;
+            custodian_name: string;
+            kind: components["schemas"]["DocumentKind"];
+            /** @description The issuer, auditor or insurer. */
+            issuer: string;
+            /** Format: date */
+            period_start: string | null;
+            /**
+             * Format: date
+             * @description The end of the period covered; for a bridge letter, the date it reaches to.
+             */
+            period_end: string | null;
+            /** Format: date */
+            valid_until: string | null;
+            /** Format: date */
+            issued_on: string;
+            /** @enum {string|null} */
+            opinion: "unqualified" | "qualified" | "adverse" | "disclaimer" | null;
+            scope: string;
+            carve_outs: string;
+            cuecs: components["schemas"]["CUEC"][];
+            file: null | components["schemas"]["DocumentFile"];
+            /** @enum {string} */
+            status: "active" | "archived";
+            version: number;
+            /** Format: int64 */
+            created_by: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            freshness?: components["schemas"]["Freshness"];
+        };
+        DocumentFile: {
+            label: string;
+            content_type: string;
+            size: number;
+            sha256: string;
+            /** Format: int64 */
+            uploaded_by: number;
+            /** Format: date-time */
+            uploaded_at: string;
+        };
+        AssuranceDocumentList: {
+            items: components["schemas"]["AssuranceDocument"][];
+        };
+        DocumentRequest: {
+            /** @description One of [soc1_type2, soc2_type2, bridge_letter, iso27001, insurance, ccss_audit, proof_of_reserves, audited_financials]; anything else is a 400 naming `kind`. */
+            kind: string;
+            issuer: string;
+            period_start?: string | null;
+            period_end?: string | null;
+            valid_until?: string | null;
+            issued_on: string;
+            opinion?: string | null;
+            scope?: string;
+            carve_outs?: string;
+            cuecs?: string[];
         };
         RelationshipPage: {
             items: components["schemas"]["Relationship"][];
@@ -2137,6 +2361,8 @@ export interface components {
             weighted_total: number;
             /** @description The candidate's place in the ranking. */
             rank: number;
+            /** @description On a draft, the checklist items whose required assurance document the team's documents on this candidate do not satisfy today; empty otherwise. */
+            assurance: components["schemas"]["AssuranceFinding"][];
         };
         /** @description The state of one checklist item for one candidate. */
         Answer: {
@@ -2192,8 +2418,13 @@ export interface components {
              * @enum {string|null}
              */
             mandate_rule: "qualified_custodian" | "region_licence" | "staking" | null;
-            /** @description Why mandate fit raised it; empty for a flag raised by a person. */
+            /** @description Why mandate fit, or an item's required assurance document, raised it; empty for a flag raised by a person. */
             reason: string;
+            /**
+             * Format: int64
+             * @description The checklist item whose required assurance document raised it by itself (missing, stale or expired, a qualified, adverse or disclaimed opinion, an unconfirmed CUEC); it closes by itself when the documents satisfy the item again. Null otherwise.
+             */
+            document_item_id: number | null;
             /**
              * Format: int64
              * @description Who raised it; null when mandate fit did.
@@ -2268,7 +2499,7 @@ export interface components {
         /** @description One reason the shortlist cannot be submitted yet. */
         Blocker: {
             /** @enum {string} */
-            code: "shortlist_empty" | "unanswered" | "unconfirmed" | "evidence_missing" | "open_critical_flag" | "unscored" | "shortlist_inversion";
+            code: "shortlist_empty" | "unanswered" | "unconfirmed" | "evidence_missing" | "assurance_document" | "open_critical_flag" | "unscored" | "shortlist_inversion";
             /**
              * Format: int64
              * @description The shortlisted custodian concerned (for `shortlist_inversion`, the one placed too high); null for `shortlist_empty`.
@@ -2495,6 +2726,18 @@ export interface components {
                 };
             };
         };
+        /** @description If-Match names a document version that is no longer current; nothing changed. `current` is the document now and the ETag header its version. */
+        StaleDocument: {
+            headers: {
+                ETag: components["headers"]["DocumentETag"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    current: components["schemas"]["AssuranceDocument"];
+                };
+            };
+        };
         /** @description If-Match names a relationship version that is no longer current; nothing changed. `current` is the relationship now and the ETag header its version. */
         StaleRelationship: {
             headers: {
@@ -2556,6 +2799,11 @@ export interface components {
          */
         AnswerIfMatch: string;
         /**
+         * @description The document ETag the change is based on, a quoted version number such as `"2"`. When it is no longer current the answer is 412 with the current document, and nothing changes. Absent or `*`: no check.
+         * @example "2"
+         */
+        DocumentIfMatch: string;
+        /**
          * @description The relationship ETag the change is based on, a quoted version number such as `"2"`. When it is no longer current the answer is 412 with the current relationship, and nothing changes. Absent or `*`: no check.
          * @example "2"
          */
@@ -2572,6 +2820,8 @@ export interface components {
         RetryAfter: number;
         /** @description The workspace version as a quoted integer, e.g. `"7"`; send it in If-Match to guard a later change, or in If-None-Match to revalidate. */
         WorkspaceETag: string;
+        /** @description The document's version as a quoted integer, e.g. `"2"`; send it in If-Match to guard the next change. */
+        DocumentETag: string;
         /** @description The relationship's version as a quoted integer, e.g. `"2"`; send it in If-Match to guard the next change. */
         RelationshipETag: string;
         /** @description The answer's version as a quoted integer, e.g. `"3"` (`"0"` for an item never answered); send it in If-Match to guard the next change of this answer. */
@@ -2646,6 +2896,15 @@ export type EvaluationSummary = components['schemas']['EvaluationSummary'];
 export type EvaluationPage = components['schemas']['EvaluationPage'];
 export type RelationshipStatus = components['schemas']['RelationshipStatus'];
 export type Relationship = components['schemas']['Relationship'];
+export type RequiredDocumentKind = components['schemas']['RequiredDocumentKind'];
+export type DocumentKind = components['schemas']['DocumentKind'];
+export type AssuranceFinding = components['schemas']['AssuranceFinding'];
+export type Cuec = components['schemas']['CUEC'];
+export type Freshness = components['schemas']['Freshness'];
+export type AssuranceDocument = components['schemas']['AssuranceDocument'];
+export type DocumentFile = components['schemas']['DocumentFile'];
+export type AssuranceDocumentList = components['schemas']['AssuranceDocumentList'];
+export type DocumentRequest = components['schemas']['DocumentRequest'];
 export type RelationshipPage = components['schemas']['RelationshipPage'];
 export type AppointCustodianRequest = components['schemas']['AppointCustodianRequest'];
 export type UpdateRelationshipRequest = components['schemas']['UpdateRelationshipRequest'];
@@ -2695,6 +2954,7 @@ export type ResponseServiceUnavailable = components['responses']['ServiceUnavail
 export type ResponseNotDraft = components['responses']['NotDraft'];
 export type ResponseNotSubmitted = components['responses']['NotSubmitted'];
 export type ResponseStaleWorkspace = components['responses']['StaleWorkspace'];
+export type ResponseStaleDocument = components['responses']['StaleDocument'];
 export type ResponseStaleRelationship = components['responses']['StaleRelationship'];
 export type ResponseStaleAnswer = components['responses']['StaleAnswer'];
 export type ParameterId = components['parameters']['ID'];
@@ -2711,10 +2971,12 @@ export type ParameterFlagId = components['parameters']['FlagID'];
 export type ParameterCriterion = components['parameters']['Criterion'];
 export type ParameterIfMatch = components['parameters']['IfMatch'];
 export type ParameterAnswerIfMatch = components['parameters']['AnswerIfMatch'];
+export type ParameterDocumentIfMatch = components['parameters']['DocumentIfMatch'];
 export type ParameterRelationshipIfMatch = components['parameters']['RelationshipIfMatch'];
 export type ParameterIfNoneMatch = components['parameters']['IfNoneMatch'];
 export type HeaderRetryAfter = components['headers']['RetryAfter'];
 export type HeaderWorkspaceETag = components['headers']['WorkspaceETag'];
+export type HeaderDocumentETag = components['headers']['DocumentETag'];
 export type HeaderRelationshipETag = components['headers']['RelationshipETag'];
 export type HeaderAnswerETag = components['headers']['AnswerETag'];
 export type $defs = Record<string, never>;
@@ -4910,6 +5172,361 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    listTeamDocuments: {
+        parameters: {
+            query?: {
+                /** @description Only documents that are expiring, stale or expired. */
+                due?: "true" | "false";
+                /** @description Include archived documents. */
+                archived?: "true" | "false";
+            };
+            header?: never;
+            path: {
+                /** @description The ID of the team. */
+                teamID: components["parameters"]["TeamID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The documents, newest first, each with its freshness (archived ones without). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssuranceDocumentList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listCustodianDocuments: {
+        parameters: {
+            query?: {
+                /** @description Only documents that are expiring, stale or expired. */
+                due?: "true" | "false";
+                /** @description Include archived documents. */
+                archived?: "true" | "false";
+            };
+            header?: never;
+            path: {
+                /** @description The ID of the team. */
+                teamID: components["parameters"]["TeamID"];
+                /** @description The ID of a catalogue custodian. */
+                custodianID: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The documents, newest first, each with its freshness (archived ones without). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssuranceDocumentList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    addDocument: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required when the request is authenticated by the session cookie (403 without it or with a wrong value); its value is `csrf_token` from `POST /api/v1/session` or `GET /api/v1/me`. Not needed with a bearer API token. */
+                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
+            };
+            path: {
+                /** @description The ID of the team. */
+                teamID: components["parameters"]["TeamID"];
+                /** @description The ID of a catalogue custodian. */
+                custodianID: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DocumentRequest"];
+            };
+        };
+        responses: {
+            /** @description The new document. */
+            201: {
+                headers: {
+                    /** @description The path of the new document. */
+                    Location?: string;
+                    ETag: components["headers"]["DocumentETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssuranceDocument"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The ID of the team. */
+                teamID: components["parameters"]["TeamID"];
+                /** @description The ID of one of the team's assurance documents (another team's is not found). */
+                documentID: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The document with its freshness. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["DocumentETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssuranceDocument"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    archiveDocument: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required when the request is authenticated by the session cookie (403 without it or with a wrong value); its value is `csrf_token` from `POST /api/v1/session` or `GET /api/v1/me`. Not needed with a bearer API token. */
+                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
+                /**
+                 * @description The document ETag the change is based on, a quoted version number such as `"2"`. When it is no longer current the answer is 412 with the current document, and nothing changes. Absent or `*`: no check.
+                 * @example "2"
+                 */
+                "If-Match"?: components["parameters"]["DocumentIfMatch"];
+            };
+            path: {
+                /** @description The ID of the team. */
+                teamID: components["parameters"]["TeamID"];
+                /** @description The ID of one of the team's assurance documents (another team's is not found). */
+                documentID: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The archived document. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["DocumentETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssuranceDocument"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["StaleDocument"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    updateDocument: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required when the request is authenticated by the session cookie (403 without it or with a wrong value); its value is `csrf_token` from `POST /api/v1/session` or `GET /api/v1/me`. Not needed with a bearer API token. */
+                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
+                /**
+                 * @description The document ETag the change is based on, a quoted version number such as `"2"`. When it is no longer current the answer is 412 with the current document, and nothing changes. Absent or `*`: no check.
+                 * @example "2"
+                 */
+                "If-Match"?: components["parameters"]["DocumentIfMatch"];
+            };
+            path: {
+                /** @description The ID of the team. */
+                teamID: components["parameters"]["TeamID"];
+                /** @description The ID of one of the team's assurance documents (another team's is not found). */
+                documentID: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DocumentRequest"];
+            };
+        };
+        responses: {
+            /** @description The document as changed. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["DocumentETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssuranceDocument"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["StaleDocument"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    confirmCUEC: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required when the request is authenticated by the session cookie (403 without it or with a wrong value); its value is `csrf_token` from `POST /api/v1/session` or `GET /api/v1/me`. Not needed with a bearer API token. */
+                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
+            };
+            path: {
+                /** @description The ID of the team. */
+                teamID: components["parameters"]["TeamID"];
+                /** @description The ID of one of the team's assurance documents (another team's is not found). */
+                documentID: number;
+                /** @description The control's `id` in the document's `cuecs`. */
+                cuecID: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    confirmed: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description The document as changed. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["DocumentETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssuranceDocument"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    downloadDocumentFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The ID of the team. */
+                teamID: components["parameters"]["TeamID"];
+                /** @description The ID of one of the team's assurance documents (another team's is not found). */
+                documentID: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file, with the content type detected when it was uploaded. */
+            200: {
+                headers: {
+                    /** @description `attachment` with the file name `document-<id>` and the extension of its type. */
+                    "Content-Disposition"?: string;
+                    /** @description The SHA-256 of the file as 64 lower-case hex digits. */
+                    "X-Content-SHA256"?: string;
+                    /** @description Keeps a browser from running anything in the file. */
+                    "Content-Security-Policy"?: "sandbox; default-src 'none'";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                    "image/png": unknown;
+                    "image/jpeg": unknown;
+                    "text/plain": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    attachDocumentFile: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required when the request is authenticated by the session cookie (403 without it or with a wrong value); its value is `csrf_token` from `POST /api/v1/session` or `GET /api/v1/me`. Not needed with a bearer API token. */
+                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
+            };
+            path: {
+                /** @description The ID of the team. */
+                teamID: components["parameters"]["TeamID"];
+                /** @description The ID of one of the team's assurance documents (another team's is not found). */
+                documentID: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["EvidenceUpload"];
+            };
+        };
+        responses: {
+            /** @description The document with its file. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["DocumentETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssuranceDocument"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
     listAuditEvents: {
         parameters: {
             query?: {
@@ -4979,6 +5596,10 @@ type ReadonlyArray<T> = [
 ] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
 export const pathsApiV1EvaluationsIdExportGetParametersQueryFormatValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/evaluations/{id}/export"]["get"]["parameters"]["query"]["format"]> = ["xlsx", "csv", "json"];
 export const pathsApiV1EvaluationsIdExportGetParametersQueryPartValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/evaluations/{id}/export"]["get"]["parameters"]["query"]["part"]> = ["answers", "scores", "red_flags"];
+export const pathsApiV1TeamsTeamIDDocumentsGetParametersQueryDueValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/teams/{teamID}/documents"]["get"]["parameters"]["query"]["due"]> = ["true", "false"];
+export const pathsApiV1TeamsTeamIDDocumentsGetParametersQueryArchivedValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/teams/{teamID}/documents"]["get"]["parameters"]["query"]["archived"]> = ["true", "false"];
+export const pathsApiV1TeamsTeamIDCustodiansCustodianIDDocumentsGetParametersQueryDueValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/teams/{teamID}/custodians/{custodianID}/documents"]["get"]["parameters"]["query"]["due"]> = ["true", "false"];
+export const pathsApiV1TeamsTeamIDCustodiansCustodianIDDocumentsGetParametersQueryArchivedValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/teams/{teamID}/custodians/{custodianID}/documents"]["get"]["parameters"]["query"]["archived"]> = ["true", "false"];
 export const templateRequestRed_flagsOriginValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TemplateRequest"]["red_flags"]["origin"]> = ["red_flag", "beginner_mistake", "practice"];
 export const roleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Role"]> = ["officer", "manager", "auditor", "admin"];
 export const regionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Region"]> = ["US", "EU", "UK", "CH", "SG", "HK", "AE", "JE", "IE", "LU", "IT", "APAC", "MENA", "GLOBAL"];
@@ -4992,6 +5613,11 @@ export const severityValues: ReadonlyArray<FlattenedDeepRequired<components>["sc
 export const decisionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Decision"]> = ["approve", "return"];
 export const mandateFitFlagRuleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["MandateFitFlag"]["rule"]> = ["qualified_custodian", "region_licence", "staking"];
 export const relationshipStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RelationshipStatus"]> = ["active", "ended"];
+export const relationshipDiligence_statusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Relationship"]["diligence_status"]> = ["current", "stale"];
+export const requiredDocumentKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RequiredDocumentKind"]> = ["", "soc1_type2", "soc2_type2", "bridge_letter", "iso27001", "insurance", "ccss_audit", "proof_of_reserves", "audited_financials"];
+export const documentKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DocumentKind"]> = ["soc1_type2", "soc2_type2", "bridge_letter", "iso27001", "insurance", "ccss_audit", "proof_of_reserves", "audited_financials"];
+export const freshnessStateValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Freshness"]["state"]> = ["fresh", "expiring", "stale", "expired"];
+export const assuranceDocumentStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AssuranceDocument"]["status"]> = ["active", "archived"];
 export const weightShiftDeltaValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WeightShift"]["delta"]> = [-10, -5, 5, 10];
 export const evidenceContent_typeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Evidence"]["content_type"]> = ["application/pdf", "image/png", "image/jpeg", "text/plain"];
-export const blockerCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Blocker"]["code"]> = ["shortlist_empty", "unanswered", "unconfirmed", "evidence_missing", "open_critical_flag", "unscored", "shortlist_inversion"];
+export const blockerCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Blocker"]["code"]> = ["shortlist_empty", "unanswered", "unconfirmed", "evidence_missing", "assurance_document", "open_critical_flag", "unscored", "shortlist_inversion"];

@@ -9,6 +9,7 @@ import { Badge, Empty, ErrorBox, Loading, PageTitle } from '../components/ui.tsx
 import { useLoad } from '../components/dashboard/useLoad.ts'
 import { daysUntil, relativeDays } from '../components/dashboard/dates.ts'
 import { formatDate } from '../format.ts'
+import { AssurancePanel } from '../components/assurance/AssurancePanel.tsx'
 import '../components/relationships/relationships.css'
 
 function DueCell({ r }: { r: Relationship }) {
@@ -83,6 +84,12 @@ export function RelationshipsPage() {
                 <tr key={r.id}>
                   <td>
                     <Link to={`/teams/${r.team_id}/relationships/${r.id}`}>{r.custodian_name}</Link>
+                    {r.diligence_status === 'stale' && (
+                      <>
+                        {' '}
+                        <Badge kind="stale">Diligence stale</Badge>
+                      </>
+                    )}
                   </td>
                   <td>{r.owner_name}</td>
                   <td>{formatDate(r.appointed_on)}</td>
@@ -141,6 +148,21 @@ export function RelationshipPage({ teamId, id }: { teamId: number; id: number })
           <dd>
             <DueCell r={r} />
           </dd>
+          <dt>Diligence</dt>
+          <dd>
+            {r.diligence_status === 'stale' ? (
+              <>
+                <Badge kind="stale">Diligence stale</Badge>
+                <ul className="small">
+                  {r.diligence_reasons.map((why) => (
+                    <li key={why}>{why}</li>
+                  ))}
+                </ul>
+              </>
+            ) : (
+              <Badge kind="fresh">Current</Badge>
+            )}
+          </dd>
           {r.status === 'ended' && (
             <>
               <dt>Ended</dt>
@@ -151,6 +173,7 @@ export function RelationshipPage({ teamId, id }: { teamId: number; id: number })
           )}
         </dl>
       </section>
+      <AssurancePanel teamId={teamId} custodianId={r.custodian_id} custodianName={r.custodian_name} canWrite={r.status === 'active' && canWrite} onChanged={rel.reload} />
       {r.status === 'active' && roles.includes('officer') && <StartRediligence r={r} />}
       {r.status === 'active' && canWrite && (
         <>

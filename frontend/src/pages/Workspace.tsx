@@ -11,6 +11,7 @@ import { ApprovalPanel, userName } from '../components/workspace/Approval.tsx'
 import { CandidatePicker } from '../components/workspace/CandidatePicker.tsx'
 import { Candidates } from '../components/workspace/Candidates.tsx'
 import { Checklist } from '../components/workspace/Checklist.tsx'
+import { AssurancePanel } from '../components/assurance/AssurancePanel.tsx'
 import { EditDetails } from '../components/workspace/EditDetails.tsx'
 import { RedFlags } from '../components/workspace/RedFlags.tsx'
 import { ScoreMatrix } from '../components/workspace/ScoreMatrix.tsx'
@@ -288,7 +289,17 @@ export function WorkspacePage({ id }: { id: number }) {
                 setCandidate(c)
               }} show={shown === 'checklist' ? 'completion' : 'flags'} />
             {shown === 'checklist' ? (
-              <Checklist key={cand} workspace={ws} custodianId={cand} readOnly={readOnly} onChanged={reload} onReload={reloadAll} focusItem={focusItem} />
+              <>
+                <Checklist key={cand} workspace={ws} custodianId={cand} readOnly={readOnly} onChanged={reload} onReload={reloadAll} focusItem={focusItem} />
+                <AssurancePanel
+                  key={'as-' + cand}
+                  teamId={ev.team_id}
+                  custodianId={cand}
+                  custodianName={ws.assessments.find((a) => a.custodian.id === cand)?.custodian.name ?? ''}
+                  canWrite={roles.includes('officer') || roles.includes('manager')}
+                  onChanged={reloadAll}
+                />
+              </>
             ) : (
               <RedFlags key={cand} workspace={ws} custodianId={cand} readOnly={readOnly} onChanged={reload} onReload={reloadAll} focusFlag={focusFlag} />
             )}

@@ -28,7 +28,7 @@ function approved(): Workspace {
 const rel: Relationship = {
   id: 5, team_id: 1, custodian_id: 2, custodian_name: 'Beta Trust', evaluation_id: 7, owner_id: 3, owner_name: 'Maya Manager',
   appointed_on: '2026-11-26', last_reviewed_on: '2026-11-26', review_months: 12, next_review_due: '2027-11-26', status: 'active',
-  ended_on: null, end_reason: '', version: 1, created_at: '', updated_at: '',
+  ended_on: null, end_reason: '', version: 1, created_at: '', updated_at: '', diligence_status: 'current', diligence_reasons: [],
 }
 
 describe('appointing from an approved shortlist', () => {

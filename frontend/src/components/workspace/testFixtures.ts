@@ -17,6 +17,7 @@ function assessment(id: number, name: string, rank: number, total: number, extra
     completion: { answered: 1, total: 2, percent: 50 },
     weighted_total: total,
     rank,
+    assurance: [],
     ...extra,
   }
 }
@@ -59,8 +60,8 @@ export function makeWorkspace(): Workspace {
           key: 'reg',
           title: 'Regulatory fit',
           items: [
-            { id: 11, key: 'reg.charter', prompt: 'Does it hold a charter?', guidance: 'Check the register.', evidence_required: true },
-            { id: 12, key: 'reg.soc', prompt: 'Is there a current SOC report?', guidance: '', evidence_required: false },
+            { id: 11, key: 'reg.charter', prompt: 'Does it hold a charter?', guidance: 'Check the register.', evidence_required: true, required_document_kind: '' },
+            { id: 12, key: 'reg.soc', prompt: 'Is there a current SOC report?', guidance: '', evidence_required: false, required_document_kind: 'soc2_type2' },
           ],
         },
       ],
