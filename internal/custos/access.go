@@ -63,6 +63,8 @@ const (
 	ObjMemo       Object = "memo"
 	// ObjRelationship is a custody relationship (relationship.go).
 	ObjRelationship Object = "relationship"
+	// ObjNotification is the signed-in user's own notifications.
+	ObjNotification Object = "notification"
 
 	ActRead     Action = "read"
 	ActCreate   Action = "create"

@@ -46,6 +46,8 @@ type Services struct {
 
 	// Relationships are the custody relationships (relationships.go).
 	Relationships custos.RelationshipService
+	// Notifications are the signed-in user's notifications (notifications.go).
+	Notifications custos.NotificationService
 }
 
 // Config tunes the adapter.
