@@ -94,7 +94,7 @@ func NotificationsOf(ev Event, a Audience) []NewNotification {
 	switch e := ev.(type) {
 	case EvaluationSubmitted:
 		return one(NoticeSubmitted, a.Managers, "Shortlist to approve: "+a.Title,
-			fmt.Sprintf("The shortlist of %q was submitted for approval (round %d, %d approval(s) needed). Please review it and approve or return it.",
+			fmt.Sprintf("The shortlist of “%s” was submitted for approval (round %d, %d approval(s) needed). Please review it and approve or return it.",
 				a.Title, e.Round, e.ApprovalsRequired),
 			map[string]any{"evaluation_id": e.EvaluationID, "round": e.Round})
 	case DecisionRecorded:
@@ -102,16 +102,16 @@ func NotificationsOf(ev Event, a Audience) []NewNotification {
 		switch {
 		case e.Decision == DecisionReturn:
 			return one(NoticeReturned, []int64{a.Preparer}, "Returned for rework: "+a.Title,
-				fmt.Sprintf("A manager returned %q for rework.\n\nComment: %s", a.Title, orNone(e.Comment)), payload)
+				fmt.Sprintf("A manager returned “%s” for rework.\n\nComment: %s", a.Title, orNone(e.Comment)), payload)
 		case e.Status == StatusApproved:
 			return one(NoticeApproved, append([]int64{a.Preparer}, a.Auditors...), "Approved: "+a.Title,
-				fmt.Sprintf("The shortlist of %q is approved; the evaluation is now locked and its memo can be issued.", a.Title), payload)
+				fmt.Sprintf("The shortlist of “%s” is approved; the evaluation is now locked and its memo can be issued.", a.Title), payload)
 		}
 		return nil // an approval that is not yet the last one of its round
 	case MemoIssued:
 		m := e.Memo
 		ns := one(NoticeMemoIssued, a.Auditors, "Memo issued: "+a.Title,
-			fmt.Sprintf("The signed decision memo of %q was issued (memo %d, SHA-256 %s).", a.Title, m.ID, hex.EncodeToString(m.SHA256)),
+			fmt.Sprintf("The signed decision memo of “%s” was issued (memo %d, SHA-256 %s).", a.Title, m.ID, hex.EncodeToString(m.SHA256)),
 			map[string]any{"evaluation_id": m.EvaluationID, "memo_id": m.ID, "sha256": hex.EncodeToString(m.SHA256)})
 		for i := range ns {
 			ns[i].ObjectType, ns[i].ObjectID = "memo", itoa64(m.ID)
