@@ -519,3 +519,47 @@ func TestParseSMTPURL(t *testing.T) {
 		t.Errorf("smtps: %v %+v", err, m)
 	}
 }
+
+// TestReturnAndMemoNotifications: a return tells the officer who submitted
+// (with the manager's comment), a memo the auditors; a refused write tells
+// no one, since its notifications roll back with it.
+func TestReturnAndMemoNotifications(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	env := s.env
+	officer, manager := env.As("officer@example.com"), env.As("manager@example.com")
+	ws := env.SubmittedEvaluation(officer, s.treasury)
+	// The officer cannot approve their own submission: refused, and no one is told.
+	if _, err := env.Evaluations.Decide(officer, ws.Evaluation.ID, 0, custos.DecisionApprove, ""); err == nil {
+		t.Fatal("the submitter approved")
+	}
+	if _, err := env.Evaluations.Decide(manager, ws.Evaluation.ID, 0, custos.DecisionReturn, "Score the support criterion again."); err != nil {
+		t.Fatal(err)
+	}
+	page := s.inApp("officer@example.com", "")
+	if diff := cmp.Diff([]string{"Returned for rework: " + ws.Evaluation.Title}, subjects(page)); diff != "" {
+		t.Fatalf("the officer's notifications (-want +got):\n%s", diff)
+	}
+	if !strings.Contains(page.Items[0].Body, "Score the support criterion again.") {
+		t.Errorf("the return's comment is not in %q", page.Items[0].Body)
+	}
+
+	approved := env.ApprovedEvaluation(officer, manager, s.treasury, 2)
+	m, err := env.Memos.IssueMemo(officer, approved.Evaluation.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := s.inApp("auditor@example.com", "")
+	if len(got.Items) == 0 || got.Items[0].Subject != "Memo issued: "+approved.Evaluation.Title || got.Items[0].ObjectID != strconv.FormatInt(m.ID, 10) {
+		t.Fatalf("the auditor's newest notification: %+v", got.Items)
+	}
+	// Who was told what, in all: no one twice, never the actor.
+	kinds := map[string]int{}
+	for _, st := range s.states() {
+		kinds[st.Kind]++
+	}
+	want := map[string]int{"evaluation.submitted": 4, "evaluation.returned": 1, "evaluation.approved": 2, "memo.issued": 1}
+	if diff := cmp.Diff(want, kinds); diff != "" {
+		t.Errorf("notifications by kind (-want +got):\n%s", diff)
+	}
+}
