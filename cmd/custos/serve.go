@@ -25,6 +25,7 @@ import (
 	"github.com/custos-dd/custos/internal/custos"
 	"github.com/custos-dd/custos/internal/httpapi"
 	"github.com/custos-dd/custos/internal/memo"
+	"github.com/custos-dd/custos/internal/notify"
 	"github.com/custos-dd/custos/internal/oidc"
 	"github.com/custos-dd/custos/internal/postgres"
 	"github.com/custos-dd/custos/internal/signing"
@@ -116,6 +117,16 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 	memos := postgres.NewMemoService(db, evaluations, renderer, signer, verifier)
 	memos.Checkpoints = checkpoints
 	go checkpoints.Run(ctx, cfg.CheckpointEvery, log)
+	notifier, err := notificationWorker(cfg, db, log)
+	if err != nil {
+		return err
+	}
+	notifierCtx, stopNotifier := context.WithCancel(ctx)
+	notifierDone := make(chan struct{})
+	go func() { defer close(notifierDone); notifier.Run(notifierCtx, cfg.NotifyEvery) }()
+	// Stop the worker before the pool closes, however serve ends: it
+	// finishes the e-mail it is sending and hands the rest of its claim back.
+	defer func() { stopNotifier(); <-notifierDone }()
 	api := httpapi.New(httpapi.Services{
 		Auth:        postgres.NewAuthService(db),
 		Users:       postgres.NewUserService(db),
@@ -131,6 +142,7 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 		Relationships: postgres.NewRelationshipService(db),
 		Exports:       postgres.NewExportService(db, evaluations),
 		Assurance:     postgres.NewAssuranceService(db),
+		Notifications: postgres.NewNotificationService(db),
 	}, httpapi.Config{MaxBodyBytes: cfg.MaxBodyBytes, SecureCookies: cfg.SecureCookies, Frontend: frontend.Dist(), Metrics: reg,
 		TrustedProxies: cfg.TrustedProxies, RequestTimeout: cfg.RequestTimeout, SSO: singleSignOn(cfg, db, log)}, log)
 
@@ -194,6 +206,24 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// notificationWorker is the delivery worker: in-app notifications always,
+// e-mail when CUSTOS_SMTP_URL is set. The log says which.
+func notificationWorker(cfg config.Config, db *postgres.DB, log *slog.Logger) (*notify.Worker, error) {
+	w := &notify.Worker{Outbox: postgres.NewOutbox(db), BaseURL: cfg.PublicURL, Log: log}
+	if cfg.SMTPURL == "" {
+		log.Info("notifications: in-app only; e-mail is off (set CUSTOS_SMTP_URL to send e-mail)")
+		return w, nil
+	}
+	mailer, err := notify.ParseSMTPURL(cfg.SMTPURL)
+	if err != nil {
+		// The URL may hold a password: the message names the problem, not the URL.
+		return nil, fmt.Errorf("CUSTOS_SMTP_URL: %w", err)
+	}
+	w.Mailer = mailer
+	log.Info("notifications: in-app and e-mail", "smtp_server", mailer.Host, "links_to", cfg.PublicURL)
+	return w, nil
 }
 
 // memoSigner loads the memo signing key: from the PKCS#11 token when one

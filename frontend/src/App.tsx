@@ -14,6 +14,8 @@ import { AdminPage } from './pages/Admin.tsx'
 import { AccountPage } from './pages/Account.tsx'
 import { EvaluationsPage } from './pages/Evaluations.tsx'
 import { RelationshipPage, RelationshipsPage } from './pages/Relationships.tsx'
+import { NotificationsPage } from './pages/Notifications.tsx'
+import { NotificationBell } from './components/notifications/Bell.tsx'
 
 /** The route table: the first pattern that matches the path wins. */
 const routes: { pattern: string; page: (p: Record<string, string>) => ReactNode }[] = [
@@ -29,6 +31,7 @@ const routes: { pattern: string; page: (p: Record<string, string>) => ReactNode 
   { pattern: '/audit', page: () => <AuditPage /> },
   { pattern: '/admin', page: () => <AdminPage /> },
   { pattern: '/account', page: () => <AccountPage /> },
+  { pattern: '/notifications', page: () => <NotificationsPage /> },
 ]
 
 function Pages() {
@@ -100,6 +103,7 @@ function Nav() {
         </ul>
       </nav>
       <div className="who">
+        <NotificationBell />
         <Link to="/account" aria-current={path === '/account' ? 'page' : undefined} title={`${me.user.email}: my account and password`}>
           {me.user.name}
         </Link>

@@ -147,8 +147,9 @@ func New(t *testing.T, opts ...Option) *Env {
 		Auth: postgres.NewAuthService(store), Users: e.Users, Teams: e.Teams,
 		Custodians: catalogue, Templates: catalogue, Audit: e.Audit, Authz: a, Ready: store.Ping,
 		Evaluations: e.Evaluations, Memos: e.Memos, Relationships: postgres.NewRelationshipService(store),
-		Exports:   postgres.NewExportService(store, e.Evaluations),
-		Assurance: postgres.NewAssuranceService(store),
+		Exports:       postgres.NewExportService(store, e.Evaluations),
+		Assurance:     postgres.NewAssuranceService(store),
+		Notifications: postgres.NewNotificationService(store),
 	}, o.cfg, log)
 	return e
 }

@@ -63,6 +63,13 @@ type Config struct {
 	// SOCStaleMonths, BridgeMonths and ExpiringDays are the assurance
 	// documents' freshness rules (custos.FreshnessPolicy).
 	SOCStaleMonths, BridgeMonths, ExpiringDays int
+	// SMTPURL turns e-mail notifications on (internal/notify parses it);
+	// it may hold a password: never logged.
+	SMTPURL string
+	// PublicURL is the web app's address as users reach it, for links in e-mail.
+	PublicURL string
+	// NotifyEvery is how often the notification worker scans and sends.
+	NotifyEvery time.Duration
 }
 
 // OIDC configures single sign-on.
@@ -117,6 +124,9 @@ var Vars = []Var{
 	{"CUSTOS_OIDC_ROLE_CLAIM", "groups", "ID token claim whose values CUSTOS_OIDC_ROLE_MAP maps to team roles"},
 	{"CUSTOS_OIDC_ROLE_MAP", "", "claim value=team ID:role, comma-separated, e.g. custody-officers=1:officer,custody-managers=1:manager"},
 	{"CUSTOS_LOCAL_PASSWORDS", "true", "false: password sign-in only for CUSTOS_BREAK_GLASS_ADMIN (needs single sign-on)"},
+	{"CUSTOS_SMTP_URL", "", "e-mail notifications through this SMTP server, e.g. smtp://user:pass@mail.example.com:587?from=custos@example.com (smtps:// for implicit TLS; unset: in-app notifications only)"},
+	{"CUSTOS_PUBLIC_URL", "http(s)://CUSTOS_ADDR", "the web app's address as users reach it, for the links in notification e-mails"},
+	{"CUSTOS_NOTIFY_EVERY", "1m", "how often the notification worker writes due review reminders and sends e-mail"},
 	{"CUSTOS_BREAK_GLASS_ADMIN", "", "e-mail of the organisation admin who may still use a password when CUSTOS_LOCAL_PASSWORDS is false"},
 }
 
@@ -323,6 +333,19 @@ func Load(getenv func(string) string) (Config, []string) {
 	if !c.LocalPasswords && c.OIDC.Issuer == "" {
 		bad("CUSTOS_LOCAL_PASSWORDS", "can be false only with single sign-on (CUSTOS_OIDC_ISSUER): no one could sign in")
 	}
+	c.SMTPURL = getenv("CUSTOS_SMTP_URL")
+	if c.SMTPURL != "" && !strings.HasPrefix(c.SMTPURL, "smtp://") && !strings.HasPrefix(c.SMTPURL, "smtps://") {
+		bad("CUSTOS_SMTP_URL", "must start with smtp:// or smtps://")
+	}
+	scheme := "http://"
+	if c.TLSCert != "" {
+		scheme = "https://"
+	}
+	c.PublicURL = strings.TrimSuffix(get("CUSTOS_PUBLIC_URL", scheme+c.Addr), "/")
+	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		bad("CUSTOS_PUBLIC_URL", "is not an http(s) URL")
+	}
+	c.NotifyEvery = duration("CUSTOS_NOTIFY_EVERY", "1m")
 	if c.SessionIdle > 0 && c.SessionMax > 0 && c.SessionIdle > c.SessionMax {
 		bad("CUSTOS_SESSION_IDLE", "must not be longer than CUSTOS_SESSION_MAX")
 	}

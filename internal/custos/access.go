@@ -65,6 +65,8 @@ const (
 	ObjRelationship Object = "relationship"
 	// ObjAssurance is a team's assurance document on a custodian (assurance.go).
 	ObjAssurance Object = "assurance_document"
+	// ObjNotification is the signed-in user's own notifications.
+	ObjNotification Object = "notification"
 
 	ActRead     Action = "read"
 	ActCreate   Action = "create"

@@ -430,6 +430,12 @@ var matrix = map[string]cell{
 		}
 		return path, nil
 	}},
+	"GET /api/v1/notifications":       {everyone, 200, static("/api/v1/notifications?unread=true")},
+	"POST /api/v1/notifications/read": {everyone, 200, static("/api/v1/notifications/read")},
+	"POST /api/v1/notifications/:id/read": {everyone, 204, func(f *fixture, c *apitest.Client) (string, any) {
+		// Each party marks one of their own.
+		return fmt.Sprintf("/api/v1/notifications/%d/read", f.notificationOf(f.email)), nil
+	}},
 	"GET /api/v1/audit": {[]string{"auditor", "orgadmin"}, 200, func(f *fixture, c *apitest.Client) (string, any) {
 		return fmt.Sprintf("/api/v1/audit?team=%d", f.treasury), nil
 	}},
@@ -527,4 +533,20 @@ func smallTemplate(family string) map[string]any {
 		"sections": []map[string]any{{"key": "basics", "title": "Basics", "items": []map[string]any{
 			{"key": "basics.soc2", "prompt": "Is there a current SOC 2 Type II report?", "evidence_required": true}}}},
 	}
+}
+
+// notificationOf writes a notification for the party (any party may be
+// notified, whatever their role) and returns its ID; 1 for anonymous.
+func (f *fixture) notificationOf(email string) int64 {
+	if email == "" {
+		return 1
+	}
+	var id int64
+	if err := f.env.SQL.Get(&id, `INSERT INTO notifications (user_id, kind, object_type, object_id, subject, body, link,
+			created_at, next_attempt_at)
+		SELECT id, 'evaluation.submitted', 'evaluation', '1', 'Shortlist to approve', 'Please review it.', '/evaluations/1', now(), now()
+		FROM users WHERE email = $1 RETURNING id`, email); err != nil {
+		f.env.T.Fatal(err)
+	}
+	return id
 }

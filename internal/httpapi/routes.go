@@ -183,6 +183,10 @@ func (s *Server) routeTable() []Route {
 		team(POST, "/api/v1/teams/:teamID/documents/:documentID/file", custos.ObjAssurance, custos.ActUpdate, s.attachDocumentFile),
 		team(GET, "/api/v1/teams/:teamID/documents/:documentID/file", custos.ObjAssurance, custos.ActRead, s.downloadDocumentFile),
 
+		org(GET, "/api/v1/notifications", custos.ObjNotification, custos.ActRead, s.listNotifications),
+		org(POST, "/api/v1/notifications/read", custos.ObjNotification, custos.ActUpdate, s.markAllNotificationsRead),
+		org(POST, "/api/v1/notifications/:id/read", custos.ObjNotification, custos.ActUpdate, s.markNotificationRead),
+
 		{Method: GET, Path: "/api/v1/audit", Object: custos.ObjAudit, Action: custos.ActRead, Team: TeamInQuery, handle: s.listAudit},
 		org(GET, "/api/v1/audit/verify", custos.ObjAudit, custos.ActVerify, s.verifyAudit),
 	}

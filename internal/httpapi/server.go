@@ -52,6 +52,8 @@ type Services struct {
 	Exports custos.ExportService
 	// Assurance keeps the teams' assurance documents (assurance.go).
 	Assurance custos.AssuranceService
+	// Notifications are the signed-in user's notifications (notifications.go).
+	Notifications custos.NotificationService
 }
 
 // Config tunes the adapter.

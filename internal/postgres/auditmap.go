@@ -226,10 +226,15 @@ func auditOf(teamID int64, ev custos.Event) (custos.NewAuditEvent, error) {
 	return a, nil
 }
 
-// record appends the audit events of events, in order, in the team. Call it
-// last in a transaction, after the events are saved: it holds the audit
+// record appends the audit events of events, in order, in the team, and
+// writes the notifications they cause (the outbox, notifications.go). Call
+// it last in a transaction, after the events are saved: it holds the audit
 // chain's lock until commit.
 func (tx *Tx) record(ctx context.Context, teamID int64, events ...custos.Event) error {
+	// Notifications first: they take no lock the audit chain waits on.
+	if err := tx.notify(ctx, teamID, events...); err != nil {
+		return err
+	}
 	for _, ev := range events {
 		a, err := auditOf(teamID, ev)
 		if err != nil {

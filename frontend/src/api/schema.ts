@@ -1134,6 +1134,68 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List my notifications
+         * @description The signed-in user's notifications, newest first, with their unread
+         *     count: shortlists to approve, returns, approvals, memos issued and
+         *     custody reviews falling due (30, 7 and 1 days before, and overdue).
+         *     Each is written with the event that caused it; `link` is the web
+         *     app's path of its object. Pass `next_before` of one page as `before`
+         *     to get the next.
+         */
+        get: operations["listNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark all my notifications read */
+        post: operations["markAllNotificationsRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark one of my notifications read
+         * @description Marking a read notification again changes nothing. Another user's notification is not found.
+         */
+        post: operations["markNotificationRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/teams/{teamID}/documents": {
         parameters: {
             query?: never;
@@ -2039,6 +2101,35 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
+        Notification: {
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            team_id: number | null;
+            /** @description What happened, e.g. evaluation.submitted, evaluation.returned, evaluation.approved, memo.issued, relationship.review_due. */
+            kind: string;
+            /** @description What it is about (evaluation, memo, relationship). */
+            object_type: string;
+            object_id: string;
+            subject: string;
+            body: string;
+            /** @description The web app's path of the object, e.g. /evaluations/12. */
+            link: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            read_at: string | null;
+        };
+        NotificationPage: {
+            items: components["schemas"]["Notification"][];
+            /**
+             * Format: int64
+             * @description Pass as `before` for the next page; null on the last page.
+             */
+            next_before: number | null;
+            /** @description How many of the user's notifications are unread (all of them, not only this page's). */
+            unread_count: number;
+        };
         /**
          * @description The kind of assurance document the item rests on; empty for none.
          * @enum {string}
@@ -2896,6 +2987,8 @@ export type EvaluationSummary = components['schemas']['EvaluationSummary'];
 export type EvaluationPage = components['schemas']['EvaluationPage'];
 export type RelationshipStatus = components['schemas']['RelationshipStatus'];
 export type Relationship = components['schemas']['Relationship'];
+export type Notification = components['schemas']['Notification'];
+export type NotificationPage = components['schemas']['NotificationPage'];
 export type RequiredDocumentKind = components['schemas']['RequiredDocumentKind'];
 export type DocumentKind = components['schemas']['DocumentKind'];
 export type AssuranceFinding = components['schemas']['AssuranceFinding'];
@@ -5169,6 +5262,94 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listNotifications: {
+        parameters: {
+            query?: {
+                /** @description true lists only unread notifications. */
+                unread?: boolean;
+                /** @description Only notifications with a lower ID; the `next_before` of the previous page. 0 or absent starts at the newest. */
+                before?: number;
+                /** @description The page size, 1 to 100; 0 or absent means 25. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of notifications and the unread count. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    markAllNotificationsRead: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required when the request is authenticated by the session cookie (403 without it or with a wrong value); its value is `csrf_token` from `POST /api/v1/session` or `GET /api/v1/me`. Not needed with a bearer API token. */
+                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description How many notifications were unread and are now read. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        marked: number;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    markNotificationRead: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required when the request is authenticated by the session cookie (403 without it or with a wrong value); its value is `csrf_token` from `POST /api/v1/session` or `GET /api/v1/me`. Not needed with a bearer API token. */
+                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
+            };
+            path: {
+                /** @description The ID of the resource. */
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The notification is read. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
         };
     };

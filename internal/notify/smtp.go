@@ -1,0 +1,115 @@
+package notify
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/wneessen/go-mail"
+
+	"github.com/custos-dd/custos/internal/custos"
+)
+
+// SMTP sends notifications as plain-text e-mail through one SMTP server
+// (go-mail: STARTTLS, implicit TLS, SMTP AUTH, RFC 5322 headers, so none of
+// it is written here).
+type SMTP struct {
+	client *mail.Client
+	from   string
+	// Host is the server's host:port, for the start-up log (never the password).
+	Host string
+}
+
+// ParseSMTPURL reads CUSTOS_SMTP_URL:
+//
+//	smtp://user:pass@host:587?from=custos@example.com  STARTTLS when the server offers it
+//	smtps://user:pass@host:465?from=…                  implicit TLS
+//	…?tls=required                                      refuse to send without STARTTLS
+//	…?tls=off                                           never TLS (a local relay, tests)
+//
+// from is required; user and password are optional (no SMTP AUTH without).
+func ParseSMTPURL(raw string) (*SMTP, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("not a URL: %w", err)
+	}
+	q := u.Query()
+	from := q.Get("from")
+	if from == "" {
+		return nil, fmt.Errorf("names no sender: add ?from=custos@example.com")
+	}
+	host := u.Hostname()
+	if host == "" {
+		return nil, fmt.Errorf("names no host")
+	}
+	opts := []mail.Option{mail.WithTimeout(30 * time.Second)}
+	port := 587
+	switch u.Scheme {
+	case "smtp":
+		switch q.Get("tls") {
+		case "", "opportunistic":
+			opts = append(opts, mail.WithTLSPolicy(mail.TLSOpportunistic))
+		case "required":
+			opts = append(opts, mail.WithTLSPolicy(mail.TLSMandatory))
+		case "off":
+			opts = append(opts, mail.WithTLSPolicy(mail.NoTLS))
+			port = 25
+		default:
+			return nil, fmt.Errorf("tls=%q is not opportunistic, required or off", q.Get("tls"))
+		}
+	case "smtps":
+		opts = append(opts, mail.WithSSL())
+		port = 465
+	default:
+		return nil, fmt.Errorf("must start with smtp:// or smtps://")
+	}
+	if p := u.Port(); p != "" {
+		if port, err = strconv.Atoi(p); err != nil {
+			return nil, fmt.Errorf("port %q is not a number", p)
+		}
+	}
+	opts = append(opts, mail.WithPort(port))
+	if user := u.User.Username(); user != "" {
+		pass, _ := u.User.Password()
+		// PLAIN only over TLS, unless the operator said tls=off for a local relay.
+		auth := mail.SMTPAuthPlain
+		if q.Get("tls") == "off" {
+			auth = mail.SMTPAuthPlainNoEnc
+		}
+		opts = append(opts, mail.WithSMTPAuth(auth), mail.WithUsername(user), mail.WithPassword(pass))
+	}
+	c, err := mail.NewClient(host, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return &SMTP{client: c, from: from, Host: host + ":" + strconv.Itoa(port)}, nil
+}
+
+// Send sends one notification. Its Message-ID is derived from the
+// notification's ID, so that in the rare case it is sent twice (see
+// Worker.deliver) a mail client can tell the copies are one message.
+func (s *SMTP) Send(ctx context.Context, e custos.OutboxEmail, link string) error {
+	m := mail.NewMsg()
+	if err := m.From(s.from); err != nil {
+		return fmt.Errorf("sender: %w", err)
+	}
+	if err := m.AddToFormat(e.ToName, e.To); err != nil {
+		return fmt.Errorf("recipient: %w", err)
+	}
+	m.Subject(e.Subject)
+	m.SetMessageIDWithValue(fmt.Sprintf("notification-%d@%s", e.ID, hostOf(s.from)))
+	m.SetGenHeader("X-Custos-Notification", strconv.FormatInt(e.ID, 10))
+	m.SetDate()
+	m.SetBodyString(mail.TypeTextPlain, e.Body+"\n\nOpen it in Custos: "+link+"\n")
+	return s.client.DialAndSendWithContext(ctx, m)
+}
+
+func hostOf(addr string) string {
+	if _, h, ok := strings.Cut(addr, "@"); ok && h != "" {
+		return strings.TrimSuffix(h, ">")
+	}
+	return "custos"
+}
