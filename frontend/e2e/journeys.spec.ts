@@ -20,6 +20,17 @@ async function tab(page: Page, acts: Acts | null, name: string) {
 
 test('an officer opens an evaluation, completes it through the UI and submits it', async ({ page }) => {
   const acts = new Acts()
+  // Issue 14: writes against whole-workspace reloads (200) and checks that found nothing new (304).
+  const traffic = { writes: 0, full: 0, notModified: 0 }
+  page.on('response', (r) => {
+    const path = new URL(r.url()).pathname
+    if (!/^\/api\/v1\/evaluations\/\d+/.test(path)) return
+    if (r.request().method() !== 'GET') traffic.writes++
+    else if (/^\/api\/v1\/evaluations\/\d+$/.test(path)) {
+      if (r.status() === 304) traffic.notModified++
+      else traffic.full++
+    }
+  })
   await signIn(page, 'officer@example.com', '/', acts)
   await shot(page, '01-dashboard-officer')
   await checkA11y(page, 'dashboard (officer)')
@@ -106,6 +117,9 @@ test('an officer opens an evaluation, completes it through the UI and submits it
   await expect(page.getByText('Submitted', { exact: true }).first()).toBeVisible()
   // Issue 13 counts the officer's clicks and fields (179 for three candidates, two answered in full).
   console.log(`officer journey: ${acts.count} clicks and fields`)
+  console.log(`officer journey: ${traffic.writes} writes, ${traffic.full} whole-workspace loads, ${traffic.notModified} not-modified checks`)
+  // Each checklist answer is applied locally: far fewer whole loads than writes.
+  expect(traffic.full).toBeLessThan(traffic.writes / 2)
   expect(acts.count).toBeGreaterThan(0)
 })
 
