@@ -81,7 +81,7 @@ function serve(user: Me) {
     },
     'GET /api/v1/evaluations/2': () => workspace(12, ['critical', 'high']),
     'GET /api/v1/evaluations/4': () => workspace(29, ['high', 'low']),
-    'GET /api/v1/evaluations/1': () => workspace(58, []),
+    // Evaluation 1's workspace cannot be read (404): its line stays, without progress.
     'GET /api/v1/teams/1/relationships': () => ({
       items: [
         relationship(11, 'Far Custody', '2027-06-01'),
@@ -137,6 +137,7 @@ describe('dashboard', () => {
     expect(apac.textContent).toContain('12 of 58 answered (20%)')
     expect(apac.textContent).toContain('2 open red flags')
     expect(within(apac).getByRole('progressbar', { name: 'Completion of APAC review' }).getAttribute('aria-valuenow')).toBe('20.7')
+    expect(within(within(open).getByRole('link', { name: 'Fund III' }).closest('li')!).queryByRole('progressbar')).toBeNull()
 
     // The counts, each a link.
     expect(screen.getByRole('link', { name: '3 my open evaluations' }).getAttribute('href')).toBe('/evaluations?preparer=1')

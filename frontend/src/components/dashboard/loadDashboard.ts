@@ -68,7 +68,10 @@ export async function loadDashboard(teams: TeamRoles[], meId: number, signal: Ab
   const progress = new Map<number, Progress>()
   await Promise.all(
     mine.slice(0, PROGRESS_LIMIT).map(async (e) => {
-      const ws = await api.GET('/api/v1/evaluations/{id}', { params: { path: { id: e.id } }, signal })
+      // Progress is extra: an evaluation that cannot be read now (removed,
+      // moved) keeps its line without it rather than fail the dashboard.
+      const ws = await api.GET('/api/v1/evaluations/{id}', { params: { path: { id: e.id } }, signal }).catch(() => null)
+      if (!ws) return
       const p: Progress = { answered: 0, total: 0, percent: 0, flags: { critical: 0, high: 0, medium: 0, low: 0 } }
       for (const a of ws.assessments) {
         p.answered += a.completion.answered
