@@ -1,4 +1,4 @@
-import { expect, type Page } from '@playwright/test'
+import { expect, type Locator, type Page } from '@playwright/test'
 import { mkdirSync } from 'node:fs'
 import AxeBuilder from '@axe-core/playwright'
 
@@ -13,11 +13,11 @@ export async function shot(page: Page, name: string) {
 }
 
 /** signIn signs in through the login form and waits for the app. */
-export async function signIn(page: Page, email: string, next = '/') {
+export async function signIn(page: Page, email: string, next = '/', acts: Acts = new Acts()) {
   await page.goto('/login?next=' + encodeURIComponent(next))
-  await page.getByLabel('E-mail address').fill(email)
-  await page.getByLabel('Password').fill(password)
-  await page.getByRole('button', { name: 'Sign in' }).click()
+  await acts.fill(page.getByLabel('E-mail address'), email)
+  await acts.fill(page.getByLabel('Password'), password)
+  await acts.click(page.getByRole('button', { name: 'Sign in' }))
   await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible()
 }
 
@@ -41,5 +41,33 @@ export async function checkA11y(page: Page, at: string, { narrow = true }: { nar
     }
   } finally {
     if (size) await page.setViewportSize(size)
+  }
+}
+
+/**
+ * Acts does what a user does (click, fill, check, choose, attach) and counts
+ * it: a journey's "clicks and fields" (issue 13 measures the officer's).
+ */
+export class Acts {
+  count = 0
+  async click(l: Locator) {
+    this.count++
+    await l.click()
+  }
+  async fill(l: Locator, value: string) {
+    this.count++
+    await l.fill(value)
+  }
+  async check(l: Locator) {
+    this.count++
+    await l.check()
+  }
+  async select(l: Locator, value: string) {
+    this.count++
+    await l.selectOption(value)
+  }
+  async files(l: Locator, files: Parameters<Locator['setInputFiles']>[0]) {
+    this.count++
+    await l.setInputFiles(files)
   }
 }

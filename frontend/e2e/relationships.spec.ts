@@ -26,6 +26,8 @@ test('an officer finds the approved evaluation, records the appointment and star
   await appointed.click()
 
   await expect(page.getByRole('heading', { name: /Custody relationship/ })).toBeVisible()
+  // Where the page sits, and the way back.
+  await expect(page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'Relationships' })).toHaveAttribute('href', '/relationships')
   await page.getByLabel('Review every (months)').fill('6')
   await page.getByRole('button', { name: 'Save' }).click()
   await expect(page.getByText('every 6 months')).toBeVisible()

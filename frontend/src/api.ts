@@ -63,7 +63,8 @@ const additions: Middleware = {
   async onResponse({ response, schemaPath, id }) {
     const copy = sent.get(id)
     sent.delete(id)
-    if (response.ok) return response
+    // 304 answers a conditional GET (If-None-Match): not a failure.
+    if (response.ok || response.status === 304) return response
     let res = response
     let problem = await problemOf(res)
     // Signing in again in another tab gives the session a new CSRF token:

@@ -33,3 +33,13 @@ export const ANSWER_LABELS: Record<string, string> = {
   not_met: 'Not met',
   not_applicable: 'N/A',
 }
+
+/**
+ * formatPercent is the one way a share shows: whole percent, rounded down,
+ * so that 66.7 and 66 both read "66%" and 99.6 never reads as complete.
+ */
+export function formatPercent(n: number): string {
+  if (!Number.isFinite(n) || n <= 0) return '0%'
+  if (n >= 100) return '100%'
+  return Math.floor(n + 1e-9) + '%'
+}

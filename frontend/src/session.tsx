@@ -47,7 +47,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       const here = window.location.pathname + window.location.search
       if (!here.startsWith('/login')) navigate('/login?next=' + encodeURIComponent(here), true)
     })
-    refresh()
+    // The sign-in page needs no session: asking for one there only earns a
+    // 401 in the browser's console.
+    if (window.location.pathname === '/login') setLoading(false)
+    else refresh()
   }, [refresh])
 
   const login = useCallback(async (email: string, password: string) => {

@@ -1,6 +1,6 @@
 // The dashboard: what needs me now, across my teams and by my roles there.
 import type { ReactNode } from 'react'
-import type { EvaluationSummary } from '../api.ts'
+import type { EvaluationSummary, Relationship } from '../api.ts'
 import { formatDateTime } from '../format.ts'
 import { Link } from '../router.tsx'
 import { isOrgAdmin, useSession } from '../session.tsx'
@@ -9,7 +9,8 @@ import { useLoad } from '../components/dashboard/useLoad.ts'
 import { loadDashboard, myTeams, type TeamRoles } from '../components/dashboard/loadDashboard.ts'
 import { EvaluationList } from '../components/dashboard/EvaluationList.tsx'
 import { RecentMemoList } from '../components/dashboard/MemoList.tsx'
-import { daysUntil } from '../components/dashboard/dates.ts'
+import { daysUntil, formatDay, relativeDays } from '../components/dashboard/dates.ts'
+import { BarChart, summaryOf, type Bar } from '../components/dashboard/BarChart.tsx'
 import '../components/dashboard/dashboard.css'
 
 function Section({ title, children, action }: { title: string; children: ReactNode; action?: ReactNode }) {
@@ -38,17 +39,66 @@ export function reviewsDue(items: EvaluationSummary[], today = new Date()): Eval
     .sort((a, b) => (a.due_date ?? '').localeCompare(b.due_date ?? ''))
 }
 
-export function DashboardPage() {
+/** Active relationships by when their review falls due. */
+export interface RelationshipDue {
+  /** Review date passed. */
+  overdue: Relationship[]
+  /** Due within 30 days (not overdue). */
+  soon: Relationship[]
+  /** Overdue or due within 90 days, soonest first. */
+  next90: Relationship[]
+  /** Counts for the chart: overdue, 0–30, 31–60, 61–90 days. */
+  buckets: [number, number, number, number]
+}
+
+export function relationshipsDue(rels: Relationship[], today = new Date()): RelationshipDue {
+  const out: RelationshipDue = { overdue: [], soon: [], next90: [], buckets: [0, 0, 0, 0] }
+  for (const r of rels) {
+    if (r.status !== 'active') continue
+    const d = daysUntil(r.next_review_due, today)
+    if (d === null || d > 90) continue
+    out.next90.push(r)
+    if (d < 0) {
+      out.overdue.push(r)
+      out.buckets[0]++
+    } else {
+      if (d <= 30) out.soon.push(r)
+      out.buckets[d <= 30 ? 1 : d <= 60 ? 2 : 3]++
+    }
+  }
+  out.next90.sort((a, b) => a.next_review_due.localeCompare(b.next_review_due))
+  return out
+}
+
+/** isoDay is a local calendar date as YYYY-MM-DD. */
+function isoDay(d: Date): string {
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
+}
+
+function Count({ n, label, to }: { n: number | null; label: string; to: string }) {
+  return (
+    <li>
+      <Link to={to} className="dash-count">
+        <span className="dash-count-n">{n ?? '…'}</span> <span className="dash-count-label">{label}</span>
+      </Link>
+    </li>
+  )
+}
+
+/** The dashboard; today is the clock's date (tests pass one). */
+export function DashboardPage({ today = new Date() }: { today?: Date } = {}) {
   const { me } = useSession()
   const teams: TeamRoles[] = me ? myTeams(me) : []
   const key = teams.map((t) => t.id + ':' + t.roles.join(',')).join(';')
-  const loaded = useLoad((signal) => loadDashboard(teams, signal), [key])
+  const meId = me?.user.id ?? 0
+  const loaded = useLoad((signal) => loadDashboard(teams, meId, signal), [key, meId])
   if (!me) return null
 
   const any = (...roles: string[]) => teams.some((t) => t.roles.some((r) => roles.includes(r)))
   const isOfficer = any('officer')
   const isManager = any('manager')
   const readsMemos = any('officer', 'manager', 'auditor')
+  const readsRelationships = readsMemos
   const isAuditor = any('auditor')
   const orgAdmin = isOrgAdmin(me)
   const teamAdminOf = teams.filter((t) => t.roles.includes('admin'))
@@ -99,24 +149,43 @@ export function DashboardPage() {
 
   const awaiting = (data: NonNullable<typeof d>) => data.submitted.filter((e) => rolesOf(e.team_id).includes('manager') && e.submitted_by !== me.user.id)
   const mineSubmitted = (data: NonNullable<typeof d>) => data.submitted.filter((e) => rolesOf(e.team_id).includes('manager') && e.submitted_by === me.user.id)
-  const open = (data: NonNullable<typeof d>) => [...data.drafts, ...data.submitted.filter((e) => rolesOf(e.team_id).includes('officer'))]
+  const due = d ? reviewsDue([...d.mine, ...awaiting(d)], today) : []
+  const rel = d ? relationshipsDue(d.relationships, today) : null
+  const flags = d ? [...d.progress.values()].reduce((acc, p) => ({ critical: acc.critical + p.flags.critical, high: acc.high + p.flags.high, medium: acc.medium + p.flags.medium, low: acc.low + p.flags.low }), { critical: 0, high: 0, medium: 0, low: 0 }) : null
+  const in14 = new Date(today.getFullYear(), today.getMonth(), today.getDate() + 14)
+  const count = <T,>(xs: T[] | undefined) => (xs ? xs.length : null)
 
   return (
     <>
       {title}
       <p className="muted dash-roles">Your roles: {roleLine}.</p>
+      {loaded.error === null && (
+        <section aria-labelledby="dash-at-a-glance" className="dash-glance">
+          <h2 id="dash-at-a-glance" className="vh">
+            At a glance
+          </h2>
+          <ul className="dash-counts">
+            {isOfficer && <Count n={count(d?.mine)} label="my open evaluations" to={`/evaluations?preparer=${me.user.id}`} />}
+            {isManager && <Count n={d ? awaiting(d).length : null} label="awaiting my decision" to="/evaluations?status=submitted" />}
+            {(isOfficer || isManager) && <Count n={d ? due.length : null} label="evaluations due in 14 days or overdue" to={`/evaluations?due_by=${isoDay(in14)}`} />}
+            {readsRelationships && <Count n={count(d?.relationships)} label="relationships" to="/relationships" />}
+            {readsRelationships && <Count n={rel ? rel.soon.length : null} label="reviews due in 30 days" to="/relationships" />}
+            {readsRelationships && <Count n={rel ? rel.overdue.length : null} label="reviews overdue" to="/relationships" />}
+          </ul>
+        </section>
+      )}
       <div className="dash-grid">
         {isManager && (
-          <Section title="Awaiting my approval">
+          <Section title="Awaiting my decision">
             {body((data) => {
               const items = awaiting(data)
               const own = mineSubmitted(data)
               return (
                 <>
                   {items.length > 0 ? (
-                    <EvaluationList items={items} showTeam={showTeam} teamName={teamName} meId={me.user.id} note={(e) => (e.submitted_at ? 'Submitted ' + formatDateTime(e.submitted_at) : null)} />
+                    <EvaluationList items={items} showTeam={showTeam} teamName={teamName} meId={me.user.id} today={today} note={(e) => (e.submitted_at ? 'Submitted ' + formatDateTime(e.submitted_at) : null)} />
                   ) : (
-                    <Empty>No shortlist is waiting for your approval. When an officer submits one, it appears here.</Empty>
+                    <Empty>No shortlist is waiting for your decision. When an officer submits one, it appears here.</Empty>
                   )}
                   {own.length > 0 && (
                     <p className="muted small">
@@ -130,26 +199,64 @@ export function DashboardPage() {
         )}
         {isOfficer && (
           <Section title="My open evaluations">
-            {body((data) => {
-              const items = open(data)
-              return items.length > 0 ? (
-                <EvaluationList items={items} showTeam={showTeam} teamName={teamName} meId={me.user.id} />
+            {body((data) =>
+              data.mine.length > 0 ? (
+                <EvaluationList items={data.mine} showTeam={showTeam} teamName={teamName} meId={me.user.id} progress={data.progress} today={today} />
               ) : (
                 <Empty>
-                  No open evaluations. Start one with <Link to="/evaluations/new">New evaluation</Link>: pick the mandate and the candidate custodians.
+                  You have no open evaluation. Start one with <Link to="/evaluations/new">New evaluation</Link>: pick the mandate and the candidate custodians.
                 </Empty>
+              ),
+            )}
+          </Section>
+        )}
+        {isOfficer && (
+          <Section title="Open red flags by severity">
+            {body(() => {
+              const bars: Bar[] = [
+                { label: 'Critical', value: flags!.critical, kind: 'crit' },
+                { label: 'High', value: flags!.high, kind: 'high' },
+                { label: 'Medium', value: flags!.medium, kind: 'med' },
+                { label: 'Low', value: flags!.low, kind: 'low' },
+              ]
+              return (
+                <>
+                  <BarChart title="In my open evaluations" bars={bars} summary={summaryOf('Open red flags in my open evaluations', bars)} />
+                  {flags!.critical > 0 && <p className="small">A critical flag that is still open blocks submission: mitigate, accept or close it in the evaluation.</p>}
+                </>
               )
             })}
           </Section>
         )}
         {(isOfficer || isManager) && (
-          <Section title="Reviews due">
-            {body((data) => {
-              const items = reviewsDue([...data.drafts, ...data.submitted])
-              return items.length > 0 ? (
-                <EvaluationList items={items} showTeam={showTeam} teamName={teamName} meId={me.user.id} />
+          <Section title="Evaluations due">
+            {body(() =>
+              due.length > 0 ? (
+                <EvaluationList items={due} showTeam={showTeam} teamName={teamName} meId={me.user.id} today={today} />
               ) : (
-                <Empty>Nothing is due in the next 14 days. Evaluations with a due date in the next two weeks, or past it, appear here.</Empty>
+                <Empty>Nothing is due in the next 14 days. Your evaluations with a due date in the next two weeks, or past it, appear here.</Empty>
+              ),
+            )}
+          </Section>
+        )}
+        {readsRelationships && (
+          <Section title="Reviews due" action={<Link to="/relationships">All relationships</Link>}>
+            {body(() => {
+              const bars: Bar[] = [
+                { label: 'Overdue', value: rel!.buckets[0], kind: 'late' },
+                { label: 'In 0–30 days', value: rel!.buckets[1], kind: 'due' },
+                { label: 'In 31–60 days', value: rel!.buckets[2], kind: 'med' },
+                { label: 'In 61–90 days', value: rel!.buckets[3], kind: 'low' },
+              ]
+              return (
+                <>
+                  <BarChart title="Relationship reviews in the next 90 days" bars={bars} summary={summaryOf('Relationship reviews in the next 90 days', bars)} />
+                  {rel!.next90.length > 0 ? (
+                    <RelationshipDueList items={rel!.next90} showTeam={showTeam} teamName={teamName} today={today} />
+                  ) : (
+                    <Empty>No relationship review falls due in the next 90 days.</Empty>
+                  )}
+                </>
               )
             })}
           </Section>
@@ -206,5 +313,32 @@ export function DashboardPage() {
         )}
       </div>
     </>
+  )
+}
+
+function RelationshipDueList({ items, showTeam, teamName, today }: { items: Relationship[]; showTeam: boolean; teamName: (id: number) => string; today: Date }) {
+  return (
+    <ul className="dash-list">
+      {items.map((r) => {
+        const d = daysUntil(r.next_review_due, today) ?? 0
+        return (
+          <li key={r.team_id + '/' + r.id}>
+            <div className="dash-row-head">
+              <Link to={`/teams/${r.team_id}/relationships/${r.id}`} className="dash-title">
+                {r.custodian_name}
+              </Link>
+              <span className={d < 0 ? 'due due-past' : d <= 30 ? 'due due-soon' : 'due'}>
+                {formatDay(r.next_review_due)} ({relativeDays(d)})
+              </span>
+            </div>
+            <div className="dash-meta">
+              {showTeam && <span>{teamName(r.team_id)}</span>}
+              <span>Owner: {r.owner_name}</span>
+              <span>Review every {r.review_months} months</span>
+            </div>
+          </li>
+        )
+      })}
+    </ul>
   )
 }

@@ -41,6 +41,8 @@ describe('the sign-in page', () => {
     const calls = show('/login', { local_passwords: true, sso: null })
     await vi.waitFor(() => expect(calls.some((c) => c.url === '/api/v1/session-options')).toBe(true))
     expect(screen.queryByRole('link', { name: /Sign in with/ })).toBeNull()
+    // The sign-in page does not ask for a session it cannot have (a 401 in the console).
+    expect(calls.some((c) => c.url === '/api/v1/me')).toBe(false)
     expect(screen.getByLabelText('Password')).toBeTruthy()
   })
 

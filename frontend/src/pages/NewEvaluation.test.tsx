@@ -99,7 +99,7 @@ describe('NewEvaluationPage', () => {
     expect(screen.getAllByText(/mandate-fit flag/)).toHaveLength(1)
   })
 
-  it('shows the server reasons next to the fields', async () => {
+  it('shows the server reasons next to the fields as sentences, each gone once its field changes', async () => {
     const calls = routes({
       status: 400,
       body: {
@@ -117,11 +117,21 @@ describe('NewEvaluationPage', () => {
     renderPage()
     await user.click(await screen.findByRole('checkbox', { name: 'Komainu' }))
     await user.click(screen.getByRole('button', { name: 'Open evaluation' }))
-    expect(await screen.findByText('name at least one region')).toBeTruthy()
-    expect(screen.getByText('name between 2 and 20 candidate custodians')).toBeTruthy()
+    expect(await screen.findByText('Name at least one region.')).toBeTruthy()
+    expect(screen.getByText('Name between 2 and 20 candidate custodians.')).toBeTruthy()
+    // The candidates' message marks the list, not the search box.
+    expect(screen.getByRole('list', { name: 'Catalogue' }).getAttribute('aria-describedby')).toBe('ne-candidates-err')
+    expect(screen.getByRole('searchbox', { name: 'Search the catalogue' }).closest('.field-invalid')).toBeNull()
     const title = screen.getByRole('textbox', { name: 'Title' })
-    expect(document.getElementById(title.getAttribute('aria-describedby')!)?.textContent).toBe('is required')
+    expect(document.getElementById(title.getAttribute('aria-describedby')!)?.textContent).toBe('Title is required.')
     const post = calls.find((c) => c.url === '/api/v1/evaluations' && c.method === 'POST')!
     expect(post.body).toMatchObject({ team_id: 1, template_id: 1, custodian_ids: [1], due_date: null })
+    // Typing a title clears its message only.
+    await user.type(title, 'Fund IV')
+    expect(screen.queryByText('Title is required.')).toBeNull()
+    expect(screen.getByText('Name at least one region.')).toBeTruthy()
+    await user.click(screen.getByRole('checkbox', { name: 'Komainu' }))
+    expect(screen.queryByText('Name between 2 and 20 candidate custodians.')).toBeNull()
+    expect(screen.getByText('The evaluation was not opened: fix the fields marked in red.')).toBeTruthy()
   })
 })

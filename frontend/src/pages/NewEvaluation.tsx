@@ -34,7 +34,11 @@ export function NewEvaluationPage() {
   const [mandate, setMandate] = useState<MandateDraft>(emptyMandate)
   const [chosen, setChosen] = useState<number[]>([])
   const [search, setSearch] = useState('')
-  const [error, setError] = useState<unknown>(null)
+  const [failed, setError] = useState<unknown>(null)
+  // The fields changed since the server's answer: their messages are stale.
+  const [edited, setEdited] = useState<ReadonlySet<string>>(() => new Set())
+  const edit = (...fields: string[]) => setEdited((cur) => (fields.every((f) => cur.has(f)) ? cur : new Set([...cur, ...fields])))
+  const error = useMemo(() => asSentences(failed, edited), [failed, edited])
   const [busy, setBusy] = useState(false)
 
   useEffect(() => {
@@ -68,12 +72,22 @@ export function NewEvaluationPage() {
     (c) => !q || c.name.toLowerCase().includes(q) || c.legal_entity.toLowerCase().includes(q) || c.regions.some((r) => r.toLowerCase() === q),
   )
 
-  const toggle = (id: number) => setChosen((cur) => (cur.includes(id) ? cur.filter((x) => x !== id) : [...cur, id]))
+  const toggle = (id: number) => {
+    edit('custodian_ids')
+    setChosen((cur) => (cur.includes(id) ? cur.filter((x) => x !== id) : [...cur, id]))
+  }
+  const changeMandate = (m: MandateDraft) => {
+    if (m.regions.join() !== mandate.regions.join()) edit('mandate.regions')
+    if (m.assets !== mandate.assets) edit('mandate.assets')
+    if (m.auc !== mandate.auc) edit('mandate.expected_assets_under_custody_usd')
+    setMandate(m)
+  }
 
   const submit = async (e: FormEvent) => {
     e.preventDefault()
     setBusy(true)
     setError(null)
+    setEdited(new Set())
     try {
       const ws = await api.POST('/api/v1/evaluations', {
         body: { team_id: teamId, title, template_id: templateId, mandate: apiMandate, custodian_ids: chosen, due_date: dueDate || null },
@@ -98,7 +112,8 @@ export function NewEvaluationPage() {
 
   const candidatesReason = fieldReason(error, 'custodian_ids')
   const unnamedErrors = error instanceof ApiError ? (error.problem.errors ?? []).filter((f) => !KNOWN_FIELDS.includes(f.field)) : []
-  const showBox = error !== null && (!(error instanceof ApiError) || !error.problem.errors?.length || unnamedErrors.length > 0)
+  const hadFieldErrors = failed instanceof ApiError && !!failed.problem.errors?.length
+  const showBox = error !== null && (!(error instanceof ApiError) || !hadFieldErrors || unnamedErrors.length > 0)
 
   return (
     <>
@@ -107,10 +122,13 @@ export function NewEvaluationPage() {
         <div className="new-eval-main">
           <section className="card" aria-labelledby="ne-details">
             <h2 id="ne-details">Details</h2>
-            <div className="ws-two">
+            <div className="ws-two ne-team-template">
               <Field label="Team" name="team_id" error={error}>
                 {(id, d) => (
-                  <select id={id} value={teamId} onChange={(e) => setTeamId(Number(e.target.value))} aria-describedby={d}>
+                  <select id={id} value={teamId} onChange={(e) => {
+                      edit('team_id')
+                      setTeamId(Number(e.target.value))
+                    }} aria-describedby={d}>
                     {teams.map((t) => (
                       <option key={t.id} value={t.id}>
                         {t.name}
@@ -121,7 +139,10 @@ export function NewEvaluationPage() {
               </Field>
               <Field label="Template" name="template_id" error={error}>
                 {(id, d) => (
-                  <select id={id} value={templateId} onChange={(e) => setTemplateId(Number(e.target.value))} aria-describedby={d}>
+                  <select id={id} value={templateId} onChange={(e) => {
+                      edit('template_id')
+                      setTemplateId(Number(e.target.value))
+                    }} aria-describedby={d}>
                     {templates.map((t) => (
                       <option key={t.id} value={t.id}>
                         {t.name} (v{t.version})
@@ -132,19 +153,25 @@ export function NewEvaluationPage() {
               </Field>
             </div>
             <Field label="Title" name="title" error={error} hint='For example "2027 custody RFP — Fund III"'>
-              {(id, d) => <input id={id} value={title} onChange={(e) => setTitle(e.target.value)} aria-describedby={d} maxLength={200} required />}
+              {(id, d) => <input id={id} value={title} onChange={(e) => {
+                    edit('title')
+                    setTitle(e.target.value)
+                  }} aria-describedby={d} maxLength={200} required />}
             </Field>
             <Field label="Due date" name="due_date" error={error} hint="Optional">
-              {(id, d) => <input id={id} type="date" value={dueDate} onChange={(e) => setDueDate(e.target.value)} aria-describedby={d} />}
+              {(id, d) => <input id={id} type="date" value={dueDate} onChange={(e) => {
+                    edit('due_date')
+                    setDueDate(e.target.value)
+                  }} aria-describedby={d} />}
             </Field>
           </section>
           <section className="card" aria-labelledby="ne-mandate">
             <h2 id="ne-mandate">Mandate</h2>
-            <MandateFields value={mandate} onChange={setMandate} error={error} />
+            <MandateFields value={mandate} onChange={changeMandate} error={error} />
           </section>
         </div>
         <div className="new-eval-side">
-          <section className={'card' + (candidatesReason ? ' field-invalid' : '')} aria-labelledby="ne-candidates">
+          <section className="card" aria-labelledby="ne-candidates">
             <h2 id="ne-candidates">Candidates</h2>
             <p className="hint" id="ne-candidates-hint">
               Choose {MIN_CANDIDATES} to {MAX_CANDIDATES} custodians from the catalogue. {chosen.length} chosen.
@@ -169,13 +196,13 @@ export function NewEvaluationPage() {
             <Field label="Search the catalogue">
               {(id) => <input id={id} type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="Name, legal entity or region" />}
             </Field>
-            <CandidateList custodians={shown} chosen={chosen} onToggle={toggle} fit={fit} />
+            <CandidateList custodians={shown} chosen={chosen} onToggle={toggle} fit={fit} invalid={!!candidatesReason} />
           </section>
         </div>
         <FitPanel flagged={flagged} chosen={chosen.length} checking={chosen.some((id) => !fit.flags.has(id))} error={fit.error} />
         <div className="new-eval-foot">
           {showBox && <ErrorBox error={error} />}
-          {error instanceof ApiError && error.problem.errors?.length ? (
+          {error instanceof ApiError && (error.problem.errors?.length ?? 0) > unnamedErrors.length ? (
             <div className="alert alert-error" role="alert">
               The evaluation was not opened: fix the fields marked in red.
             </div>
@@ -194,6 +221,38 @@ export function NewEvaluationPage() {
   )
 }
 
+/** The fields' names as the form shows them, for the messages. */
+const FIELD_LABELS: Record<string, string> = {
+  team_id: 'Team',
+  template_id: 'Template',
+  title: 'Title',
+  due_date: 'Due date',
+  custodian_ids: 'Candidates',
+  'mandate.regions': 'Regions',
+  'mandate.assets': 'Assets',
+  'mandate.expected_assets_under_custody_usd': 'Expected assets under custody',
+}
+
+/**
+ * sentence turns the server's reason for a field (the source of the rule,
+ * e.g. "is required") into a sentence that starts with a capital letter:
+ * "Title is required." A reason that is already a clause ("name between 2
+ * and 20 candidate custodians") gets its capital and full stop.
+ */
+export function sentence(field: string, reason: string): string {
+  let r = reason.trim()
+  if (/^(is|are|must|has|cannot|should) /.test(r)) r = (FIELD_LABELS[field] ?? 'This field') + ' ' + r
+  r = r.charAt(0).toUpperCase() + r.slice(1)
+  return /[.!?]$/.test(r) ? r : r + '.'
+}
+
+/** The error as shown: fields edited since are dropped, the reasons made sentences. */
+function asSentences(error: unknown, edited: ReadonlySet<string>): unknown {
+  if (!(error instanceof ApiError) || !error.problem.errors?.length) return error
+  const errors = error.problem.errors.filter((f) => !edited.has(f.field)).map((f) => ({ ...f, reason: sentence(f.field, f.reason) }))
+  return new ApiError({ ...error.problem, errors })
+}
+
 const KNOWN_FIELDS = [
   'team_id',
   'template_id',
@@ -210,15 +269,18 @@ function CandidateList({
   chosen,
   onToggle,
   fit,
+  invalid,
 }: {
   custodians: Custodian[]
   chosen: number[]
   onToggle: (id: number) => void
   fit: MandateFit
+  /** The server refused the candidates: the list, not the search box, is marked. */
+  invalid: boolean
 }) {
   if (custodians.length === 0) return <Empty>No custodian in the catalogue matches the search.</Empty>
   return (
-    <ul className="pick-list" aria-label="Catalogue">
+    <ul className={'pick-list' + (invalid ? ' pick-list-invalid' : '')} aria-label="Catalogue" aria-describedby={invalid ? 'ne-candidates-err' : undefined}>
       {custodians.map((c) => {
         const on = chosen.includes(c.id)
         const flags = on ? (fit.flags.get(c.id) ?? []) : []

@@ -37,6 +37,9 @@ export function RelationshipsPage() {
   )
   return (
     <>
+      <nav className="crumbs small" aria-label="Breadcrumb">
+        <Link to="/">Dashboard</Link> / <span aria-current="page">Relationships</span>
+      </nav>
       <PageTitle>Relationships</PageTitle>
       <p className="muted">The custodians your team appointed after an approved evaluation, and when each is next due for review. Record an appointment from an approved evaluation's “Approval” tab.</p>
       <div className="ev-filters">
@@ -125,10 +128,11 @@ export function RelationshipPage({ teamId, id }: { teamId: number; id: number })
   const update = (next: Relationship, tag: string | null) => rel.setData({ data: next, etag: tag })
   return (
     <>
+      <nav className="crumbs small" aria-label="Breadcrumb">
+        <Link to="/">Dashboard</Link> / <Link to="/relationships">Relationships</Link> / <span>{me?.memberships.find((m) => m.team_id === teamId)?.team_name ?? `Team ${teamId}`}</span> /{' '}
+        <span aria-current="page">{r.custodian_name}</span>
+      </nav>
       <PageTitle>{r.custodian_name}</PageTitle>
-      <p>
-        <Link to="/relationships">All relationships</Link>
-      </p>
       <section className="card" aria-labelledby="rel-facts">
         <h2 id="rel-facts">
           Custody relationship <Badge kind={r.status === 'active' ? 'approved' : 'draft'}>{r.status === 'active' ? 'Active' : 'Ended'}</Badge>

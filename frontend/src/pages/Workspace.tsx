@@ -3,7 +3,7 @@
 // shortlist, submission and approval in tabs.
 import { useCallback, useEffect, useMemo, useState } from 'react'
 import { ApiError, client, type Blocker } from '../api.ts'
-import { formatDate, formatDateTime, formatUSD } from '../format.ts'
+import { formatDate, formatDateTime, formatPercent, formatUSD } from '../format.ts'
 import { Link } from '../router.tsx'
 import { rolesIn, useSession } from '../session.tsx'
 import { Badge, Confirm, ErrorBox, Loading, PageTitle } from '../components/ui.tsx'
@@ -39,7 +39,7 @@ function fromQuery(): { tab: TabName | null; candidate: number | null } {
 
 export function WorkspacePage({ id }: { id: number }) {
   const { me } = useSession()
-  const { ws, error, reload, apply, write, run } = useWorkspace(id)
+  const { ws, error, reload, apply, write, run, answered } = useWorkspace(id)
   const [start] = useState(fromQuery)
   const [tab, setTab] = useState<TabName | null>(start.tab)
   const [candidate, setCandidate] = useState<number | null>(start.candidate)
@@ -144,7 +144,7 @@ export function WorkspacePage({ id }: { id: number }) {
   const tabs: TabSpec<TabName>[] = [
     { id: 'overview', label: 'Overview' },
     { id: 'scores', label: 'Scores' },
-    { id: 'checklist', label: 'Checklist', extra: `${Math.floor(done.percent)}%` },
+    { id: 'checklist', label: 'Checklist', extra: formatPercent(done.percent) },
     { id: 'flags', label: 'Red flags', extra: openFlags || undefined },
     { id: 'shortlist', label: 'Shortlist', extra: ws.shortlist.length || undefined },
   ]
@@ -223,7 +223,7 @@ export function WorkspacePage({ id }: { id: number }) {
           <dt>Completion</dt>
           <dd>
             <span>
-              {done.answered} of {done.total} items ({done.percent}%)
+              {done.answered} of {done.total} items ({formatPercent(done.percent)})
             </span>
             <span className="progress" role="progressbar" aria-label="Overall completion" aria-valuemin={0} aria-valuemax={100} aria-valuenow={done.percent}>
               <span style={{ width: done.percent + '%' }} />
@@ -290,7 +290,25 @@ export function WorkspacePage({ id }: { id: number }) {
               }} show={shown === 'checklist' ? 'completion' : 'flags'} />
             {shown === 'checklist' ? (
               <>
-                <Checklist key={cand} workspace={ws} custodianId={cand} readOnly={readOnly} onChanged={reload} onReload={reloadAll} focusItem={focusItem} />
+                <Checklist
+                  key={cand}
+                  workspace={ws}
+                  custodianId={cand}
+                  readOnly={readOnly}
+                  onChanged={reload}
+                  onAnswered={answered}
+                  onReload={reloadAll}
+                  focusItem={focusItem}
+                  onNext={(c) => {
+                    if (!confirmLeave()) return
+                    setCandidate(c)
+                    setFocusItem(null)
+                    // The next checklist starts at its top, with the focus there.
+                    const panel = document.getElementById(panelId(BASE, 'checklist'))
+                    panel?.scrollIntoView?.({ block: 'start' })
+                    panel?.focus({ preventScroll: true })
+                  }}
+                />
                 <AssurancePanel
                   key={'as-' + cand}
                   teamId={ev.team_id}

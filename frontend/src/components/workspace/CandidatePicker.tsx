@@ -1,5 +1,6 @@
 // Picks the candidate whose checklist or red flags are shown.
 import type { Assessment } from '../../api.ts'
+import { formatPercent } from '../../format.ts'
 import './workspace.css'
 
 export function CandidatePicker({
@@ -20,7 +21,7 @@ export function CandidatePicker({
         return (
           <button key={a.custodian.id} type="button" aria-pressed={a.custodian.id === current} onClick={() => onPick(a.custodian.id)} className="cand-btn">
             <span className="cand-btn-name">{a.custodian.name}</span>
-            <span className="cand-btn-extra">{show === 'completion' ? `${a.completion.percent}%` : `${open} open`}</span>
+            <span className="cand-btn-extra">{show === 'completion' ? formatPercent(a.completion.percent) : `${open} open`}</span>
           </button>
         )
       })}

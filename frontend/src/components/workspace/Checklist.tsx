@@ -14,7 +14,7 @@ import {
   type Evidence,
   type Workspace,
 } from '../../api.ts'
-import { ANSWER_LABELS, formatBytes, shortHash } from '../../format.ts'
+import { ANSWER_LABELS, formatBytes, formatPercent, shortHash } from '../../format.ts'
 import { Badge, ErrorBox, Field } from '../ui.tsx'
 import './workspace.css'
 import { useGuardedWrite } from './guardedWrite.ts'
@@ -34,13 +34,17 @@ interface Props {
   onReload?: () => void
   /** An item to bring into view and focus (the nonce repeats a request). */
   focusItem?: { itemId: number; nonce: number } | null
+  /** Called with an answer the server stored, to apply it without a reload. */
+  onAnswered?: (custodianId: number, answer: Answer) => void
+  /** Called to open the next candidate's checklist. */
+  onNext?: (custodianId: number) => void
 }
 
 function needsEvidence(item: ChecklistItem, a: Answer, evidence: Evidence[]): boolean {
   return item.evidence_required && (a.status === 'met' || a.status === 'partly_met') && evidence.length === 0
 }
 
-export function Checklist({ workspace, custodianId, readOnly, onChanged, onReload, focusItem }: Props) {
+export function Checklist({ workspace, custodianId, readOnly, onChanged, onReload, focusItem, onAnswered, onNext }: Props) {
   const assessment = workspace.assessments.find((a) => a.custodian.id === custodianId)
   const [filter, setFilter] = useState<Filter>('all')
   const filterId = useId()
@@ -78,6 +82,7 @@ export function Checklist({ workspace, custodianId, readOnly, onChanged, onReloa
     return a && needsEvidence(it, a, evidenceOf(it.id))
   }).length
   const { answered, total, percent } = assessment.completion
+  const next = workspace.assessments[workspace.assessments.indexOf(assessment) + 1]
 
   const visible = (it: ChecklistItem) => {
     const a = answers.get(it.id)
@@ -93,12 +98,12 @@ export function Checklist({ workspace, custodianId, readOnly, onChanged, onReloa
       <div className="checklist-head">
         <div className="checklist-progress">
           <strong>
-            {answered} of {total} answered ({percent}%)
+            {answered} of {total} answered ({formatPercent(percent)})
           </strong>
           <div className="progress" role="progressbar" aria-label={`Checklist completion for ${assessment.custodian.name}`} aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent}>
             <span style={{ width: percent + '%' }} />
           </div>
-          {missing > 0 && <span className="small warn-text">{missing} answered item(s) still need evidence</span>}
+          <span className="small warn-text warn-line">{missing > 0 ? `${missing} answered ${missing === 1 ? 'item still needs' : 'items still need'} evidence.` : ''}</span>
         </div>
         <div className="field inline-field">
           <label htmlFor={filterId}>Show</label>
@@ -146,6 +151,7 @@ export function Checklist({ workspace, custodianId, readOnly, onChanged, onReloa
                 evidence={evidenceOf(it.id)}
                 readOnly={readOnly}
                 onChanged={onChanged}
+                onAnswered={onAnswered}
                 onReload={onReload}
               />
             ))}
@@ -155,6 +161,19 @@ export function Checklist({ workspace, custodianId, readOnly, onChanged, onReloa
       })}
       {workspace.template.sections.every((s) => s.items.filter(visible).length === 0) && (
         <div className="empty">{filter === 'open' ? 'Every item is answered.' : filter === 'not_met' ? 'No item is answered Not met or Partly met.' : 'No answered item is missing evidence.'}</div>
+      )}
+      {next && onNext && (
+        <p className="checklist-next">
+          <a
+            href={`?tab=checklist&candidate=${next.custodian.id}`}
+            onClick={(e) => {
+              e.preventDefault()
+              onNext(next.custodian.id)
+            }}
+          >
+            Next candidate: {next.custodian.name} ({next.completion.answered} of {next.completion.total} answered) →
+          </a>
+        </p>
       )}
     </div>
   )
@@ -168,6 +187,7 @@ function ChecklistItemRow({
   evidence,
   readOnly,
   onChanged,
+  onAnswered,
   onReload,
 }: {
   evaluationId: number
@@ -177,6 +197,7 @@ function ChecklistItemRow({
   evidence: Evidence[]
   readOnly: string | null
   onChanged: () => void
+  onAnswered?: (custodianId: number, answer: Answer) => void
   onReload?: () => void
 }) {
   const cid = assessment.custodian.id
@@ -233,7 +254,8 @@ function ChecklistItemRow({
       setSaved(a)
       setNote(a.note)
       setNoteBase(a.note)
-      onChanged()
+      if (onAnswered) onAnswered(cid, a)
+      else onChanged()
       setRefocus(status)
     } catch (e) {
       setError(e)

@@ -15,6 +15,24 @@ import './workspace.css'
 import { useGuardedWrite } from './guardedWrite.ts'
 import { useUnsaved } from '../../unsaved.ts'
 
+/** useOverflows says whether the element is wider than its box, as the window resizes. */
+function useOverflows() {
+  const ref = useRef<HTMLDivElement>(null)
+  const [overflows, setOverflows] = useState(false)
+  useEffect(() => {
+    const el = ref.current
+    if (!el) return
+    const check = () => setOverflows(el.scrollWidth > el.clientWidth + 1)
+    check()
+    if (typeof ResizeObserver === 'undefined') return
+    const ro = new ResizeObserver(check)
+    ro.observe(el)
+    if (el.firstElementChild) ro.observe(el.firstElementChild)
+    return () => ro.disconnect()
+  }, [])
+  return [ref, overflows] as const
+}
+
 interface Props {
   workspace: Workspace
   /** Why the scores cannot change (null when they can). */
@@ -29,6 +47,7 @@ export function ScoreMatrix({ workspace, readOnly, onChanged, onReload }: Props)
   const weightSum = criteria.reduce((s, c) => s + c.weight, 0)
   const byRank = [...workspace.assessments].sort((a, b) => a.rank - b.rank)
   const wrap = useRef<HTMLDivElement>(null)
+  const [wrapRef, overflows] = useOverflows()
   // The order frozen while the table has the focus or the pointer; null
   // when the rows follow the ranking.
   const [frozen, setFrozen] = useState<number[] | null>(null)
@@ -74,7 +93,7 @@ export function ScoreMatrix({ workspace, readOnly, onChanged, onReload }: Props)
           </>
         )}
       </div>
-      <div className="table-wrap">
+      <div className="table-wrap" ref={wrapRef} data-overflows={overflows}>
         <table className="score-matrix">
           <caption className="ws-sr-only">Scores by candidate and criterion, with weighted totals</caption>
           <thead>
@@ -129,6 +148,11 @@ export function ScoreMatrix({ workspace, readOnly, onChanged, onReload }: Props)
           </tbody>
         </table>
       </div>
+      {overflows && (
+        <p className="scroll-hint" data-show="true" id="score-scroll-hint">
+          The table is wider than the screen: scroll sideways for every criterion and the totals →
+        </p>
+      )}
       <RankingChart workspace={workspace} />
     </div>
   )

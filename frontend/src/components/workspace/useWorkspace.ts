@@ -1,8 +1,9 @@
 // The workspace of one evaluation, loaded with the one call
 // GET /api/v1/evaluations/{id}, with its ETag for guarded writes.
 import { useCallback, useEffect, useRef, useState } from 'react'
-import { client, withETag, type Workspace } from '../../api.ts'
+import { client, withETag, type Answer, type Workspace } from '../../api.ts'
 import type { Run } from './guardedWrite.ts'
+import { withAnswer } from './localWrite.ts'
 
 export interface WorkspaceState {
   ws: Workspace | null
@@ -20,6 +21,14 @@ export interface WorkspaceState {
   write(send: (params: WriteParams) => Promise<{ data?: Workspace; response: Response }>): Promise<Workspace>
   /** run sends one guarded write at a time with the current ETag, then reloads. */
   run: Run
+  /**
+   * answered applies an answer the server has just stored to the workspace
+   * here, then asks the server, with If-None-Match, whether anything else
+   * changed: only then does the whole workspace come again.
+   */
+  answered(custodianId: number, answer: Answer): void
+  /** Workspace answers (200) and unchanged answers (304) since the page opened. */
+  loads: { full: number; notModified: number }
 }
 
 export interface WriteParams {
@@ -33,10 +42,13 @@ export function useWorkspace(id: number): WorkspaceState {
   // Only the newest answer counts when loads and writes overlap.
   const seq = useRef(0)
   const etagRef = useRef<string | null>(null)
+  const wsRef = useRef<Workspace | null>(null)
+  const loads = useRef({ full: 0, notModified: 0 })
 
   const apply = useCallback((next: Workspace, tag: string | null) => {
     seq.current++
     etagRef.current = tag
+    wsRef.current = next
     setWs(next)
     setError(null)
   }, [])
@@ -45,8 +57,10 @@ export function useWorkspace(id: number): WorkspaceState {
     const n = ++seq.current
     try {
       const a = await withETag(client.GET('/api/v1/evaluations/{id}', { params: { path: { id } } }))
+      loads.current.full++
       if (n !== seq.current) return
       etagRef.current = a.etag
+      wsRef.current = a.data
       setWs(a.data)
       setError(null)
     } catch (e) {
@@ -77,11 +91,41 @@ export function useWorkspace(id: number): WorkspaceState {
     [reload],
   ) as Run
 
+  const answered = useCallback(
+    (custodianId: number, answer: Answer) => {
+      const cur = wsRef.current
+      if (!cur) return
+      // The answer's write moved the workspace on by one version: with no
+      // other change, the server's workspace is now this one.
+      const next = withAnswer(cur, custodianId, answer)
+      const n = ++seq.current
+      const tag = `"${next.evaluation.version}"`
+      etagRef.current = tag
+      wsRef.current = next
+      setWs(next)
+      client
+        .GET('/api/v1/evaluations/{id}', { params: { path: { id }, header: { 'If-None-Match': tag } } })
+        .then((r) => {
+          if (r.response.status === 304) {
+            loads.current.notModified++
+            return
+          }
+          loads.current.full++
+          // Someone else changed the evaluation too: take the server's.
+          if (n === seq.current && r.data) apply(r.data, r.response.headers.get('ETag'))
+        })
+        .catch((e) => {
+          if (n === seq.current) setError(e)
+        })
+    },
+    [id, apply],
+  )
+
   useEffect(() => {
     setWs(null)
     setError(null)
     reload()
   }, [reload])
 
-  return { ws, etag: etagRef.current, error, reload, apply, write, run }
+  return { ws, etag: etagRef.current, error, reload, apply, write, run, answered, loads: loads.current }
 }
