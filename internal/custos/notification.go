@@ -119,7 +119,8 @@ func NotificationsOf(ev Event, a Audience) []NewNotification {
 		return ns
 	case EvaluationCreated, EvaluationUpdated, CandidateAdded, CandidateRemoved, AnswerRecorded, EvidenceAttached,
 		EvidenceDownloaded, ScoreRecorded, RedFlagRaised, RedFlagMoved, ShortlistSet, MemoDownloaded,
-		RelationshipAppointed, RelationshipUpdated, RelationshipEnded, RelationshipReviewed, RediligenceOpened:
+		RelationshipAppointed, RelationshipUpdated, RelationshipEnded, RelationshipReviewed, RediligenceOpened,
+		EvaluationExported, CatalogueExported, AssuranceDocumentAdded, AssuranceDocumentChanged:
 		return nil
 	}
 	panic(fmt.Sprintf("custos: no notification rule for the event %T", ev))
