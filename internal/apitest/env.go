@@ -68,6 +68,8 @@ type Env struct {
 	// Memos issues and verifies memos, signed by Signer.
 	Memos  *postgres.MemoService
 	Signer *signing.Signer
+	// Invitations are respondent invitations.
+	Invitations *postgres.InvitationService
 	// Queries counts the SQL statements sent to this test's database.
 	Queries *QueryCounter
 }
@@ -142,11 +144,14 @@ func New(t *testing.T, opts ...Option) *Env {
 	}
 	e.Signer = signer
 	e.Memos = postgres.NewMemoService(store, e.Evaluations, renderer, signer, signer.Verifier())
+	e.Invitations = postgres.NewInvitationService(store, e.Evaluations)
+	o.cfg.Now = clock.Now
 	catalogue := postgres.NewCatalogueService(store)
 	e.Server = httpapi.New(httpapi.Services{
 		Auth: postgres.NewAuthService(store), Users: e.Users, Teams: e.Teams,
 		Custodians: catalogue, Templates: catalogue, Audit: e.Audit, Authz: a, Ready: store.Ping,
 		Evaluations: e.Evaluations, Memos: e.Memos, Relationships: postgres.NewRelationshipService(store),
+		Invitations: e.Invitations,
 	}, o.cfg, log)
 	return e
 }
@@ -216,6 +221,8 @@ type Client struct {
 	Cookie *http.Cookie
 	CSRF   string
 	Bearer string
+	// Invitation is a respondent's invitation token, sent in its header.
+	Invitation string
 	// RemoteAddr is the peer address requests come from (host:port);
 	// httptest's 192.0.2.1:1234 when empty.
 	RemoteAddr string
@@ -277,6 +284,9 @@ func (c *Client) Request(method, path string, body io.Reader, header http.Header
 	}
 	if c.Bearer != "" {
 		req.Header.Set("Authorization", "Bearer "+c.Bearer)
+	}
+	if c.Invitation != "" {
+		req.Header.Set(httpapi.InvitationHeader, c.Invitation)
 	}
 	var reqBody []byte
 	if req.Body != nil {

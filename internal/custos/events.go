@@ -168,11 +168,11 @@ func (MemoDownloaded) event()      {}
 // check that it records each of them (a test in the domain checks that this
 // list names every type that implements Event).
 func EventTypes() []Event {
-	return []Event{
+	return append([]Event{
 		EvaluationCreated{}, EvaluationUpdated{}, CandidateAdded{}, CandidateRemoved{},
 		AnswerRecorded{}, EvidenceAttached{}, EvidenceDownloaded{}, ScoreRecorded{},
 		RedFlagRaised{}, RedFlagMoved{}, ShortlistSet{},
 		EvaluationSubmitted{}, DecisionRecorded{}, MemoIssued{}, MemoDownloaded{},
 		RelationshipAppointed{}, RelationshipUpdated{}, RelationshipEnded{}, RelationshipReviewed{}, RediligenceOpened{},
-	}
+	}, invitationEventTypes()...)
 }

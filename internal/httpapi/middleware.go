@@ -206,6 +206,10 @@ func (s *Server) guard(r Route) gin.HandlerFunc {
 			c.Next()
 			return
 		}
+		if r.Respondent {
+			s.guardRespondent(c)
+			return
+		}
 		actor, _, err := s.authenticate(c)
 		if err != nil {
 			s.writeError(c, err)

@@ -40,6 +40,10 @@ type Route struct {
 	Team   TeamFrom
 	// TeamRequired makes ?team= mandatory on a TeamInQuery route.
 	TeamRequired bool
+	// Respondent routes are for a custodian's respondent, authenticated by
+	// an invitation token only (respondent.go); no session or API token
+	// reaches them.
+	Respondent bool
 	handle       gin.HandlerFunc
 }
 
@@ -91,6 +95,9 @@ func (s *Server) routeTable() []Route {
 	}
 	eval := func(method, path string, obj custos.Object, act custos.Action, h gin.HandlerFunc) Route {
 		return Route{Method: method, Path: path, Object: obj, Action: act, Team: TeamOfEvaluation, handle: h}
+	}
+	respond := func(method, path string, h gin.HandlerFunc) Route {
+		return Route{Method: method, Path: path, Respondent: true, handle: h}
 	}
 	const (
 		GET, POST, PUT, PATCH, DELETE = http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete
@@ -165,6 +172,17 @@ func (s *Server) routeTable() []Route {
 		team(PATCH, "/api/v1/teams/:teamID/relationships/:relationshipID", custos.ObjRelationship, custos.ActUpdate, s.updateRelationship),
 		team(POST, "/api/v1/teams/:teamID/relationships/:relationshipID/end", custos.ObjRelationship, custos.ActUpdate, s.endRelationship),
 		team(POST, "/api/v1/teams/:teamID/relationships/:relationshipID/rediligence", custos.ObjEvaluation, custos.ActCreate, s.startRediligence),
+
+		eval(POST, "/api/v1/evaluations/:id/invitations", custos.ObjInvitation, custos.ActCreate, s.createInvitation),
+		eval(GET, "/api/v1/evaluations/:id/invitations", custos.ObjInvitation, custos.ActRead, s.listInvitations),
+		eval(POST, "/api/v1/evaluations/:id/invitations/:invitationID/revoke", custos.ObjInvitation, custos.ActUpdate, s.revokeInvitation),
+		eval(GET, "/api/v1/evaluations/:id/invitations/:invitationID/documents/:documentID", custos.ObjInvitation, custos.ActRead, s.downloadResponseDocument),
+		eval(POST, "/api/v1/evaluations/:id/invitations/:invitationID/items/:itemID/accept", custos.ObjInvitation, custos.ActReview, s.acceptResponse),
+		eval(POST, "/api/v1/evaluations/:id/invitations/:invitationID/items/:itemID/clarify", custos.ObjInvitation, custos.ActReview, s.clarifyResponse),
+		respond(GET, "/api/v1/respondent", s.getQuestionnaire),
+		respond(PUT, "/api/v1/respondent/items/:itemID", s.saveResponse),
+		respond(POST, "/api/v1/respondent/items/:itemID/documents", s.addResponseDocument),
+		respond(POST, "/api/v1/respondent/submit", s.submitResponses),
 
 		{Method: GET, Path: "/api/v1/audit", Object: custos.ObjAudit, Action: custos.ActRead, Team: TeamInQuery, handle: s.listAudit},
 		org(GET, "/api/v1/audit/verify", custos.ObjAudit, custos.ActVerify, s.verifyAudit),

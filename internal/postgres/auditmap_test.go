@@ -53,8 +53,11 @@ func TestAuditOf_MapsEveryEventTypeWithAStableShape(t *testing.T) {
 		"CandidateRemoved": custos.CandidateRemoved{CustodianID: 3, Removed: json.RawMessage(`{"answers":2}`)},
 		"RelationshipEnded": custos.RelationshipEnded{After: custos.Relationship{Status: custos.EndedRelationship,
 			EndedOn: &endedOn, EndReason: "Moved to another custodian."}},
+		"ResponseSaved": custos.ResponseSaved{Before: &custos.Response{ItemID: 3}, After: custos.Response{ItemID: 3}},
 	}
 	relKeys := []string{"appointed_on", "custodian_id", "evaluation_id", "next_review_due", "owner_id", "review_months", "status"}
+	invKeys := []string{"custodian_id", "email", "evaluation_id", "expires_at", "name", "revoked_at", "section_keys"}
+	respKeys := []string{"clarification", "evaluation_id", "item_id", "note", "state", "status"}
 	flagKeys := []string{"custodian_id", "evaluation_id", "mandate_rule", "reason", "resolution", "severity", "status", "title"}
 	want := map[string]auditShape{
 		"EvaluationCreated": {"evaluation.create", "evaluation", nil,
@@ -86,6 +89,15 @@ func TestAuditOf_MapsEveryEventTypeWithAStableShape(t *testing.T) {
 			"follows_evaluation_id", "linked_evidence", "mandate", "relationship_id", "template_id", "title"}},
 		"RelationshipEnded": {"relationship.end", "relationship", relKeys,
 			[]string{"appointed_on", "custodian_id", "end_reason", "ended_on", "evaluation_id", "next_review_due", "owner_id", "review_months", "status"}},
+		"InvitationCreated":     {"invitation.create", "invitation", nil, invKeys},
+		"InvitationWithdrawn":   {"invitation.revoke", "invitation", invKeys, invKeys},
+		"InvitationOpened":      {"invitation.open", "invitation", nil, []string{"evaluation_id", "opened_at"}},
+		"ResponseSaved":         {"response.save", "invitation", respKeys, respKeys},
+		"ResponseDocumentAdded": {"response.add_document", "invitation", nil, []string{"content_type", "evaluation_id", "item_id", "label", "sha256", "size"}},
+		"ResponsesSubmitted":    {"response.submit", "invitation", nil, []string{"evaluation_id", "item_ids"}},
+		"ResponseAccepted": {"response.accept", "invitation", respKeys,
+			[]string{"clarification", "custodian_id", "document_ids", "evaluation_id", "item_id", "note", "state", "status"}},
+		"ClarificationRequested": {"response.clarify", "invitation", respKeys, respKeys},
 	}
 	for _, ev := range custos.EventTypes() {
 		name := reflect.TypeOf(ev).Name()
