@@ -44,7 +44,7 @@ type Route struct {
 	// an invitation token only (respondent.go); no session or API token
 	// reaches them.
 	Respondent bool
-	handle       gin.HandlerFunc
+	handle     gin.HandlerFunc
 }
 
 // domain resolves the authorization domain of a request, answering 400 for
