@@ -105,6 +105,13 @@ func TrustedProxies(p ...netip.Prefix) Option {
 // RequestTimeout sets every request's deadline.
 func RequestTimeout(d time.Duration) Option { return func(o *options) { o.cfg.RequestTimeout = d } }
 
+// RespondentLimits sets the respondent routes' per-address limits a minute.
+func RespondentLimits(requests, badLinks int) Option {
+	return func(o *options) {
+		o.cfg.RespondentRequestsPerMinute, o.cfg.RespondentBadLinksPerMinute = requests, badLinks
+	}
+}
+
 // LogTo sends the server's log, at debug level, to w as well.
 func LogTo(w io.Writer) Option { return func(o *options) { o.logOut = w } }
 
