@@ -201,7 +201,12 @@ func seed(ctx context.Context, out io.Writer, getenv func(string) string) error 
 	if err := demo.Seed(cliContext(ctx), users, teams, password); err != nil {
 		return err
 	}
-	if err := demo.SeedEvaluations(cliContext(ctx), users, teams, postgres.NewCatalogueService(db), postgres.NewEvaluationService(db)); err != nil {
+	evaluations := postgres.NewEvaluationService(db)
+	if err := demo.SeedEvaluations(cliContext(ctx), users, teams, postgres.NewCatalogueService(db), evaluations); err != nil {
+		return err
+	}
+	invitation, err := demo.SeedInvitation(cliContext(ctx), users, teams, evaluations, postgres.NewInvitationService(db, evaluations))
+	if err != nil {
 		return err
 	}
 	fmt.Fprintln(out, "Demo logins (every one with the password below):")
@@ -211,6 +216,14 @@ func seed(ctx context.Context, out io.Writer, getenv func(string) string) error 
 	fmt.Fprintf(out, "Password: %s\n", password)
 	fmt.Fprintf(out, "Demo evaluations in %s: %q (submitted, awaiting a manager's approval) and %q (a fresh draft).\n",
 		demo.TreasuryTeam, demo.SubmittedTitle, demo.DraftTitle)
+	if invitation != nil {
+		link := invitation.Link
+		if addr := getenv("CUSTOS_ADDR"); addr != "" {
+			link = "http://" + addr + link
+		}
+		fmt.Fprintf(out, "Play the custodian: %s answers for %s on %q at this link (new at each seeding, valid %d days):\n  %s\n",
+			demo.RespondentName, invitation.Invitation.CustodianName, demo.DraftTitle, custos.DefaultInvitationDays, link)
+	}
 	return nil
 }
 
