@@ -14,6 +14,7 @@ import { AdminPage } from './pages/Admin.tsx'
 import { AccountPage } from './pages/Account.tsx'
 import { EvaluationsPage } from './pages/Evaluations.tsx'
 import { RelationshipPage, RelationshipsPage } from './pages/Relationships.tsx'
+import { RespondPage } from './pages/Respond.tsx'
 
 /** The route table: the first pattern that matches the path wins. */
 const routes: { pattern: string; page: (p: Record<string, string>) => ReactNode }[] = [
@@ -160,6 +161,9 @@ function Main() {
 }
 
 export function App() {
+  // A custodian's respondent has no account: its page stands alone, with no
+  // session, no team navigation and nothing of the team's.
+  if (window.location.pathname === '/respond') return <RespondPage />
   return (
     <RouterProvider>
       <SessionProvider>

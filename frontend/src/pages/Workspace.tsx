@@ -17,14 +17,15 @@ import { ScoreMatrix } from '../components/workspace/ScoreMatrix.tsx'
 import { ShortlistEditor } from '../components/workspace/Shortlist.tsx'
 import { SubmitBlockers } from '../components/workspace/SubmitBlockers.tsx'
 import { panelId, tabId, Tabs, type TabSpec } from '../components/workspace/Tabs.tsx'
+import { Responses } from '../components/workspace/Responses.tsx'
 import { useWorkspace } from '../components/workspace/useWorkspace.ts'
 import { overallCompletion, plural, readOnlyReason, targetOf } from '../components/workspace/util.ts'
 import '../components/workspace/workspace.css'
 import { confirmLeave } from '../unsaved.ts'
 import { GuardedWrite } from '../components/workspace/guardedWrite.ts'
 
-type TabName = 'overview' | 'scores' | 'checklist' | 'flags' | 'shortlist' | 'submit' | 'approval'
-const TAB_NAMES: TabName[] = ['overview', 'scores', 'checklist', 'flags', 'shortlist', 'submit', 'approval']
+type TabName = 'overview' | 'scores' | 'checklist' | 'flags' | 'shortlist' | 'responses' | 'submit' | 'approval'
+const TAB_NAMES: TabName[] = ['overview', 'scores', 'checklist', 'flags', 'shortlist', 'responses', 'submit', 'approval']
 const BASE = 'ws'
 
 function fromQuery(): { tab: TabName | null; candidate: number | null } {
@@ -144,6 +145,7 @@ export function WorkspacePage({ id }: { id: number }) {
     { id: 'checklist', label: 'Checklist', extra: `${Math.floor(done.percent)}%` },
     { id: 'flags', label: 'Red flags', extra: openFlags || undefined },
     { id: 'shortlist', label: 'Shortlist', extra: ws.shortlist.length || undefined },
+    { id: 'responses', label: 'Custodian responses' },
   ]
   if (ev.status === 'draft') tabs.push({ id: 'submit', label: 'Submit', extra: ws.submit_blockers.length || '✓' })
   if (ev.status !== 'draft' || ws.approvals.length > 0) tabs.push({ id: 'approval', label: 'Approval' })
@@ -288,6 +290,12 @@ export function WorkspacePage({ id }: { id: number }) {
           <>
             <h2 className="ws-sr-only">Shortlist</h2>
             <ShortlistEditor workspace={ws} readOnly={readOnly} onSave={(entries) => write((params) => client.PUT('/api/v1/evaluations/{id}/shortlist', { params, body: { entries } }))} onReload={reloadAll} />
+          </>
+        )}
+        {shown === 'responses' && (
+          <>
+            <h2 className="ws-sr-only">Custodian responses</h2>
+            <Responses workspace={ws} readOnly={readOnly ?? (roles.includes('officer') ? null : 'Officers invite and review.')} onAccepted={reload} />
           </>
         )}
         {shown === 'submit' && (
