@@ -536,6 +536,17 @@ type ClarificationRequested struct {
 	Before, After Response
 }
 
+// ResponseDocumentDownloaded: an officer, manager or auditor took a copy of
+// a respondent's document to review it.
+type ResponseDocumentDownloaded struct {
+	EvaluationID int64
+	InvitationID int64
+	Document     ResponseDocument
+}
+
+func (e ResponseDocumentDownloaded) Evaluation() int64 { return e.EvaluationID }
+func (ResponseDocumentDownloaded) event()              {}
+
 func (e InvitationCreated) Evaluation() int64      { return e.EvaluationID }
 func (e InvitationWithdrawn) Evaluation() int64    { return e.EvaluationID }
 func (e InvitationOpened) Evaluation() int64       { return e.EvaluationID }
@@ -557,7 +568,7 @@ func (ClarificationRequested) event() {}
 // invitationEventTypes lists the events above, for EventTypes.
 func invitationEventTypes() []Event {
 	return []Event{InvitationCreated{}, InvitationWithdrawn{}, InvitationOpened{}, ResponseSaved{},
-		ResponseDocumentAdded{}, ResponsesSubmitted{}, ResponseAccepted{}, ClarificationRequested{}}
+		ResponseDocumentAdded{}, ResponsesSubmitted{}, ResponseAccepted{}, ClarificationRequested{}, ResponseDocumentDownloaded{}}
 }
 
 // InvitationService runs invitations for officers and the questionnaire for

@@ -146,6 +146,13 @@ func TestRespondent_Journey(t *testing.T) {
 		t.Errorf("second response: %+v", got)
 	}
 
+	// The officer reads the document (audited) before deciding.
+	res = k.Officer.Do(http.MethodGet, apitest.EvalPath(id, fmt.Sprintf("/invitations/%d/documents/%d", inv.ID, doc.ID)), nil)
+	apitest.ExpectStatus(t, res, http.StatusOK)
+	if d := cmp.Diff(apitest.TinyPDF, res.Body); d != "" || res.Header.Get("Content-Type") != "application/pdf" {
+		t.Errorf("the document as downloaded (%s):\n%s", res.Header.Get("Content-Type"), d)
+	}
+
 	// The officer accepts two and asks about the third.
 	env.Clock.Advance(5 * time.Minute)
 	apitest.ExpectStatus(t, review(k.Officer, id, inv.ID, first.ID, "accept", nil), http.StatusOK)
@@ -238,7 +245,7 @@ func TestRespondent_Journey(t *testing.T) {
 	}
 	// The list is newest first.
 	want := []string{"response.accept", "response.submit", "response.add_document", "response.save",
-		"response.clarify", "response.accept", "response.accept", "response.submit", "response.add_document",
+		"response.clarify", "response.accept", "response.accept", "response.download_document", "response.submit", "response.add_document",
 		"response.save", "response.save", "response.save", "response.save", "invitation.open", "invitation.create"}
 	if d := cmp.Diff(want, trail); d != "" {
 		t.Errorf("invitation trail (-want +got):\n%s", d)

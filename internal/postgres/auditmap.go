@@ -201,7 +201,8 @@ func auditOf(teamID int64, ev custos.Event) (custos.NewAuditEvent, error) {
 	case custos.RediligenceOpened:
 		rediligenceAudit(&a, e)
 	case custos.InvitationCreated, custos.InvitationWithdrawn, custos.InvitationOpened, custos.ResponseSaved,
-		custos.ResponseDocumentAdded, custos.ResponsesSubmitted, custos.ResponseAccepted, custos.ClarificationRequested:
+		custos.ResponseDocumentAdded, custos.ResponsesSubmitted, custos.ResponseAccepted, custos.ClarificationRequested,
+		custos.ResponseDocumentDownloaded:
 		invitationEventAudit(&a, e)
 	default:
 		return custos.NewAuditEvent{}, fmt.Errorf("no audit mapping for the event %T", ev)

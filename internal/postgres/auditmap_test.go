@@ -98,6 +98,8 @@ func TestAuditOf_MapsEveryEventTypeWithAStableShape(t *testing.T) {
 		"ResponseAccepted": {"response.accept", "invitation", respKeys,
 			[]string{"clarification", "custodian_id", "document_ids", "evaluation_id", "item_id", "note", "state", "status"}},
 		"ClarificationRequested": {"response.clarify", "invitation", respKeys, respKeys},
+		"ResponseDocumentDownloaded": {"response.download_document", "invitation", nil,
+			[]string{"content_type", "evaluation_id", "item_id", "label", "sha256", "size"}},
 	}
 	for _, ev := range custos.EventTypes() {
 		name := reflect.TypeOf(ev).Name()

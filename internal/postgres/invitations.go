@@ -350,19 +350,29 @@ func (s *InvitationService) RequestClarification(ctx context.Context, evaluation
 	return &out, nil
 }
 
-// ResponseDocument returns one of a respondent's files for review.
+// ResponseDocument returns one of a respondent's files for review; each
+// copy taken is audited, like an evidence download.
 func (s *InvitationService) ResponseDocument(ctx context.Context, evaluationID, invitationID, documentID int64) (*custos.ResponseDocument, []byte, error) {
 	var r struct {
 		custos.ResponseDocument
 		Content []byte `db:"content"`
+		TeamID  int64  `db:"team_id"`
 	}
-	err := s.db.db.GetContext(ctx, &r, `SELECT d.id, d.item_id, d.label, d.content_type, d.size, d.sha256, d.uploaded_at,
-		d.evidence_id, d.content FROM respondent_documents d JOIN respondent_invitations i ON i.id = d.invitation_id
-		WHERE d.id = $1 AND d.invitation_id = $2 AND i.evaluation_id = $3`, documentID, invitationID, evaluationID)
+	err := s.db.inTx(ctx, func(tx *Tx) error {
+		err := tx.GetContext(ctx, &r, `SELECT d.id, d.item_id, d.label, d.content_type, d.size, d.sha256, d.uploaded_at,
+			d.evidence_id, d.content, e.team_id FROM respondent_documents d
+			JOIN respondent_invitations i ON i.id = d.invitation_id JOIN evaluations e ON e.id = i.evaluation_id
+			WHERE d.id = $1 AND d.invitation_id = $2 AND i.evaluation_id = $3`, documentID, invitationID, evaluationID)
+		if err != nil {
+			return orNotFound(err, "document")
+		}
+		r.UploadedAt = r.UploadedAt.UTC()
+		return tx.record(ctx, r.TeamID, custos.ResponseDocumentDownloaded{EvaluationID: evaluationID, InvitationID: invitationID,
+			Document: r.ResponseDocument})
+	})
 	if err != nil {
-		return nil, nil, mapErr(orNotFound(err, "document"))
+		return nil, nil, err
 	}
-	r.UploadedAt = r.UploadedAt.UTC()
 	return &r.ResponseDocument, r.Content, nil
 }
 

@@ -95,6 +95,11 @@ func invitationEventAudit(a *custos.NewAuditEvent, ev custos.Event) {
 		}
 		a.Before = responseOf(e.EvaluationID, e.Before)
 		a.After = responseAcceptedAudit{responseAudit: responseOf(e.EvaluationID, e.After), CustodianID: e.CustodianID, DocumentIDs: docs}
+	case custos.ResponseDocumentDownloaded:
+		d := e.Document
+		a.Action, a.ObjectID = "response.download_document", strconv.FormatInt(e.InvitationID, 10)
+		a.After = responseDocumentAudit{EvaluationID: e.EvaluationID, ItemID: d.ItemID, Label: d.Label,
+			ContentType: d.ContentType, Size: d.Size, SHA256: hexOf(d.SHA256)}
 	case custos.ClarificationRequested:
 		a.Action, a.ObjectID = "response.clarify", strconv.FormatInt(e.InvitationID, 10)
 		a.Before, a.After = responseOf(e.EvaluationID, e.Before), responseOf(e.EvaluationID, e.After)
