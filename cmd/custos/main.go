@@ -201,7 +201,12 @@ func seed(ctx context.Context, out io.Writer, getenv func(string) string) error 
 	if err := demo.Seed(cliContext(ctx), users, teams, password); err != nil {
 		return err
 	}
-	if err := demo.SeedEvaluations(cliContext(ctx), users, teams, postgres.NewCatalogueService(db), postgres.NewEvaluationService(db)); err != nil {
+	evaluations := postgres.NewEvaluationService(db)
+	if err := demo.SeedEvaluations(cliContext(ctx), users, teams, postgres.NewCatalogueService(db), evaluations); err != nil {
+		return err
+	}
+	invitation, err := demo.SeedInvitation(cliContext(ctx), users, teams, evaluations, postgres.NewInvitationService(db, evaluations))
+	if err != nil {
 		return err
 	}
 	if err := demo.SeedRelationship(cliContext(ctx), users, teams, postgres.NewCatalogueService(db), postgres.NewEvaluationService(db),
@@ -220,6 +225,14 @@ func seed(ctx context.Context, out io.Writer, getenv func(string) string) error 
 		demo.TreasuryTeam, demo.SubmittedTitle, demo.DraftTitle)
 	fmt.Fprintf(out, "Demo relationship: appointed from %q (approved); its yearly review is due in %d days.\n",
 		demo.AppointedTitle, demo.ReviewDueInDays)
+	if invitation != nil {
+		link := invitation.Link
+		if addr := getenv("CUSTOS_ADDR"); addr != "" {
+			link = "http://" + addr + link
+		}
+		fmt.Fprintf(out, "Play the custodian: %s answers for %s on %q at this link (new at each seeding, valid %d days):\n  %s\n",
+			demo.RespondentName, invitation.Invitation.CustodianName, demo.DraftTitle, custos.DefaultInvitationDays, link)
+	}
 	return nil
 }
 

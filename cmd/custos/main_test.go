@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/custos-dd/custos/internal/apitest"
+	"github.com/custos-dd/custos/internal/custos"
 	"github.com/custos-dd/custos/internal/demo"
 	"github.com/custos-dd/custos/internal/signing"
 )
@@ -43,9 +44,25 @@ func TestCommandsMigrateSeedAndAdministerAFreshDatabase(t *testing.T) {
 		!strings.Contains(out, "organisation admin") || !strings.Contains(out, "teamadmin@example.com") {
 		t.Fatalf("seed: %q, %v", out, err)
 	}
-	// Seeding again changes nothing but the passwords.
-	if _, err := cli(t, url, map[string]string{"CUSTOS_DEMO_PASSWORD": "demo-password-for-tests"}, "seed"); err != nil {
+	// Seeding again changes nothing but the passwords and the demo
+	// respondent's link: only its hash is kept, so each seeding revokes the
+	// last one and prints a new one.
+	out, err = cli(t, url, map[string]string{"CUSTOS_DEMO_PASSWORD": "demo-password-for-tests", "CUSTOS_ADDR": "127.0.0.1:8080"}, "seed")
+	if err != nil {
 		t.Fatalf("second seed: %v", err)
+	}
+	_, link, ok := strings.Cut(out, "http://127.0.0.1:8080/respond#")
+	token := strings.TrimSpace(link)
+	if !ok || !strings.Contains(out, "Play the custodian") || len(token) != len(custos.InvitationTokenPrefix)+43 {
+		t.Fatalf("second seed prints no respondent link: %q", out)
+	}
+	var open, all int
+	if err := db.QueryRow(`SELECT count(*) FILTER (WHERE revoked_at IS NULL AND token_hash = sha256($1::bytea)), count(*)
+		FROM respondent_invitations`, token).Scan(&open, &all); err != nil {
+		t.Fatal(err)
+	}
+	if open != 1 || all != 2 {
+		t.Fatalf("after two seedings: %d open invitation(s) with the printed token of %d, want 1 of 2", open, all)
 	}
 	var statuses []string
 	if err := db.Select(&statuses, `SELECT status FROM evaluations ORDER BY id`); err != nil {

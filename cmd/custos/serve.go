@@ -143,6 +143,12 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 		Exports:       postgres.NewExportService(db, evaluations),
 		Assurance:     postgres.NewAssuranceService(db),
 		Notifications: postgres.NewNotificationService(db),
+
+		Invitations: postgres.NewInvitationService(db, evaluations),
+		// InvitationMailer stays nil until the mail outbox exists: the
+		// officer is shown each new link once and passes it on. The lead
+		// wires the outbox here (custos.InvitationMailer) after the merge.
+		InvitationMailer: nil,
 	}, httpapi.Config{MaxBodyBytes: cfg.MaxBodyBytes, SecureCookies: cfg.SecureCookies, Frontend: frontend.Dist(), Metrics: reg,
 		TrustedProxies: cfg.TrustedProxies, RequestTimeout: cfg.RequestTimeout, SSO: singleSignOn(cfg, db, log)}, log)
 

@@ -16,6 +16,7 @@ import { EvaluationsPage } from './pages/Evaluations.tsx'
 import { RelationshipPage, RelationshipsPage } from './pages/Relationships.tsx'
 import { NotificationsPage } from './pages/Notifications.tsx'
 import { NotificationBell } from './components/notifications/Bell.tsx'
+import { RespondPage } from './pages/Respond.tsx'
 
 /** The route table: the first pattern that matches the path wins. */
 const routes: { pattern: string; page: (p: Record<string, string>) => ReactNode }[] = [
@@ -164,6 +165,9 @@ function Main() {
 }
 
 export function App() {
+  // A custodian's respondent has no account: its page stands alone, with no
+  // session, no team navigation and nothing of the team's.
+  if (window.location.pathname === '/respond') return <RespondPage />
   return (
     <RouterProvider>
       <SessionProvider>

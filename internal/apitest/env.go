@@ -68,6 +68,8 @@ type Env struct {
 	// Memos issues and verifies memos, signed by Signer.
 	Memos  *postgres.MemoService
 	Signer *signing.Signer
+	// Invitations are respondent invitations.
+	Invitations *postgres.InvitationService
 	// Queries counts the SQL statements sent to this test's database.
 	Queries *QueryCounter
 }
@@ -102,6 +104,13 @@ func TrustedProxies(p ...netip.Prefix) Option {
 
 // RequestTimeout sets every request's deadline.
 func RequestTimeout(d time.Duration) Option { return func(o *options) { o.cfg.RequestTimeout = d } }
+
+// RespondentLimits sets the respondent routes' per-address limits a minute.
+func RespondentLimits(requests, badLinks int) Option {
+	return func(o *options) {
+		o.cfg.RespondentRequestsPerMinute, o.cfg.RespondentBadLinksPerMinute = requests, badLinks
+	}
+}
 
 // LogTo sends the server's log, at debug level, to w as well.
 func LogTo(w io.Writer) Option { return func(o *options) { o.logOut = w } }
@@ -142,6 +151,8 @@ func New(t *testing.T, opts ...Option) *Env {
 	}
 	e.Signer = signer
 	e.Memos = postgres.NewMemoService(store, e.Evaluations, renderer, signer, signer.Verifier())
+	e.Invitations = postgres.NewInvitationService(store, e.Evaluations)
+	o.cfg.Now = clock.Now
 	catalogue := postgres.NewCatalogueService(store)
 	e.Server = httpapi.New(httpapi.Services{
 		Auth: postgres.NewAuthService(store), Users: e.Users, Teams: e.Teams,
@@ -150,6 +161,7 @@ func New(t *testing.T, opts ...Option) *Env {
 		Exports:       postgres.NewExportService(store, e.Evaluations),
 		Assurance:     postgres.NewAssuranceService(store),
 		Notifications: postgres.NewNotificationService(store),
+		Invitations:   e.Invitations,
 	}, o.cfg, log)
 	return e
 }
@@ -219,6 +231,8 @@ type Client struct {
 	Cookie *http.Cookie
 	CSRF   string
 	Bearer string
+	// Invitation is a respondent's invitation token, sent in its header.
+	Invitation string
 	// RemoteAddr is the peer address requests come from (host:port);
 	// httptest's 192.0.2.1:1234 when empty.
 	RemoteAddr string
@@ -280,6 +294,9 @@ func (c *Client) Request(method, path string, body io.Reader, header http.Header
 	}
 	if c.Bearer != "" {
 		req.Header.Set("Authorization", "Bearer "+c.Bearer)
+	}
+	if c.Invitation != "" {
+		req.Header.Set(httpapi.InvitationHeader, c.Invitation)
 	}
 	var reqBody []byte
 	if req.Body != nil {

@@ -11,6 +11,9 @@ type Actor struct {
 	// SessionID is set for cookie sessions, TokenID for API tokens.
 	SessionID int64
 	TokenID   int64
+	// InvitationID is set for a custodian's respondent, who has no account
+	// and is known only by the invitation its link carries.
+	InvitationID int64
 }
 
 type actorKey struct{}

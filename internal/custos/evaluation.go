@@ -210,6 +210,11 @@ type Answer struct {
 	// CarriedForward marks an answer a re-diligence took over from the
 	// evaluation it follows; answering the item again confirms it.
 	CarriedForward bool `json:"carried_forward,omitempty" db:"carried_forward"`
+	// FromInvitationID and RespondedAt mark an answer accepted from the
+	// custodian's own response (invitation.go): which invitation, and when
+	// the custodian submitted it.
+	FromInvitationID *int64     `json:"from_invitation_id,omitempty" db:"from_invitation_id"`
+	RespondedAt      *time.Time `json:"responded_at,omitempty" db:"responded_at"`
 }
 
 // ScoreInput is a 0–5 score with its rationale.

@@ -168,7 +168,7 @@ func (MemoDownloaded) event()      {}
 // check that it records each of them (a test in the domain checks that this
 // list names every type that implements Event).
 func EventTypes() []Event {
-	return []Event{
+	return append([]Event{
 		EvaluationCreated{}, EvaluationUpdated{}, CandidateAdded{}, CandidateRemoved{},
 		AnswerRecorded{}, EvidenceAttached{}, EvidenceDownloaded{}, ScoreRecorded{},
 		RedFlagRaised{}, RedFlagMoved{}, ShortlistSet{},
@@ -176,5 +176,5 @@ func EventTypes() []Event {
 		RelationshipAppointed{}, RelationshipUpdated{}, RelationshipEnded{}, RelationshipReviewed{}, RediligenceOpened{},
 		EvaluationExported{}, CatalogueExported{},
 		AssuranceDocumentAdded{}, AssuranceDocumentChanged{},
-	}
+	}, invitationEventTypes()...)
 }

@@ -25,6 +25,8 @@ const (
 	NoticeApproved   NotificationKind = "evaluation.approved"
 	NoticeMemoIssued NotificationKind = "memo.issued"
 	NoticeReviewDue  NotificationKind = "relationship.review_due"
+	// NoticeResponses: a custodian's respondent submitted its answers.
+	NoticeResponses NotificationKind = "invitation.submitted"
 	// NoticeDocumentExpiring and NoticeDocumentExpired are reserved for
 	// assurance documents (issue 10, item 4), built apart from this: their
 	// scan derives a DocumentExpiryNotice for the relationship's owner with
@@ -108,6 +110,11 @@ func NotificationsOf(ev Event, a Audience) []NewNotification {
 				fmt.Sprintf("The shortlist of “%s” is approved; the evaluation is now locked and its memo can be issued.", a.Title), payload)
 		}
 		return nil // an approval that is not yet the last one of its round
+	case ResponsesSubmitted:
+		return one(NoticeResponses, []int64{a.Preparer}, "Custodian answers to review: "+a.Title,
+			fmt.Sprintf("A custodian's respondent submitted %d answer(s) to “%s” (invitation %d). Review them in the evaluation's Custodian responses tab.",
+				len(e.ItemIDs), a.Title, e.InvitationID),
+			map[string]any{"evaluation_id": e.EvaluationID, "invitation_id": e.InvitationID})
 	case MemoIssued:
 		m := e.Memo
 		ns := one(NoticeMemoIssued, a.Auditors, "Memo issued: "+a.Title,
@@ -120,7 +127,9 @@ func NotificationsOf(ev Event, a Audience) []NewNotification {
 	case EvaluationCreated, EvaluationUpdated, CandidateAdded, CandidateRemoved, AnswerRecorded, EvidenceAttached,
 		EvidenceDownloaded, ScoreRecorded, RedFlagRaised, RedFlagMoved, ShortlistSet, MemoDownloaded,
 		RelationshipAppointed, RelationshipUpdated, RelationshipEnded, RelationshipReviewed, RediligenceOpened,
-		EvaluationExported, CatalogueExported, AssuranceDocumentAdded, AssuranceDocumentChanged:
+		EvaluationExported, CatalogueExported, AssuranceDocumentAdded, AssuranceDocumentChanged,
+		InvitationCreated, InvitationWithdrawn, InvitationOpened, ResponseSaved, ResponseDocumentAdded,
+		ResponseAccepted, ClarificationRequested, ResponseDocumentDownloaded:
 		return nil
 	}
 	panic(fmt.Sprintf("custos: no notification rule for the event %T", ev))
@@ -130,7 +139,7 @@ func NotificationsOf(ev Event, a Audience) []NewNotification {
 // store loads the audience only for events that need it.
 func NeedsAudience(ev Event) bool {
 	switch ev.(type) {
-	case EvaluationSubmitted, DecisionRecorded, MemoIssued:
+	case EvaluationSubmitted, DecisionRecorded, MemoIssued, ResponsesSubmitted:
 		return true
 	}
 	return false

@@ -28,6 +28,10 @@ var parties = []struct {
 	{"orgadmin", "admin@example.com"},
 	{"teamadmin", "teamadmin@example.com"},
 	{"outsider", "other.officer@example.com"},
+	// The respondent is anonymous but for an invitation token in its
+	// header: it reaches the respondent routes and, everywhere else, is
+	// answered exactly as anonymous is.
+	{"respondent", ""},
 }
 
 // fixture is what a matrix cell can refer to.
@@ -40,6 +44,9 @@ type fixture struct {
 	treasury int64
 	officer  *custos.User
 	n        int
+	// token is a live invitation token the respondent party sends on
+	// every other route.
+	token string
 	// appointable is an approved evaluation the relationship cells share:
 	// a custodian can be appointed from it again once its relationship ends.
 	appointable *custos.Workspace
@@ -146,6 +153,47 @@ func (f *fixture) freshUser() *custos.User {
 		f.env.T.Fatal(err)
 	}
 	return u
+}
+
+// invitation opens a draft and invites a contact at custodian 1; it
+// returns the draft, the invitation and its token.
+func (f *fixture) invitation() (*custos.Workspace, *custos.IssuedInvitation) {
+	ws := f.draft()
+	issued, err := f.env.Invitations.Invite(f.asOfficer(), ws.Evaluation.ID, custos.NewInvitation{CustodianID: 1,
+		Name: "Rita Respondent", Email: "rita@custodian.example"})
+	if err != nil {
+		f.env.T.Fatal(err)
+	}
+	return ws, issued
+}
+
+// respondentCell gives the respondent party a fresh invitation; any other
+// party calls the route with no token at all.
+func (f *fixture) respondentCell(c *apitest.Client) (*custos.Workspace, *custos.IssuedInvitation) {
+	ws, issued := f.invitation()
+	if f.party == "respondent" {
+		c.Invitation = issued.Token
+	}
+	return ws, issued
+}
+
+// submittedResponse is an invitation whose respondent answered the first
+// item, with a document, and submitted.
+func (f *fixture) submittedResponse() (*custos.Workspace, *custos.IssuedInvitation, int64, *custos.ResponseDocument) {
+	ws, issued := f.invitation()
+	item := ws.Template.Items()[0].ID
+	ctx := context.Background()
+	if _, err := f.env.Invitations.SaveResponse(ctx, issued.Token, item, custos.AnswerInput{Status: custos.AnswerMet, Note: "Yes."}); err != nil {
+		f.env.T.Fatal(err)
+	}
+	doc, err := f.env.Invitations.AddResponseDocument(ctx, issued.Token, item, "soc2.pdf", apitest.TinyPDF)
+	if err != nil {
+		f.env.T.Fatal(err)
+	}
+	if _, err := f.env.Invitations.SubmitResponses(ctx, issued.Token); err != nil {
+		f.env.T.Fatal(err)
+	}
+	return ws, issued, item, doc
 }
 
 // cell is one route's expectations.
@@ -440,6 +488,51 @@ var matrix = map[string]cell{
 		return fmt.Sprintf("/api/v1/audit?team=%d", f.treasury), nil
 	}},
 	"GET /api/v1/audit/verify": {[]string{"auditor", "orgadmin"}, 200, static("/api/v1/audit/verify")},
+
+	"POST /api/v1/evaluations/:id/invitations": {officers, 201, func(f *fixture, c *apitest.Client) (string, any) {
+		return f.evalPath(f.draft(), "/invitations"), map[string]any{"custodian_id": 1, "name": "Rita", "email": "rita@custodian.example"}
+	}},
+	"GET /api/v1/evaluations/:id/invitations": {readers, 200, func(f *fixture, c *apitest.Client) (string, any) {
+		ws, _ := f.invitation()
+		return f.evalPath(ws, "/invitations"), nil
+	}},
+	"POST /api/v1/evaluations/:id/invitations/:invitationID/revoke": {officers, 200, func(f *fixture, c *apitest.Client) (string, any) {
+		ws, issued := f.invitation()
+		return f.evalPath(ws, fmt.Sprintf("/invitations/%d/revoke", issued.Invitation.ID)), nil
+	}},
+	"GET /api/v1/evaluations/:id/invitations/:invitationID/documents/:documentID": {readers, 200, func(f *fixture, c *apitest.Client) (string, any) {
+		ws, issued, _, doc := f.submittedResponse()
+		return f.evalPath(ws, fmt.Sprintf("/invitations/%d/documents/%d", issued.Invitation.ID, doc.ID)), nil
+	}},
+	"POST /api/v1/evaluations/:id/invitations/:invitationID/items/:itemID/accept": {officers, 200, func(f *fixture, c *apitest.Client) (string, any) {
+		ws, issued, item, _ := f.submittedResponse()
+		return f.evalPath(ws, fmt.Sprintf("/invitations/%d/items/%d/accept", issued.Invitation.ID, item)), nil
+	}},
+	"POST /api/v1/evaluations/:id/invitations/:invitationID/items/:itemID/clarify": {officers, 200, func(f *fixture, c *apitest.Client) (string, any) {
+		ws, issued, item, _ := f.submittedResponse()
+		return f.evalPath(ws, fmt.Sprintf("/invitations/%d/items/%d/clarify", issued.Invitation.ID, item)), map[string]string{"comment": "Which report?"}
+	}},
+	"GET /api/v1/respondent": {[]string{"respondent"}, 200, func(f *fixture, c *apitest.Client) (string, any) {
+		f.respondentCell(c)
+		return "/api/v1/respondent", nil
+	}},
+	"PUT /api/v1/respondent/items/:itemID": {[]string{"respondent"}, 200, func(f *fixture, c *apitest.Client) (string, any) {
+		ws, _ := f.respondentCell(c)
+		return fmt.Sprintf("/api/v1/respondent/items/%d", ws.Template.Items()[0].ID), map[string]string{"status": "met", "note": "Yes."}
+	}},
+	"POST /api/v1/respondent/items/:itemID/documents": {[]string{"respondent"}, 201, func(f *fixture, c *apitest.Client) (string, any) {
+		ws, _ := f.respondentCell(c)
+		r, h := apitest.Multipart("file", "soc2.pdf", "", apitest.TinyPDF)
+		return fmt.Sprintf("/api/v1/respondent/items/%d/documents", ws.Template.Items()[0].ID), upload{r, h}
+	}},
+	"POST /api/v1/respondent/submit": {[]string{"respondent"}, 200, func(f *fixture, c *apitest.Client) (string, any) {
+		ws, issued := f.respondentCell(c)
+		if _, err := f.env.Invitations.SaveResponse(context.Background(), issued.Token, ws.Template.Items()[0].ID,
+			custos.AnswerInput{Status: custos.AnswerMet, Note: "Yes."}); err != nil {
+			f.env.T.Fatal(err)
+		}
+		return "/api/v1/respondent/submit", nil
+	}},
 }
 
 func TestRouteRoleMatrix(t *testing.T) {
@@ -470,15 +563,24 @@ func TestRouteRoleMatrix(t *testing.T) {
 				t.Fatal(err)
 			}
 			f := &fixture{env: env, party: p.name, email: p.email, treasury: teams[demo.TreasuryTeam], officer: officer}
+			if p.name == "respondent" {
+				_, issued := f.invitation()
+				f.token = issued.Token
+			}
 			for key, cl := range matrix {
 				var c *apitest.Client
 				if p.email == "" {
 					c = env.Anonymous()
+					c.Invitation = f.token
 				} else {
 					c = env.Login(p.email)
 				}
 				want := cl.success
+				respondentRoute := strings.Contains(key, " /api/v1/respondent")
 				switch {
+				case respondentRoute && p.name != "respondent":
+					want = http.StatusUnauthorized // no token: a session or API token opens nothing here
+				case respondentRoute:
 				case cl.allowed == nil:
 				case p.email == "":
 					want = http.StatusUnauthorized

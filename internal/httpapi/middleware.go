@@ -217,6 +217,10 @@ func (s *Server) guard(r Route) gin.HandlerFunc {
 			return
 		}
 		c.Set(ctxRoute, r)
+		if r.Respondent {
+			s.guardRespondent(c)
+			return
+		}
 		actor, _, err := s.authenticate(c)
 		if err != nil {
 			s.writeError(c, err)

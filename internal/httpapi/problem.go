@@ -29,6 +29,7 @@ var statusOf = map[string]int{
 	custos.EINTERNAL:        http.StatusInternalServerError,
 	custos.EPRECONDITION:    http.StatusPreconditionFailed,
 	custos.EUNAVAILABLE:     http.StatusServiceUnavailable,
+	custos.EGONE:            http.StatusGone,
 }
 
 // Problem is an RFC 9457 problem document.

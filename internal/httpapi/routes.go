@@ -43,7 +43,11 @@ type Route struct {
 	// loadsMe makes a session's authentication load the account and its
 	// memberships in the same statement (GET /me, polled by the web app).
 	loadsMe bool
-	handle  gin.HandlerFunc
+	// Respondent routes are for a custodian's respondent, authenticated by
+	// an invitation token only (respondent.go); no session or API token
+	// reaches them.
+	Respondent bool
+	handle     gin.HandlerFunc
 }
 
 func loadingMe(r Route) Route { r.loadsMe = true; return r }
@@ -96,6 +100,9 @@ func (s *Server) routeTable() []Route {
 	}
 	eval := func(method, path string, obj custos.Object, act custos.Action, h gin.HandlerFunc) Route {
 		return Route{Method: method, Path: path, Object: obj, Action: act, Team: TeamOfEvaluation, handle: h}
+	}
+	respond := func(method, path string, h gin.HandlerFunc) Route {
+		return Route{Method: method, Path: path, Respondent: true, handle: h}
 	}
 	const (
 		GET, POST, PUT, PATCH, DELETE = http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete
@@ -186,6 +193,17 @@ func (s *Server) routeTable() []Route {
 		org(GET, "/api/v1/notifications", custos.ObjNotification, custos.ActRead, s.listNotifications),
 		org(POST, "/api/v1/notifications/read", custos.ObjNotification, custos.ActUpdate, s.markAllNotificationsRead),
 		org(POST, "/api/v1/notifications/:id/read", custos.ObjNotification, custos.ActUpdate, s.markNotificationRead),
+
+		eval(POST, "/api/v1/evaluations/:id/invitations", custos.ObjInvitation, custos.ActCreate, s.createInvitation),
+		eval(GET, "/api/v1/evaluations/:id/invitations", custos.ObjInvitation, custos.ActRead, s.listInvitations),
+		eval(POST, "/api/v1/evaluations/:id/invitations/:invitationID/revoke", custos.ObjInvitation, custos.ActUpdate, s.revokeInvitation),
+		eval(GET, "/api/v1/evaluations/:id/invitations/:invitationID/documents/:documentID", custos.ObjInvitation, custos.ActRead, s.downloadResponseDocument),
+		eval(POST, "/api/v1/evaluations/:id/invitations/:invitationID/items/:itemID/accept", custos.ObjInvitation, custos.ActReview, s.acceptResponse),
+		eval(POST, "/api/v1/evaluations/:id/invitations/:invitationID/items/:itemID/clarify", custos.ObjInvitation, custos.ActReview, s.clarifyResponse),
+		respond(GET, "/api/v1/respondent", s.getQuestionnaire),
+		respond(PUT, "/api/v1/respondent/items/:itemID", s.saveResponse),
+		respond(POST, "/api/v1/respondent/items/:itemID/documents", s.addResponseDocument),
+		respond(POST, "/api/v1/respondent/submit", s.submitResponses),
 
 		{Method: GET, Path: "/api/v1/audit", Object: custos.ObjAudit, Action: custos.ActRead, Team: TeamInQuery, handle: s.listAudit},
 		org(GET, "/api/v1/audit/verify", custos.ObjAudit, custos.ActVerify, s.verifyAudit),

@@ -54,6 +54,13 @@ type Services struct {
 	Assurance custos.AssuranceService
 	// Notifications are the signed-in user's notifications (notifications.go).
 	Notifications custos.NotificationService
+
+	// Invitations are respondent invitations and their questionnaire
+	// (respondent.go). InvitationMailer e-mails a new invitation's link; nil
+	// (as cmd/custos wires it until the mail outbox exists) means the link
+	// is only shown once to the officer, who passes it on.
+	Invitations      custos.InvitationService
+	InvitationMailer custos.InvitationMailer
 }
 
 // Config tunes the adapter.
@@ -76,6 +83,11 @@ type Config struct {
 	// SSO is single sign-on with OpenID Connect (off when its Client is nil)
 	// and whether password sign-in is turned off.
 	SSO SSOConfig
+	// RespondentRequestsPerMinute and RespondentBadLinksPerMinute bound each
+	// client address on the respondent routes; zero means 120 and 10.
+	RespondentRequestsPerMinute, RespondentBadLinksPerMinute int
+	// Now is the clock of the respondent limiter; nil means time.Now.
+	Now func() time.Time
 }
 
 // Server holds the engine and what the handlers need.
@@ -86,6 +98,8 @@ type Server struct {
 	engine  *gin.Engine
 	routes  []Route
 	metrics *metrics
+	// respondents bounds the respondent routes by client address.
+	respondents *respondentLimiter
 }
 
 // New builds the engine with every route.
@@ -100,7 +114,17 @@ func New(svc Services, cfg Config, log *slog.Logger) *Server {
 	if cfg.Metrics == nil {
 		cfg.Metrics = prometheus.NewRegistry()
 	}
-	s := &Server{Services: svc, cfg: cfg, log: log, metrics: newMetrics(cfg.Metrics)}
+	if cfg.RespondentRequestsPerMinute <= 0 {
+		cfg.RespondentRequestsPerMinute = 120
+	}
+	if cfg.RespondentBadLinksPerMinute <= 0 {
+		cfg.RespondentBadLinksPerMinute = 10
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	s := &Server{Services: svc, cfg: cfg, log: log, metrics: newMetrics(cfg.Metrics),
+		respondents: newRespondentLimiter(cfg.RespondentRequestsPerMinute, cfg.RespondentBadLinksPerMinute, cfg.Now)}
 	e := gin.New()
 	e.HandleMethodNotAllowed = true
 	e.ContextWithFallback = true

@@ -524,6 +524,7 @@ func (d *doc) scores(a *custos.Assessment) {
 
 func (d *doc) checklist(a *custos.Assessment) {
 	d.h3("Checklist", 20)
+	defer d.fromCustodian(a)
 	count := map[custos.AnswerStatus]int{}
 	type short struct {
 		ref itemRef
@@ -557,6 +558,41 @@ func (d *doc) checklist(a *custos.Assessment) {
 	t.start(first)
 	for _, s := range shortfalls {
 		t.row(d.shortfallRow(s.ref, s.ans)...)
+	}
+}
+
+// fromCustodian lists the answers the team accepted from the custodian's
+// own response (a respondent invitation), each with when the custodian gave
+// it, so that a reader tells the custodian's word from the team's.
+func (d *doc) fromCustodian(a *custos.Assessment) {
+	var theirs []custos.Answer
+	for _, ans := range a.Answers {
+		if ans.FromInvitationID != nil && ans.RespondedAt != nil {
+			theirs = append(theirs, ans)
+		}
+	}
+	d.gap(2)
+	if len(theirs) == 0 {
+		d.para(stSmall, "Every answer is the team's own: none was taken from the custodian's response.", marginL)
+		return
+	}
+	d.para(stBody, fmt.Sprintf("From the custodian's own response, accepted by the team: %s.",
+		plural(len(theirs), "answer", "answers")), marginL)
+	d.gap(1.5)
+	t := d.newTable(true, column{"Item", 70, "L"}, column{"Status", 24, "L"}, column{"From the custodian's response", contentW - 94, "L"})
+	row := func(ans custos.Answer) []cell {
+		ref := d.items[ans.ItemID]
+		head, prompt := ref.no+"  "+ref.section, ref.prompt
+		if ref.no == "" {
+			head, prompt = "Item "+strconv.FormatInt(ans.ItemID, 10), "Not in this template"
+		}
+		return []cell{c(p(stCellNote, head), p(stCell, prompt)), c(p(stCell, answerLabel(ans.Status))),
+			c(p(stCell, "Submitted by the custodian "+utc(*ans.RespondedAt)+" (invitation "+strconv.FormatInt(*ans.FromInvitationID, 10)+")"),
+				p(stCellNote, orDash(ans.Note)))}
+	}
+	t.start(t.rowHeight(row(theirs[0])))
+	for _, ans := range theirs {
+		t.row(row(ans)...)
 	}
 }
 

@@ -27,6 +27,8 @@ func (tx *Tx) audit(ctx context.Context, ne custos.NewAuditEvent) error {
 	if a.UserID != 0 {
 		id := a.UserID
 		actorID = &id
+	} else if a.InvitationID != 0 {
+		actor = "respondent" // the invitation is the event's object
 	} else if actor == "" {
 		actor = "anonymous"
 	}

@@ -220,6 +220,10 @@ func auditOf(teamID int64, ev custos.Event) (custos.NewAuditEvent, error) {
 		a.After = catalogueExportAudit{Format: custos.ExportCSV, Custodians: e.Custodians}
 	case custos.AssuranceDocumentAdded, custos.AssuranceDocumentChanged:
 		documentAudit(&a, e)
+	case custos.InvitationCreated, custos.InvitationWithdrawn, custos.InvitationOpened, custos.ResponseSaved,
+		custos.ResponseDocumentAdded, custos.ResponsesSubmitted, custos.ResponseAccepted, custos.ClarificationRequested,
+		custos.ResponseDocumentDownloaded:
+		invitationEventAudit(&a, e)
 	default:
 		return custos.NewAuditEvent{}, fmt.Errorf("no audit mapping for the event %T", ev)
 	}

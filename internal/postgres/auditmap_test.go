@@ -53,10 +53,13 @@ func TestAuditOf_MapsEveryEventTypeWithAStableShape(t *testing.T) {
 		"CandidateRemoved": custos.CandidateRemoved{CustodianID: 3, Removed: json.RawMessage(`{"answers":2}`)},
 		"RelationshipEnded": custos.RelationshipEnded{After: custos.Relationship{Status: custos.EndedRelationship,
 			EndedOn: &endedOn, EndReason: "Moved to another custodian."}},
+		"ResponseSaved": custos.ResponseSaved{Before: &custos.Response{ItemID: 3}, After: custos.Response{ItemID: 3}},
 	}
 	relKeys := []string{"appointed_on", "custodian_id", "evaluation_id", "next_review_due", "owner_id", "review_months", "status"}
 	docKeys := []string{"carve_outs", "cuecs", "custodian_id", "file_sha256", "issued_on", "issuer", "kind", "opinion",
 		"period_end", "period_start", "scope", "status", "valid_until"}
+	invKeys := []string{"custodian_id", "email", "evaluation_id", "expires_at", "name", "revoked_at", "section_keys"}
+	respKeys := []string{"clarification", "evaluation_id", "item_id", "note", "state", "status"}
 	flagKeys := []string{"custodian_id", "evaluation_id", "mandate_rule", "reason", "resolution", "severity", "status", "title"}
 	want := map[string]auditShape{
 		"EvaluationCreated": {"evaluation.create", "evaluation", nil,
@@ -92,6 +95,17 @@ func TestAuditOf_MapsEveryEventTypeWithAStableShape(t *testing.T) {
 		"AssuranceDocumentChanged": {"assurance_document.update", "assurance_document", docKeys, docKeys},
 		"RelationshipEnded": {"relationship.end", "relationship", relKeys,
 			[]string{"appointed_on", "custodian_id", "end_reason", "ended_on", "evaluation_id", "next_review_due", "owner_id", "review_months", "status"}},
+		"InvitationCreated":     {"invitation.create", "invitation", nil, invKeys},
+		"InvitationWithdrawn":   {"invitation.revoke", "invitation", invKeys, invKeys},
+		"InvitationOpened":      {"invitation.open", "invitation", nil, []string{"evaluation_id", "opened_at"}},
+		"ResponseSaved":         {"response.save", "invitation", respKeys, respKeys},
+		"ResponseDocumentAdded": {"response.add_document", "invitation", nil, []string{"content_type", "evaluation_id", "item_id", "label", "sha256", "size"}},
+		"ResponsesSubmitted":    {"response.submit", "invitation", nil, []string{"evaluation_id", "item_ids"}},
+		"ResponseAccepted": {"response.accept", "invitation", respKeys,
+			[]string{"clarification", "custodian_id", "document_ids", "evaluation_id", "item_id", "note", "state", "status"}},
+		"ClarificationRequested": {"response.clarify", "invitation", respKeys, respKeys},
+		"ResponseDocumentDownloaded": {"response.download_document", "invitation", nil,
+			[]string{"content_type", "evaluation_id", "item_id", "label", "sha256", "size"}},
 	}
 	for _, ev := range custos.EventTypes() {
 		name := reflect.TypeOf(ev).Name()

@@ -77,7 +77,8 @@ func (s *EvaluationService) PutAnswer(ctx context.Context, id, custodianID, item
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 			ON CONFLICT (evaluation_id, custodian_id, item_id) DO UPDATE
 				SET status = EXCLUDED.status, note = EXCLUDED.note, version = EXCLUDED.version,
-					updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at, carried_forward = false`,
+					updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at, carried_forward = false,
+					from_invitation_id = NULL, responded_at = NULL`,
 			id, custodianID, itemID, a.Status, a.Note, a.Version, a.UpdatedBy, a.UpdatedAt); err != nil {
 			return err
 		}

@@ -132,11 +132,11 @@ func (s *EvaluationService) workspace(ctx context.Context, q sqlx.QueryerContext
 		custos.Answer
 	}
 	if err := sqlx.SelectContext(ctx, q, &answers, `SELECT custodian_id, item_id, status, note, version, updated_by, updated_at,
-		carried_forward FROM answers WHERE evaluation_id = $1`, id); err != nil {
+		carried_forward, from_invitation_id, responded_at FROM answers WHERE evaluation_id = $1`, id); err != nil {
 		return nil, err
 	}
 	for _, a := range answers {
-		a.Answer.UpdatedAt = utc(a.Answer.UpdatedAt)
+		a.Answer.UpdatedAt, a.Answer.RespondedAt = utc(a.Answer.UpdatedAt), utc(a.Answer.RespondedAt)
 		parts.Answers[a.CustodianID] = append(parts.Answers[a.CustodianID], a.Answer)
 	}
 

@@ -42,12 +42,12 @@ func (tx *Tx) notify(ctx context.Context, teamID int64, events ...custos.Event) 
 }
 
 // audienceOf reads who an evaluation's notifications can go to: its title,
-// the officer who submitted it, and its team's managers and auditors whose
+// the officer who submitted it (its owner before any submission), and its team's managers and auditors whose
 // accounts are enabled.
 func (tx *Tx) audienceOf(ctx context.Context, evaluationID int64) (custos.Audience, error) {
 	var a custos.Audience
 	var managers, auditors pq.Int64Array
-	err := tx.QueryRowContext(ctx, `SELECT e.title, COALESCE(e.submitted_by, 0),
+	err := tx.QueryRowContext(ctx, `SELECT e.title, COALESCE(e.submitted_by, e.owner_id),
 			ARRAY(SELECT m.user_id FROM memberships m JOIN users u ON u.id = m.user_id
 				WHERE m.team_id = e.team_id AND m.role = 'manager' AND NOT u.disabled ORDER BY m.user_id),
 			ARRAY(SELECT m.user_id FROM memberships m JOIN users u ON u.id = m.user_id

@@ -1353,10 +1353,367 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/evaluations/{id}/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The evaluation's invitations with the custodians' responses
+         * @description Newest first, each with its state (sent, opened, submitted, reopened, expired, revoked) and every response with its documents, for review beside the team's own answers.
+         */
+        get: operations["listInvitations"];
+        put?: never;
+        /**
+         * Invite a custodian's contact to answer the questionnaire
+         * @description Invites a contact at one candidate of a draft evaluation to answer that
+         *     candidate's checklist items (the sections named, default all) without an
+         *     account. The answer carries the link's token, once: only its SHA-256 is
+         *     kept. The link (`/respond#<token>`) keeps the token in its fragment, which
+         *     browsers never send to a server. The invitation expires after
+         *     `expires_in_days` (default 14, at most 90) and can be revoked. `emailed`
+         *     says whether the link went to the mail outbox; when it is false the
+         *     officer passes the link on.
+         */
+        post: operations["createInvitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/evaluations/{id}/invitations/{invitationID}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke an invitation's link
+         * @description The link stops working at once; what the custodian submitted stays for review.
+         */
+        post: operations["revokeInvitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/evaluations/{id}/invitations/{invitationID}/documents/{documentID}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download a document a custodian uploaded
+         * @description Sent as an attachment that browsers never render in place, like evidence.
+         */
+        get: operations["downloadResponseDocument"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/evaluations/{id}/invitations/{invitationID}/items/{itemID}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept a custodian's response as the team's answer
+         * @description The submitted response becomes the candidate's answer to the item, marked with the invitation and the time the custodian submitted it (`from_invitation_id`, `responded_at`); its documents become evidence. An officer's own later answer clears the mark.
+         */
+        post: operations["acceptResponse"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/evaluations/{id}/invitations/{invitationID}/items/{itemID}/clarify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask the custodian to clarify a response
+         * @description The comment goes to the respondent, and the item opens again on the same link until the custodian submits it again.
+         */
+        post: operations["clarifyResponse"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/respondent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The respondent's questionnaire
+         * @description For a custodian's contact, without an account: the invitation token in
+         *     the `X-Invitation-Token` header (no session or API token works here,
+         *     and the token works nowhere else). Only that candidate's items in
+         *     scope and the respondent's own answers. The first call records that
+         *     the link was opened. Rate-limited per client address.
+         */
+        get: operations["getQuestionnaire"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/respondent/items/{itemID}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Save the respondent's draft answer to one item
+         * @description Before the first submission any item in scope; afterwards only the items the team asked about. A shortfall (`not_met`, `partly_met`) needs a note.
+         */
+        put: operations["saveResponse"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/respondent/items/{itemID}/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload a document for one item
+         * @description Under the same rules as evidence: `multipart/form-data` in the field `file`, a PDF, PNG, JPEG or plain-text file (detected from its bytes) of at most 10 MiB.
+         */
+        post: operations["addResponseDocument"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/respondent/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit the answers to the team
+         * @description Hands every draft answer to the team. The link then stays closed unless the team asks about an item.
+         */
+        post: operations["submitResponses"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        InvitationRequest: {
+            /**
+             * Format: int64
+             * @description A candidate of the evaluation.
+             */
+            custodian_id: number;
+            /** @description Who the invitation is for (at most 200 characters). */
+            name: string;
+            email: string;
+            /** @description Checklist section keys to ask about; empty or absent for every section. */
+            section_keys?: string[] | null;
+            /** @description Days until the link expires; 0 or absent for 14. */
+            expires_in_days?: number;
+        };
+        ClarifyRequest: {
+            /** @description What the custodian should clarify (at most 4000 characters). */
+            comment: string;
+        };
+        /**
+         * @description sent (not opened yet), opened, submitted, reopened (submitted, with items the team asked about), expired or revoked.
+         * @enum {string}
+         */
+        InvitationState: "sent" | "opened" | "submitted" | "reopened" | "expired" | "revoked";
+        Invitation: {
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            evaluation_id: number;
+            /** Format: int64 */
+            custodian_id: number;
+            custodian_name: string;
+            name: string;
+            email: string;
+            /** @description Empty for every section. */
+            section_keys: string[];
+            /** Format: int64 */
+            created_by: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            expires_at: string;
+            /** Format: date-time */
+            opened_at: string | null;
+            /**
+             * Format: date-time
+             * @description The respondent's latest submission.
+             */
+            submitted_at: string | null;
+            /** Format: date-time */
+            revoked_at: string | null;
+            /** @description Items the team asked about that the respondent has not submitted again. */
+            reopened: number;
+            state: components["schemas"]["InvitationState"];
+        };
+        IssuedInvitation: {
+            invitation: components["schemas"]["Invitation"];
+            /** @description cri_ and 43 base64url characters; shown this once. */
+            token: string;
+            /** @description The respondent page, relative to the server, with the token in its fragment. */
+            link: string;
+            emailed: boolean;
+        };
+        InvitationReview: {
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            evaluation_id: number;
+            /** Format: int64 */
+            custodian_id: number;
+            custodian_name: string;
+            name: string;
+            email: string;
+            /** @description Empty for every section. */
+            section_keys: string[];
+            /** Format: int64 */
+            created_by: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            expires_at: string;
+            /** Format: date-time */
+            opened_at: string | null;
+            /**
+             * Format: date-time
+             * @description The respondent's latest submission.
+             */
+            submitted_at: string | null;
+            /** Format: date-time */
+            revoked_at: string | null;
+            /** @description Items the team asked about that the respondent has not submitted again. */
+            reopened: number;
+            state: components["schemas"]["InvitationState"];
+            responses: components["schemas"]["Response"][];
+        };
+        InvitationList: {
+            items: components["schemas"]["InvitationReview"][];
+        };
+        /**
+         * @description draft (the respondent is writing), submitted (awaiting review), clarify (the team asked a question), accepted (it became the team's answer).
+         * @enum {string}
+         */
+        ResponseState: "draft" | "submitted" | "clarify" | "accepted";
+        Response: {
+            /** Format: int64 */
+            item_id: number;
+            status: components["schemas"]["AnswerStatus"];
+            note: string;
+            state: components["schemas"]["ResponseState"];
+            /** @description The team's latest question about this item; empty when none was asked. */
+            clarification: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: date-time */
+            submitted_at: string | null;
+            /** Format: int64 */
+            reviewed_by: number | null;
+            /** Format: date-time */
+            reviewed_at: string | null;
+            documents: components["schemas"]["ResponseDocument"][];
+        };
+        ResponseDocument: {
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            item_id: number;
+            label: string;
+            content_type: string;
+            /** Format: int64 */
+            size: number;
+            sha256: string;
+            /** Format: date-time */
+            uploaded_at: string;
+            /**
+             * Format: int64
+             * @description The evidence it became when the team accepted the response.
+             */
+            evidence_id: number | null;
+        };
+        Questionnaire: {
+            evaluation_title: string;
+            custodian_name: string;
+            respondent_name: string;
+            /** Format: date-time */
+            expires_at: string;
+            /** Format: date-time */
+            submitted_at: string | null;
+            can_submit: boolean;
+            sections: {
+                key: string;
+                title: string;
+                items: components["schemas"]["QuestionnaireItem"][];
+            }[];
+        };
+        QuestionnaireItem: {
+            /** Format: int64 */
+            id: number;
+            prompt: string;
+            guidance: string;
+            evidence_required: boolean;
+            response: null | components["schemas"]["Response"];
+            editable: boolean;
+        };
         Memo: {
             /** Format: int64 */
             id: number;
@@ -2475,6 +2832,16 @@ export interface components {
             updated_at: string | null;
             /** @description Present and true on a re-diligence's answer carried forward from the evaluation it follows, until an officer confirms it by answering again; submission waits for it (blocker `unconfirmed`). */
             carried_forward?: boolean;
+            /**
+             * Format: int64
+             * @description Present on an answer accepted from a custodian's own response, naming the invitation; an officer's own later answer removes it.
+             */
+            from_invitation_id?: number;
+            /**
+             * Format: date-time
+             * @description Present with from_invitation_id, when the custodian submitted the response.
+             */
+            responded_at?: string;
         };
         /** @description One criterion's score for one candidate. */
         Score: {
@@ -2686,6 +3053,34 @@ export interface components {
         };
     };
     responses: {
+        /** @description No invitation token, or one that opens nothing (whatever is wrong with it, the answer is the same). */
+        BadInvitation: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The invitation expired, was revoked, or was submitted and has no item reopened. */
+        InvitationGone: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Too many respondent requests, or links that open nothing, from this address in the last minute; wait Retry-After seconds. */
+        RespondentThrottled: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description The request is not valid; `errors` names the fields and why. */
         BadRequest: {
             headers: {
@@ -2855,6 +3250,8 @@ export interface components {
         };
     };
     parameters: {
+        /** @description The ID of one of the evaluation's invitations. */
+        InvitationID: number;
         /** @description The ID of the resource. */
         ID: number;
         /** @description The ID of the team. */
@@ -2920,6 +3317,18 @@ export interface components {
     };
     pathItems: never;
 }
+export type InvitationRequest = components['schemas']['InvitationRequest'];
+export type ClarifyRequest = components['schemas']['ClarifyRequest'];
+export type InvitationState = components['schemas']['InvitationState'];
+export type Invitation = components['schemas']['Invitation'];
+export type IssuedInvitation = components['schemas']['IssuedInvitation'];
+export type InvitationReview = components['schemas']['InvitationReview'];
+export type InvitationList = components['schemas']['InvitationList'];
+export type ResponseState = components['schemas']['ResponseState'];
+export type Response = components['schemas']['Response'];
+export type ResponseDocument = components['schemas']['ResponseDocument'];
+export type Questionnaire = components['schemas']['Questionnaire'];
+export type QuestionnaireItem = components['schemas']['QuestionnaireItem'];
 export type Memo = components['schemas']['Memo'];
 export type MemoPage = components['schemas']['MemoPage'];
 export type SignatureCheck = components['schemas']['SignatureCheck'];
@@ -3033,6 +3442,9 @@ export type AuditEvent = components['schemas']['AuditEvent'];
 export type AuditPage = components['schemas']['AuditPage'];
 export type ChainReport = components['schemas']['ChainReport'];
 export type ChainBreak = components['schemas']['ChainBreak'];
+export type ResponseBadInvitation = components['responses']['BadInvitation'];
+export type ResponseInvitationGone = components['responses']['InvitationGone'];
+export type ResponseRespondentThrottled = components['responses']['RespondentThrottled'];
 export type ResponseBadRequest = components['responses']['BadRequest'];
 export type ResponseUnauthorized = components['responses']['Unauthorized'];
 export type ResponseForbidden = components['responses']['Forbidden'];
@@ -3050,6 +3462,7 @@ export type ResponseStaleWorkspace = components['responses']['StaleWorkspace'];
 export type ResponseStaleDocument = components['responses']['StaleDocument'];
 export type ResponseStaleRelationship = components['responses']['StaleRelationship'];
 export type ResponseStaleAnswer = components['responses']['StaleAnswer'];
+export type ParameterInvitationId = components['parameters']['InvitationID'];
 export type ParameterId = components['parameters']['ID'];
 export type ParameterTeamId = components['parameters']['TeamID'];
 export type ParameterUserId = components['parameters']['UserID'];
@@ -5766,6 +6179,351 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    listInvitations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The ID of the evaluation (404 when there is no such evaluation). */
+                id: components["parameters"]["EvaluationID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The invitations. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    createInvitation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required when the request is authenticated by the session cookie (403 without it or with a wrong value); its value is `csrf_token` from `POST /api/v1/session` or `GET /api/v1/me`. Not needed with a bearer API token. */
+                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
+            };
+            path: {
+                /** @description The ID of the evaluation (404 when there is no such evaluation). */
+                id: components["parameters"]["EvaluationID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvitationRequest"];
+            };
+        };
+        responses: {
+            /** @description The invitation with its token and link, shown this once. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssuedInvitation"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["NotDraft"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    revokeInvitation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required when the request is authenticated by the session cookie (403 without it or with a wrong value); its value is `csrf_token` from `POST /api/v1/session` or `GET /api/v1/me`. Not needed with a bearer API token. */
+                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
+            };
+            path: {
+                /** @description The ID of the evaluation (404 when there is no such evaluation). */
+                id: components["parameters"]["EvaluationID"];
+                /** @description The ID of one of the evaluation's invitations. */
+                invitationID: components["parameters"]["InvitationID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The revoked invitation. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invitation"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    downloadResponseDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The ID of the evaluation (404 when there is no such evaluation). */
+                id: components["parameters"]["EvaluationID"];
+                /** @description The ID of one of the evaluation's invitations. */
+                invitationID: components["parameters"]["InvitationID"];
+                /** @description The ID of one of the invitation's documents. */
+                documentID: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file's bytes, with its detected type. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                    "image/png": unknown;
+                    "image/jpeg": unknown;
+                    "text/plain": unknown;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    acceptResponse: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required when the request is authenticated by the session cookie (403 without it or with a wrong value); its value is `csrf_token` from `POST /api/v1/session` or `GET /api/v1/me`. Not needed with a bearer API token. */
+                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
+            };
+            path: {
+                /** @description The ID of the evaluation (404 when there is no such evaluation). */
+                id: components["parameters"]["EvaluationID"];
+                /** @description The ID of one of the evaluation's invitations. */
+                invitationID: components["parameters"]["InvitationID"];
+                /** @description The ID of a checklist item of the evaluation's template. */
+                itemID: components["parameters"]["ItemID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The accepted response. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Response"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    clarifyResponse: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required when the request is authenticated by the session cookie (403 without it or with a wrong value); its value is `csrf_token` from `POST /api/v1/session` or `GET /api/v1/me`. Not needed with a bearer API token. */
+                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
+            };
+            path: {
+                /** @description The ID of the evaluation (404 when there is no such evaluation). */
+                id: components["parameters"]["EvaluationID"];
+                /** @description The ID of one of the evaluation's invitations. */
+                invitationID: components["parameters"]["InvitationID"];
+                /** @description The ID of a checklist item of the evaluation's template. */
+                itemID: components["parameters"]["ItemID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClarifyRequest"];
+            };
+        };
+        responses: {
+            /** @description The response, now awaiting clarification. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Response"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getQuestionnaire: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The questionnaire. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Questionnaire"];
+                };
+            };
+            401: components["responses"]["BadInvitation"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            410: components["responses"]["InvitationGone"];
+            429: components["responses"]["RespondentThrottled"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    saveResponse: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The ID of a checklist item of the evaluation's template. */
+                itemID: components["parameters"]["ItemID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnswerRequest"];
+            };
+        };
+        responses: {
+            /** @description The saved draft. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Response"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["BadInvitation"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            410: components["responses"]["InvitationGone"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RespondentThrottled"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    addResponseDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The ID of a checklist item of the evaluation's template. */
+                itemID: components["parameters"]["ItemID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["EvidenceUpload"];
+            };
+        };
+        responses: {
+            /** @description The stored document. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResponseDocument"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["BadInvitation"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            410: components["responses"]["InvitationGone"];
+            /** @description The file is larger than 10 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RespondentThrottled"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    submitResponses: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The questionnaire as submitted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Questionnaire"];
+                };
+            };
+            401: components["responses"]["BadInvitation"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            410: components["responses"]["InvitationGone"];
+            429: components["responses"]["RespondentThrottled"];
+            500: components["responses"]["InternalError"];
+        };
+    };
 }
 type FlattenedDeepRequired<T> = {
     [K in keyof T]-?: FlattenedDeepRequired<T[K] extends unknown[] | undefined | null ? Extract<T[K], unknown[]>[number] : T[K]>;
@@ -5781,6 +6539,8 @@ export const pathsApiV1TeamsTeamIDDocumentsGetParametersQueryDueValues: Readonly
 export const pathsApiV1TeamsTeamIDDocumentsGetParametersQueryArchivedValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/teams/{teamID}/documents"]["get"]["parameters"]["query"]["archived"]> = ["true", "false"];
 export const pathsApiV1TeamsTeamIDCustodiansCustodianIDDocumentsGetParametersQueryDueValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/teams/{teamID}/custodians/{custodianID}/documents"]["get"]["parameters"]["query"]["due"]> = ["true", "false"];
 export const pathsApiV1TeamsTeamIDCustodiansCustodianIDDocumentsGetParametersQueryArchivedValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/teams/{teamID}/custodians/{custodianID}/documents"]["get"]["parameters"]["query"]["archived"]> = ["true", "false"];
+export const invitationStateValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["InvitationState"]> = ["sent", "opened", "submitted", "reopened", "expired", "revoked"];
+export const responseStateValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ResponseState"]> = ["draft", "submitted", "clarify", "accepted"];
 export const templateRequestRed_flagsOriginValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TemplateRequest"]["red_flags"]["origin"]> = ["red_flag", "beginner_mistake", "practice"];
 export const roleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Role"]> = ["officer", "manager", "auditor", "admin"];
 export const regionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Region"]> = ["US", "EU", "UK", "CH", "SG", "HK", "AE", "JE", "IE", "LU", "IT", "APAC", "MENA", "GLOBAL"];

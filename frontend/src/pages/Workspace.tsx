@@ -18,6 +18,7 @@ import { ScoreMatrix } from '../components/workspace/ScoreMatrix.tsx'
 import { ShortlistEditor } from '../components/workspace/Shortlist.tsx'
 import { SubmitBlockers } from '../components/workspace/SubmitBlockers.tsx'
 import { panelId, tabId, Tabs, type TabSpec } from '../components/workspace/Tabs.tsx'
+import { Responses } from '../components/workspace/Responses.tsx'
 import { useWorkspace } from '../components/workspace/useWorkspace.ts'
 import { overallCompletion, plural, readOnlyReason, targetOf } from '../components/workspace/util.ts'
 import '../components/workspace/workspace.css'
@@ -26,8 +27,8 @@ import { GuardedWrite } from '../components/workspace/guardedWrite.ts'
 import { ExportLinks } from '../components/workspace/ExportLinks.tsx'
 import { Changes } from '../components/workspace/Changes.tsx'
 
-type TabName = 'overview' | 'changes' | 'scores' | 'checklist' | 'flags' | 'shortlist' | 'submit' | 'approval'
-const TAB_NAMES: TabName[] = ['overview', 'changes', 'scores', 'checklist', 'flags', 'shortlist', 'submit', 'approval']
+type TabName = 'overview' | 'changes' | 'scores' | 'checklist' | 'flags' | 'shortlist' | 'responses' | 'submit' | 'approval'
+const TAB_NAMES: TabName[] = ['overview', 'changes', 'scores', 'checklist', 'flags', 'shortlist', 'responses', 'submit', 'approval']
 const BASE = 'ws'
 
 function fromQuery(): { tab: TabName | null; candidate: number | null } {
@@ -147,6 +148,7 @@ export function WorkspacePage({ id }: { id: number }) {
     { id: 'checklist', label: 'Checklist', extra: formatPercent(done.percent) },
     { id: 'flags', label: 'Red flags', extra: openFlags || undefined },
     { id: 'shortlist', label: 'Shortlist', extra: ws.shortlist.length || undefined },
+    { id: 'responses', label: 'Custodian responses' },
   ]
   // A re-diligence shows what changed since the evaluation it follows.
   if (ev.follows_evaluation_id) tabs.splice(1, 0, { id: 'changes', label: 'What changed' })
@@ -327,6 +329,12 @@ export function WorkspacePage({ id }: { id: number }) {
           <>
             <h2 className="ws-sr-only">Shortlist</h2>
             <ShortlistEditor workspace={ws} readOnly={readOnly} onSave={(entries) => write((params) => client.PUT('/api/v1/evaluations/{id}/shortlist', { params, body: { entries } }))} onReload={reloadAll} />
+          </>
+        )}
+        {shown === 'responses' && (
+          <>
+            <h2 className="ws-sr-only">Custodian responses</h2>
+            <Responses workspace={ws} readOnly={readOnly ?? (roles.includes('officer') ? null : 'Officers invite and review.')} onAccepted={reload} />
           </>
         )}
         {shown === 'submit' && (

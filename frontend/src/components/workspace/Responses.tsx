@@ -1,0 +1,279 @@
+// The officer's side of custodian responses: invite a custodian's contact
+// (the link is shown once), follow each invitation's state, and review the
+// submitted answers beside the team's own: accept one (it becomes the
+// answer, marked as the custodian's) or ask about it.
+import { useCallback, useEffect, useId, useState, type FormEvent } from 'react'
+import { api, ApiError, downloadURL, type InvitationReview, type IssuedInvitation, type Response as ItemResponse, type Workspace } from '../../api.ts'
+import { ANSWER_LABELS, formatDateTime } from '../../format.ts'
+import { Badge, ErrorBox, Field } from '../ui.tsx'
+import './responses.css'
+
+const STATE_TEXT: Record<string, string> = {
+  sent: 'Sent',
+  opened: 'Opened',
+  submitted: 'Submitted',
+  reopened: 'Question asked',
+  expired: 'Expired',
+  revoked: 'Revoked',
+}
+
+export function Responses({ workspace, readOnly, onAccepted }: { workspace: Workspace; readOnly: string | null; onAccepted: () => void }) {
+  const id = workspace.evaluation.id
+  const [list, setList] = useState<InvitationReview[] | null>(null)
+  const [error, setError] = useState<unknown>(null)
+  const load = useCallback(async () => {
+    try {
+      setList((await api.GET('/api/v1/evaluations/{id}/invitations', { params: { path: { id } } })).items)
+      setError(null)
+    } catch (e) {
+      setError(e)
+    }
+  }, [id])
+  useEffect(() => {
+    load()
+  }, [load])
+
+  const queue = (list ?? []).flatMap((inv) => inv.responses.filter((r) => r.state === 'submitted').map((r) => ({ inv, r })))
+  return (
+    <div className="responses">
+      {error !== null && <ErrorBox error={error} onReload={load} />}
+      <h3>Review queue</h3>
+      {list === null ? (
+        <p role="status">Loading…</p>
+      ) : queue.length === 0 ? (
+        <p className="muted small">No submitted answer awaits review.</p>
+      ) : (
+        <ul className="review-queue">
+          {queue.map(({ inv, r }) => (
+            <ReviewItem
+              key={inv.id + '-' + r.item_id}
+              workspace={workspace}
+              inv={inv}
+              r={r}
+              readOnly={readOnly}
+              onDone={() => {
+                load()
+                onAccepted()
+              }}
+            />
+          ))}
+        </ul>
+      )}
+      <h3>Invitations</h3>
+      {list && list.length > 0 ? (
+        <div className="table-wrap">
+          <table className="invitations">
+            <thead>
+              <tr>
+                <th scope="col">Contact</th>
+                <th scope="col">Custodian</th>
+                <th scope="col">State</th>
+                <th scope="col">Expires</th>
+                <th scope="col">Answers</th>
+                <th scope="col">
+                  <span className="ws-sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.map((inv) => (
+                <InvitationRow key={inv.id} workspace={workspace} inv={inv} readOnly={readOnly} onDone={load} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : (
+        list && <p className="muted small">No custodian has been invited yet.</p>
+      )}
+      {!readOnly && <InviteForm workspace={workspace} onDone={load} />}
+    </div>
+  )
+}
+
+function InvitationRow({ workspace, inv, readOnly, onDone }: { workspace: Workspace; inv: InvitationReview; readOnly: string | null; onDone: () => void }) {
+  const [error, setError] = useState<unknown>(null)
+  const revoke = async () => {
+    try {
+      await api.POST('/api/v1/evaluations/{id}/invitations/{invitationID}/revoke', { params: { path: { id: workspace.evaluation.id, invitationID: inv.id } } })
+      onDone()
+    } catch (e) {
+      setError(e)
+    }
+  }
+  return (
+    <tr>
+      <td>
+        {inv.name}
+        <div className="small muted">{inv.email}</div>
+      </td>
+      <td>{inv.custodian_name}</td>
+      <td>
+        <Badge kind={'inv-' + inv.state}>{STATE_TEXT[inv.state]}</Badge>
+        {inv.opened_at && <div className="small muted">opened {formatDateTime(inv.opened_at)}</div>}
+        {inv.submitted_at && <div className="small muted">submitted {formatDateTime(inv.submitted_at)}</div>}
+      </td>
+      <td>{formatDateTime(inv.expires_at)}</td>
+      <td>{inv.responses.filter((r) => r.state !== 'draft').length}</td>
+      <td>
+        {!readOnly && inv.state !== 'revoked' && inv.state !== 'expired' && (
+          <button type="button" className="small-btn" onClick={revoke} aria-label={`Revoke the link of ${inv.name}`}>
+            Revoke
+          </button>
+        )}
+        {error !== null && <ErrorBox error={error} />}
+      </td>
+    </tr>
+  )
+}
+
+function ReviewItem({ workspace, inv, r, readOnly, onDone }: { workspace: Workspace; inv: InvitationReview; r: ItemResponse; readOnly: string | null; onDone: () => void }) {
+  const idp = useId()
+  const item = workspace.template.sections.flatMap((s) => s.items).find((it) => it.id === r.item_id)
+  const team = workspace.assessments.find((a) => a.custodian.id === inv.custodian_id)?.answers.find((a) => a.item_id === r.item_id)
+  const [asking, setAsking] = useState(false)
+  const [comment, setComment] = useState('')
+  const [error, setError] = useState<unknown>(null)
+  const path = { id: workspace.evaluation.id, invitationID: inv.id, itemID: r.item_id }
+  const accept = async () => {
+    try {
+      await api.POST('/api/v1/evaluations/{id}/invitations/{invitationID}/items/{itemID}/accept', { params: { path } })
+      onDone()
+    } catch (e) {
+      setError(e)
+    }
+  }
+  const ask = async (e: FormEvent) => {
+    e.preventDefault()
+    try {
+      await api.POST('/api/v1/evaluations/{id}/invitations/{invitationID}/items/{itemID}/clarify', { params: { path }, body: { comment } })
+      onDone()
+    } catch (err) {
+      setError(err)
+    }
+  }
+  return (
+    <li className="review-item" aria-labelledby={idp + '-h'}>
+      <p id={idp + '-h'} className="review-prompt">
+        <strong>{inv.custodian_name}</strong> · {item?.prompt ?? `Item ${r.item_id}`}
+      </p>
+      <div className="review-compare">
+        <div>
+          <div className="small muted">The custodian ({inv.name}), {formatDateTime(r.submitted_at)}</div>
+          <p>
+            <strong>{ANSWER_LABELS[r.status]}</strong> {r.note}
+          </p>
+          {r.documents.length > 0 && (
+            <ul className="small">
+              {r.documents.map((d) => (
+                <li key={d.id}>
+                  <a href={downloadURL('/api/v1/evaluations/{id}/invitations/{invitationID}/documents/{documentID}', { id: workspace.evaluation.id, invitationID: inv.id, documentID: d.id })} download>
+                    {d.label}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+        <div>
+          <div className="small muted">The team's answer now</div>
+          <p>{team && team.status !== 'pending' ? `${ANSWER_LABELS[team.status]}${team.note ? ': ' + team.note : ''}` : 'Not answered yet.'}</p>
+        </div>
+      </div>
+      {!readOnly && (
+        <div className="review-actions">
+          <button type="button" onClick={accept}>
+            Accept as the answer
+          </button>
+          <button type="button" className="secondary" onClick={() => setAsking(!asking)} aria-expanded={asking}>
+            Ask for clarification
+          </button>
+        </div>
+      )}
+      {asking && (
+        <form onSubmit={ask}>
+          <Field label="Your question to the custodian" name="comment" error={error}>
+            {(fid, d) => <textarea id={fid} aria-describedby={d} rows={2} value={comment} onChange={(e) => setComment(e.target.value)} />}
+          </Field>
+          <button type="submit">Send the question</button>
+        </form>
+      )}
+      {error instanceof ApiError && !error.field('comment') && <ErrorBox error={error} />}
+    </li>
+  )
+}
+
+function InviteForm({ workspace, onDone }: { workspace: Workspace; onDone: () => void }) {
+  const [custodian, setCustodian] = useState(workspace.assessments[0]?.custodian.id ?? 0)
+  const [name, setName] = useState('')
+  const [email, setEmail] = useState('')
+  const [sections, setSections] = useState<string[]>([])
+  const [days, setDays] = useState(14)
+  const [error, setError] = useState<unknown>(null)
+  const [issued, setIssued] = useState<IssuedInvitation | null>(null)
+  const send = async (e: FormEvent) => {
+    e.preventDefault()
+    setError(null)
+    try {
+      setIssued(
+        await api.POST('/api/v1/evaluations/{id}/invitations', {
+          params: { path: { id: workspace.evaluation.id } },
+          body: { custodian_id: custodian, name, email, section_keys: sections, expires_in_days: days },
+        }),
+      )
+      setName('')
+      setEmail('')
+      onDone()
+    } catch (err) {
+      setError(err)
+    }
+  }
+  const link = issued ? window.location.origin + issued.link : ''
+  return (
+    <form className="invite-form" onSubmit={send}>
+      <h3>Invite a custodian to answer</h3>
+      {issued && (
+        <div className="alert alert-success" role="status">
+          <p>
+            <strong>Invitation for {issued.invitation.name} created.</strong>{' '}
+            {issued.emailed ? 'It was e-mailed.' : 'E-mail is not sent from here yet: pass this link on yourself.'} It is shown only now; it works until{' '}
+            {formatDateTime(issued.invitation.expires_at)}.
+          </p>
+          <input className="invite-link" readOnly value={link} aria-label="Invitation link" onFocus={(e) => e.target.select()} />
+          <button type="button" className="small-btn" onClick={() => navigator.clipboard?.writeText(link)}>
+            Copy the link
+          </button>
+        </div>
+      )}
+      <Field label="Custodian" name="custodian_id" error={error}>
+        {(id, d) => (
+          <select id={id} aria-describedby={d} value={custodian} onChange={(e) => setCustodian(Number(e.target.value))}>
+            {workspace.assessments.map((a) => (
+              <option key={a.custodian.id} value={a.custodian.id}>
+                {a.custodian.name}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <Field label="Contact's name" name="name" error={error}>
+        {(id, d) => <input id={id} aria-describedby={d} value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" />}
+      </Field>
+      <Field label="Contact's e-mail" name="email" error={error}>
+        {(id, d) => <input id={id} aria-describedby={d} type="email" value={email} onChange={(e) => setEmail(e.target.value)} autoComplete="off" />}
+      </Field>
+      <fieldset className="invite-sections">
+        <legend>Sections (none ticked: every section)</legend>
+        {workspace.template.sections.map((s) => (
+          <label key={s.key}>
+            <input type="checkbox" checked={sections.includes(s.key)} onChange={(e) => setSections(e.target.checked ? [...sections, s.key] : sections.filter((k) => k !== s.key))} /> {s.title}
+          </label>
+        ))}
+      </fieldset>
+      <Field label="Expires after (days)" name="expires_in_days" error={error}>
+        {(id, d) => <input id={id} aria-describedby={d} type="number" min={1} max={90} value={days} onChange={(e) => setDays(Number(e.target.value))} />}
+      </Field>
+      <button type="submit">Create the invitation</button>
+      {error instanceof ApiError && !error.problem.errors?.length && <ErrorBox error={error} />}
+    </form>
+  )
+}
