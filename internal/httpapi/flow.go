@@ -123,3 +123,24 @@ func auditFilter(c *gin.Context, q custos.PageQuery) (custos.AuditFilter, bool) 
 	}
 	return f, true
 }
+
+// evaluationHistory is the audit trail of one evaluation and its parts, for
+// everyone who may read the evaluation: what they can see in the workspace,
+// with who changed it and when. The team's whole trail stays the auditors'.
+func (s *Server) evaluationHistory(c *gin.Context) {
+	p, ok := bindPath(c)
+	if !ok {
+		return
+	}
+	q, ok := pageParams(c)
+	if !ok {
+		return
+	}
+	page, err := s.Audit.ListAuditEvents(c.Request.Context(), custos.AuditFilter{Before: q.Before, Limit: q.Limit,
+		TeamID: &p.TeamID, EvaluationID: &p.ID})
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, page)
+}

@@ -275,3 +275,25 @@ func TestAuditFilters_Combine(t *testing.T) {
 		apitest.ExpectFieldErrors(t, auditor.Do(http.MethodGet, "/api/v1/audit?"+team+"&"+bad.query, nil), bad.fields...)
 	}
 }
+
+func TestEvaluationHistory_ForEveryReaderOfTheEvaluation(t *testing.T) {
+	t.Parallel()
+	k := apitest.NewKit(t)
+	a := k.Open(k.Officer, apitest.USMandate(), 1, 2)
+	b := k.Open(k.Officer, apitest.USMandate(), 1, 2)
+	k.Answer(k.Officer, a.Evaluation.ID, 1, k.Template.Items()[0].ID, "met", "")
+	k.Answer(k.Officer, b.Evaluation.ID, 1, k.Template.Items()[0].ID, "met", "")
+	// Officers do not read the team's trail, but they read their evaluation's history.
+	apitest.ExpectProblem(t, k.Officer.Do(http.MethodGet, fmt.Sprintf("/api/v1/audit?team=%d", k.Treasury), nil), http.StatusForbidden)
+	res := k.Officer.Do(http.MethodGet, apitest.EvalPath(a.Evaluation.ID, "/history"), nil)
+	apitest.ExpectStatus(t, res, http.StatusOK)
+	var got []string
+	for _, e := range apitest.Decode[custos.AuditPage](t, res).Items {
+		got = append(got, e.Action+" "+e.ObjectID)
+	}
+	want := []string{fmt.Sprintf("answer.put %d/1/%d", a.Evaluation.ID, k.Template.Items()[0].ID), fmt.Sprintf("evaluation.create %d", a.Evaluation.ID)}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("history of A (-want +got):\n%s", d)
+	}
+	apitest.ExpectProblem(t, k.Env.Login("other.officer@example.com").Do(http.MethodGet, apitest.EvalPath(a.Evaluation.ID, "/history"), nil), http.StatusNotFound)
+}

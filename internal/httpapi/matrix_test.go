@@ -337,6 +337,9 @@ var matrix = map[string]cell{
 		}
 		return f.evalPath(ws, fmt.Sprintf("/red-flags/%d/withdraw", flag.ID)), map[string]any{"reason": "Raised on the wrong candidate."}
 	}},
+	"GET /api/v1/evaluations/:id/history": {readers, 200, func(f *fixture, c *apitest.Client) (string, any) {
+		return f.evalPath(f.draft(), "/history"), nil
+	}},
 	"DELETE /api/v1/evaluations/:id/evidence/:evidenceID": {officers, 204, func(f *fixture, c *apitest.Client) (string, any) {
 		ws := f.draft()
 		ev, err := f.env.Evaluations.AddEvidence(f.asOfficer(), ws.Evaluation.ID, 1, ws.Template.Items()[0].ID, 0, "wrong.pdf", apitest.TinyPDF)

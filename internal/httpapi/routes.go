@@ -157,6 +157,7 @@ func (s *Server) routeTable() []Route {
 		eval(POST, "/api/v1/evaluations/:id/withdraw", custos.ObjEvaluation, custos.ActSubmit, s.withdrawSubmission),
 		eval(POST, "/api/v1/evaluations/:id/red-flags/:flagID/withdraw", custos.ObjEvaluation, custos.ActUpdate, s.withdrawRedFlag),
 		eval(DELETE, "/api/v1/evaluations/:id/evidence/:evidenceID", custos.ObjEvidence, custos.ActDelete, s.removeEvidence),
+		eval(GET, "/api/v1/evaluations/:id/history", custos.ObjEvaluation, custos.ActRead, s.evaluationHistory),
 		eval(POST, "/api/v1/evaluations/:id/custodians/:custodianID/sections/:sectionKey/met", custos.ObjEvaluation, custos.ActUpdate, s.markSectionMet),
 
 		eval(POST, "/api/v1/evaluations/:id/memos", custos.ObjMemo, custos.ActCreate, s.issueMemo),
