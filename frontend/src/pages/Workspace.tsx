@@ -22,9 +22,10 @@ import { overallCompletion, plural, readOnlyReason, targetOf } from '../componen
 import '../components/workspace/workspace.css'
 import { confirmLeave } from '../unsaved.ts'
 import { GuardedWrite } from '../components/workspace/guardedWrite.ts'
+import { History } from '../components/workspace/History.tsx'
 
-type TabName = 'overview' | 'scores' | 'checklist' | 'flags' | 'shortlist' | 'submit' | 'approval'
-const TAB_NAMES: TabName[] = ['overview', 'scores', 'checklist', 'flags', 'shortlist', 'submit', 'approval']
+type TabName = 'overview' | 'scores' | 'checklist' | 'flags' | 'shortlist' | 'submit' | 'approval' | 'history'
+const TAB_NAMES: TabName[] = ['overview', 'scores', 'checklist', 'flags', 'shortlist', 'submit', 'approval', 'history']
 const BASE = 'ws'
 
 function fromQuery(): { tab: TabName | null; candidate: number | null } {
@@ -147,6 +148,7 @@ export function WorkspacePage({ id }: { id: number }) {
   ]
   if (ev.status === 'draft') tabs.push({ id: 'submit', label: 'Submit', extra: ws.submit_blockers.length || '✓' })
   if (ev.status !== 'draft' || ws.approvals.length > 0) tabs.push({ id: 'approval', label: 'Approval' })
+  tabs.push({ id: 'history', label: 'History' })
   const shown: TabName = tabs.some((t) => t.id === current) ? current : 'overview'
 
   const submit = async () => {
@@ -325,6 +327,12 @@ export function WorkspacePage({ id }: { id: number }) {
           <>
             <h2 className="ws-sr-only">Approval</h2>
             <ApprovalPanel workspace={ws} me={me} names={names} onApplied={apply} />
+          </>
+        )}
+        {shown === 'history' && (
+          <>
+            <h2 className="ws-sr-only">History</h2>
+            <History workspace={ws} />
           </>
         )}
       </div>
