@@ -509,7 +509,7 @@ func RemoveEvidence(e Evaluation, ifVersion int, ev *Evidence, by int64, at time
 		return EvidenceRemoved{}, err
 	}
 	if ev == nil {
-		return EvidenceRemoved{}, Errorf(ENOTFOUND, "evidence not found in this evaluation")
+		return EvidenceRemoved{}, Errorf(ENOTFOUND, "evidence not found in this evaluation (files a re-diligence links from the evaluation it follows stay with that one)")
 	}
 	return EvidenceRemoved{EvaluationID: e.ID, Evidence: *ev, RemovedBy: by, RemovedAt: at}, nil
 }
