@@ -272,6 +272,11 @@ func MoveRedFlag(e Evaluation, ifVersion int, flag *RedFlag, m RedFlagMove, at t
 	if flag == nil {
 		return RedFlagMoved{}, Errorf(ENOTFOUND, "red flag not found")
 	}
+	if flag.Status == FlagWithdrawn {
+		// A flag raised by mistake is not a concern to resolve: raise a new
+		// one if there is a real concern after all.
+		return RedFlagMoved{}, Errorf(ECONFLICT, "the red flag was withdrawn as raised by mistake; raise a new flag instead")
+	}
 	after := *flag
 	after.Status, after.Resolution, after.UpdatedAt = m.Status, m.Resolution, at
 	return RedFlagMoved{EvaluationID: e.ID, Before: *flag, After: after}, nil
@@ -442,4 +447,125 @@ func ReconcileMandateFit(evaluationID int64, m Mandate, candidates []CandidateSu
 		events = append(events, RedFlagMoved{EvaluationID: evaluationID, Before: f, After: after})
 	}
 	return events
+}
+
+// WithdrawSubmission takes a submitted round back to draft at its
+// submitter's request, before any manager has decided on it. Only the
+// submitter may: a manager who wants changes returns the round with a
+// comment instead, and another officer must not pull a colleague's
+// submission from under the managers. Once a decision is recorded the
+// round belongs to the managers, so a withdrawal is refused.
+func WithdrawSubmission(r SubmittedRound, ifVersion int, by int64, at time.Time) (SubmissionWithdrawn, error) {
+	e := r.Evaluation
+	if err := checkStatus(&e, StatusSubmitted, ifVersion); err != nil {
+		return SubmissionWithdrawn{}, err
+	}
+	if e.SubmittedBy == nil || *e.SubmittedBy != by {
+		return SubmissionWithdrawn{}, Errorf(EFORBIDDEN, "only the officer who submitted this shortlist can withdraw it")
+	}
+	for _, d := range r.Decisions {
+		if d.Round == e.Round {
+			return SubmissionWithdrawn{}, Errorf(ECONFLICT,
+				"a manager has already decided on this submission, so it can no longer be withdrawn; ask a manager to return it")
+		}
+	}
+	return SubmissionWithdrawn{EvaluationID: e.ID, Round: e.Round, SnapshotHash: e.SnapshotHash, By: by, At: at}, nil
+}
+
+// WithdrawRedFlag marks a flag raised by mistake as withdrawn, with the
+// reason, which is distinct from closing a real concern. Flags mandate fit
+// raised by itself follow the mandate and the candidates, so they cannot be
+// withdrawn by hand; a withdrawn flag stays withdrawn.
+func WithdrawRedFlag(e Evaluation, ifVersion int, flag *RedFlag, reason string, at time.Time) (RedFlagWithdrawn, error) {
+	reason = strings.TrimSpace(reason)
+	switch {
+	case reason == "":
+		return RedFlagWithdrawn{}, Invalid("reason", "say why the flag was raised by mistake")
+	case utf8.RuneCountInString(reason) > 4000:
+		return RedFlagWithdrawn{}, Invalid("reason", "is too long (4000 characters at most)")
+	}
+	if err := checkStatus(&e, StatusDraft, ifVersion); err != nil {
+		return RedFlagWithdrawn{}, err
+	}
+	switch {
+	case flag == nil:
+		return RedFlagWithdrawn{}, Errorf(ENOTFOUND, "red flag not found")
+	case flag.MandateRule != nil:
+		return RedFlagWithdrawn{}, Errorf(ECONFLICT,
+			"mandate fit raised this flag from the mandate and the candidates, so it cannot be withdrawn by hand: change the mandate or the candidates, or resolve the flag")
+	case flag.Status == FlagWithdrawn:
+		return RedFlagWithdrawn{}, Errorf(ECONFLICT, "the red flag is already withdrawn")
+	}
+	after := *flag
+	after.Status, after.Resolution, after.UpdatedAt = FlagWithdrawn, reason, at
+	return RedFlagWithdrawn{EvaluationID: e.ID, Before: *flag, After: after}, nil
+}
+
+// RemoveEvidence takes a file off a draft's answer. ev is nil when the
+// evaluation has no such file of its own (files a re-diligence links from
+// the approved evaluation it follows belong to that one and stay).
+func RemoveEvidence(e Evaluation, ifVersion int, ev *Evidence, by int64, at time.Time) (EvidenceRemoved, error) {
+	if err := checkStatus(&e, StatusDraft, ifVersion); err != nil {
+		return EvidenceRemoved{}, err
+	}
+	if ev == nil {
+		return EvidenceRemoved{}, Errorf(ENOTFOUND, "evidence not found in this evaluation (files a re-diligence links from the evaluation it follows stay with that one)")
+	}
+	return EvidenceRemoved{EvaluationID: e.ID, Evidence: *ev, RemovedBy: by, RemovedAt: at}, nil
+}
+
+// SkippedItem is a checklist item a bulk change left alone, and why.
+type SkippedItem struct {
+	ItemID int64  `json:"item_id"`
+	Key    string `json:"key"`
+	Reason string `json:"reason"`
+}
+
+// SectionMarked is what marking a section met decided: one answer event per
+// item it marks (so each answer's history reads the same whether it was
+// ticked alone or with its section) and the items it skipped.
+type SectionMarked struct {
+	Answers []AnswerRecorded
+	Skipped []SkippedItem
+}
+
+// MarkSectionMet marks every pending item of one checklist section met for
+// one candidate. Items that need evidence are skipped, since "met" there
+// rests on a file someone must attach and look at; items already answered
+// keep their answer. current holds the candidate's stored answers by item.
+func MarkSectionMet(e Evaluation, t *Template, ifVersion int, p Part, sectionKey string, current map[int64]Answer, by int64, at time.Time) (SectionMarked, error) {
+	if err := checkStatus(&e, StatusDraft, ifVersion); err != nil {
+		return SectionMarked{}, err
+	}
+	if err := p.check(); err != nil {
+		return SectionMarked{}, err
+	}
+	var section *ChecklistSection
+	for i := range t.Sections {
+		if t.Sections[i].Key == sectionKey {
+			section = &t.Sections[i]
+		}
+	}
+	if section == nil {
+		return SectionMarked{}, Errorf(ENOTFOUND, "checklist section %q is not in this evaluation's template", sectionKey)
+	}
+	out := SectionMarked{Answers: []AnswerRecorded{}, Skipped: []SkippedItem{}}
+	for _, it := range section.Items {
+		before, ok := current[it.ID]
+		if !ok {
+			before = Answer{ItemID: it.ID, Status: AnswerPending}
+		}
+		if before.Status != AnswerPending {
+			continue
+		}
+		if it.EvidenceRequired {
+			out.Skipped = append(out.Skipped, SkippedItem{ItemID: it.ID, Key: it.Key,
+				Reason: "needs evidence: attach the file and answer it on its own"})
+			continue
+		}
+		after := Answer{ItemID: it.ID, Status: AnswerMet, Note: before.Note, Version: before.Version + 1,
+			UpdatedBy: &by, UpdatedAt: &at}
+		out.Answers = append(out.Answers, AnswerRecorded{EvaluationID: e.ID, CustodianID: p.CustodianID, Before: before, After: after})
+	}
+	return out, nil
 }

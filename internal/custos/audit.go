@@ -239,9 +239,19 @@ type ChainReport struct {
 	VerifiedFrom int64 `json:"verified_from"`
 }
 
-// AuditFilter selects events. A nil TeamID means every team.
+// AuditFilter selects events. A nil TeamID means every team; every other
+// filter left nil or empty selects everything too.
 type AuditFilter struct {
 	TeamID *int64
+	// ActorID selects the events of one user.
+	ActorID *int64
+	// From and To bound when the events occurred: From <= occurred_at < To.
+	From, To *time.Time
+	// EvaluationID selects the events about one evaluation and its parts
+	// (answers, scores, evidence, red flags, shortlist, decisions, memos).
+	EvaluationID *int64
+	// Action selects one action, such as evaluation.submit.
+	Action string
 	// Before is a cursor: only events with a lower sequence number. Pages go
 	// from newest to oldest.
 	Before int64

@@ -282,6 +282,9 @@ const (
 	FlagMitigated RedFlagStatus = "mitigated"
 	FlagAccepted  RedFlagStatus = "accepted"
 	FlagClosed    RedFlagStatus = "closed"
+	// FlagWithdrawn: the flag was raised by mistake (never a resolution of
+	// a real concern); its Resolution says why.
+	FlagWithdrawn RedFlagStatus = "withdrawn"
 )
 
 // RedFlag is a concern raised about one candidate.
@@ -477,6 +480,21 @@ type EvaluationService interface {
 	// Decide records a manager's decision; ifVersion, when not 0, must be the
 	// version the manager reviewed.
 	Decide(ctx context.Context, id int64, ifVersion int, d Decision, comment string) (*Workspace, error)
+	// WithdrawSubmission takes the submitter's round back to draft before
+	// any decision.
+	WithdrawSubmission(ctx context.Context, id int64, ifVersion int) (*Workspace, error)
+	WithdrawRedFlag(ctx context.Context, id, flagID int64, ifVersion int, reason string) (*RedFlag, error)
+	RemoveEvidence(ctx context.Context, id, evidenceID int64, ifVersion int) error
+	// MarkSectionMet marks a section's pending items met for one candidate
+	// in one transaction, skipping those that need evidence.
+	MarkSectionMet(ctx context.Context, id, custodianID int64, sectionKey string, ifVersion int) (*SectionMarkedResult, error)
+}
+
+// SectionMarkedResult is the answer to marking a section met: the answers
+// written and the items left alone.
+type SectionMarkedResult struct {
+	Answers []Answer      `json:"answers"`
+	Skipped []SkippedItem `json:"skipped"`
 }
 
 // MaxEvidenceBytes bounds one evidence file.

@@ -126,6 +126,32 @@ type DecisionRecorded struct {
 	At                time.Time
 }
 
+// SubmissionWithdrawn: the submitter took a round back to draft before any
+// manager decided on it; the round is void, like a returned one.
+type SubmissionWithdrawn struct {
+	EvaluationID int64
+	Round        int
+	SnapshotHash HashBytes
+	By           int64
+	At           time.Time
+}
+
+// RedFlagWithdrawn: a flag raised by mistake was withdrawn; After.Resolution
+// is the reason.
+type RedFlagWithdrawn struct {
+	EvaluationID  int64
+	Before, After RedFlag
+}
+
+// EvidenceRemoved: a file was taken off a draft's answer. The store deletes
+// the file; this event keeps its label, size and SHA-256.
+type EvidenceRemoved struct {
+	EvaluationID int64
+	Evidence     Evidence
+	RemovedBy    int64
+	RemovedAt    time.Time
+}
+
 // MemoIssued: the signed memo of an approved evaluation was registered.
 type MemoIssued struct{ Memo Memo }
 
@@ -145,6 +171,9 @@ func (e RedFlagMoved) Evaluation() int64        { return e.EvaluationID }
 func (e ShortlistSet) Evaluation() int64        { return e.EvaluationID }
 func (e EvaluationSubmitted) Evaluation() int64 { return e.EvaluationID }
 func (e DecisionRecorded) Evaluation() int64    { return e.EvaluationID }
+func (e SubmissionWithdrawn) Evaluation() int64 { return e.EvaluationID }
+func (e RedFlagWithdrawn) Evaluation() int64    { return e.EvaluationID }
+func (e EvidenceRemoved) Evaluation() int64     { return e.EvaluationID }
 func (e MemoIssued) Evaluation() int64          { return e.Memo.EvaluationID }
 func (e MemoDownloaded) Evaluation() int64      { return e.Memo.EvaluationID }
 
@@ -161,6 +190,9 @@ func (RedFlagMoved) event()        {}
 func (ShortlistSet) event()        {}
 func (EvaluationSubmitted) event() {}
 func (DecisionRecorded) event()    {}
+func (SubmissionWithdrawn) event() {}
+func (RedFlagWithdrawn) event()    {}
+func (EvidenceRemoved) event()     {}
 func (MemoIssued) event()          {}
 func (MemoDownloaded) event()      {}
 
@@ -173,6 +205,7 @@ func EventTypes() []Event {
 		AnswerRecorded{}, EvidenceAttached{}, EvidenceDownloaded{}, ScoreRecorded{},
 		RedFlagRaised{}, RedFlagMoved{}, ShortlistSet{},
 		EvaluationSubmitted{}, DecisionRecorded{}, MemoIssued{}, MemoDownloaded{},
+		SubmissionWithdrawn{}, RedFlagWithdrawn{}, EvidenceRemoved{},
 		RelationshipAppointed{}, RelationshipUpdated{}, RelationshipEnded{}, RelationshipReviewed{}, RediligenceOpened{},
 		EvaluationExported{}, CatalogueExported{},
 		AssuranceDocumentAdded{}, AssuranceDocumentChanged{},

@@ -27,6 +27,9 @@ const (
 	NoticeReviewDue  NotificationKind = "relationship.review_due"
 	// NoticeResponses: a custodian's respondent submitted its answers.
 	NoticeResponses NotificationKind = "invitation.submitted"
+	// NoticeWithdrawn: the submitter took a submission back before any
+	// decision, so the managers told to decide need not.
+	NoticeWithdrawn NotificationKind = "evaluation.withdrawn"
 	// NoticeDocumentExpiring and NoticeDocumentExpired are reserved for
 	// assurance documents (issue 10, item 4), built apart from this: their
 	// scan derives a DocumentExpiryNotice for the relationship's owner with
@@ -110,6 +113,10 @@ func NotificationsOf(ev Event, a Audience) []NewNotification {
 				fmt.Sprintf("The shortlist of “%s” is approved; the evaluation is now locked and its memo can be issued.", a.Title), payload)
 		}
 		return nil // an approval that is not yet the last one of its round
+	case SubmissionWithdrawn:
+		return one(NoticeWithdrawn, a.Managers, "Submission withdrawn: "+a.Title,
+			fmt.Sprintf("The submission of “%s” (round %d) was withdrawn before any decision; it is a draft again and needs no decision now.", a.Title, e.Round),
+			map[string]any{"evaluation_id": e.EvaluationID, "round": e.Round})
 	case ResponsesSubmitted:
 		return one(NoticeResponses, []int64{a.Preparer}, "Custodian answers to review: "+a.Title,
 			fmt.Sprintf("A custodian's respondent submitted %d answer(s) to “%s” (invitation %d). Review them in the evaluation's Custodian responses tab.",
@@ -128,6 +135,7 @@ func NotificationsOf(ev Event, a Audience) []NewNotification {
 		EvidenceDownloaded, ScoreRecorded, RedFlagRaised, RedFlagMoved, ShortlistSet, MemoDownloaded,
 		RelationshipAppointed, RelationshipUpdated, RelationshipEnded, RelationshipReviewed, RediligenceOpened,
 		EvaluationExported, CatalogueExported, AssuranceDocumentAdded, AssuranceDocumentChanged,
+		RedFlagWithdrawn, EvidenceRemoved,
 		InvitationCreated, InvitationWithdrawn, InvitationOpened, ResponseSaved, ResponseDocumentAdded,
 		ResponseAccepted, ClarificationRequested, ResponseDocumentDownloaded:
 		return nil
@@ -139,7 +147,7 @@ func NotificationsOf(ev Event, a Audience) []NewNotification {
 // store loads the audience only for events that need it.
 func NeedsAudience(ev Event) bool {
 	switch ev.(type) {
-	case EvaluationSubmitted, DecisionRecorded, MemoIssued, ResponsesSubmitted:
+	case EvaluationSubmitted, DecisionRecorded, MemoIssued, ResponsesSubmitted, SubmissionWithdrawn:
 		return true
 	}
 	return false

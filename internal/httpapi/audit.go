@@ -2,11 +2,9 @@ package httpapi
 
 import (
 	"net/http"
-	"strconv"
-
-	"github.com/gin-gonic/gin"
 
 	"github.com/custos-dd/custos/internal/custos"
+	"github.com/gin-gonic/gin"
 )
 
 // audit.
@@ -16,10 +14,9 @@ func (s *Server) listAudit(c *gin.Context) {
 	if !ok {
 		return
 	}
-	f := custos.AuditFilter{Before: q.Before, Limit: q.Limit}
-	if raw := c.Query("team"); raw != "" {
-		id, _ := strconv.ParseInt(raw, 10, 64) // the guard has checked it
-		f.TeamID = &id
+	f, ok := auditFilter(c, q)
+	if !ok {
+		return
 	}
 	page, err := s.Audit.ListAuditEvents(c.Request.Context(), f)
 	if err != nil {

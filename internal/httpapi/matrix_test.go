@@ -407,6 +407,32 @@ var matrix = map[string]cell{
 	"POST /api/v1/evaluations/:id/return": {managers, 200, func(f *fixture, c *apitest.Client) (string, any) {
 		return f.evalPath(f.env.SubmittedEvaluation(f.asOfficer(), f.treasury), "/return"), map[string]any{"comment": "Score support again."}
 	}},
+	"POST /api/v1/evaluations/:id/withdraw": {officers, 200, func(f *fixture, c *apitest.Client) (string, any) {
+		return f.evalPath(f.env.SubmittedEvaluation(f.asOfficer(), f.treasury), "/withdraw"), nil
+	}},
+	"POST /api/v1/evaluations/:id/red-flags/:flagID/withdraw": {officers, 200, func(f *fixture, c *apitest.Client) (string, any) {
+		ws := f.draft()
+		flag, err := f.env.Evaluations.RaiseRedFlag(f.asOfficer(), ws.Evaluation.ID, 1, 0, custos.NewRedFlag{Title: "Wrong candidate", Severity: custos.SeverityMedium})
+		if err != nil {
+			f.env.T.Fatal(err)
+		}
+		return f.evalPath(ws, fmt.Sprintf("/red-flags/%d/withdraw", flag.ID)), map[string]any{"reason": "Raised on the wrong candidate."}
+	}},
+	"GET /api/v1/evaluations/:id/history": {readers, 200, func(f *fixture, c *apitest.Client) (string, any) {
+		return f.evalPath(f.draft(), "/history"), nil
+	}},
+	"DELETE /api/v1/evaluations/:id/evidence/:evidenceID": {officers, 204, func(f *fixture, c *apitest.Client) (string, any) {
+		ws := f.draft()
+		ev, err := f.env.Evaluations.AddEvidence(f.asOfficer(), ws.Evaluation.ID, 1, ws.Template.Items()[0].ID, 0, "wrong.pdf", apitest.TinyPDF)
+		if err != nil {
+			f.env.T.Fatal(err)
+		}
+		return f.evalPath(ws, fmt.Sprintf("/evidence/%d", ev.ID)), nil
+	}},
+	"POST /api/v1/evaluations/:id/custodians/:custodianID/sections/:sectionKey/met": {officers, 200, func(f *fixture, c *apitest.Client) (string, any) {
+		ws := f.draft()
+		return f.evalPath(ws, "/custodians/1/sections/"+ws.Template.Sections[0].Key+"/met"), nil
+	}},
 	"POST /api/v1/evaluations/:id/memos": {[]string{"officer", "manager"}, 201, func(f *fixture, c *apitest.Client) (string, any) {
 		return f.evalPath(f.approved(), "/memos"), nil
 	}},

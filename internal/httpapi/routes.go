@@ -167,6 +167,13 @@ func (s *Server) routeTable() []Route {
 		eval(POST, "/api/v1/evaluations/:id/submit", custos.ObjEvaluation, custos.ActSubmit, s.submit),
 		eval(POST, "/api/v1/evaluations/:id/approve", custos.ObjEvaluation, custos.ActApprove, s.approve),
 		eval(POST, "/api/v1/evaluations/:id/return", custos.ObjEvaluation, custos.ActReturn, s.returnEvaluation),
+		// Withdrawing undoes one's own submission: the submit permission (the
+		// service lets only the submitter, before any decision).
+		eval(POST, "/api/v1/evaluations/:id/withdraw", custos.ObjEvaluation, custos.ActSubmit, s.withdrawSubmission),
+		eval(POST, "/api/v1/evaluations/:id/red-flags/:flagID/withdraw", custos.ObjEvaluation, custos.ActUpdate, s.withdrawRedFlag),
+		eval(DELETE, "/api/v1/evaluations/:id/evidence/:evidenceID", custos.ObjEvidence, custos.ActDelete, s.removeEvidence),
+		eval(GET, "/api/v1/evaluations/:id/history", custos.ObjEvaluation, custos.ActRead, s.evaluationHistory),
+		eval(POST, "/api/v1/evaluations/:id/custodians/:custodianID/sections/:sectionKey/met", custos.ObjEvaluation, custos.ActUpdate, s.markSectionMet),
 
 		eval(POST, "/api/v1/evaluations/:id/memos", custos.ObjMemo, custos.ActCreate, s.issueMemo),
 		{Method: GET, Path: "/api/v1/memos", Object: custos.ObjMemo, Action: custos.ActRead, Team: TeamInQuery, TeamRequired: true, handle: s.listMemos},

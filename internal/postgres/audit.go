@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strconv"
 
 	"github.com/custos-dd/custos/internal/custos"
 )
@@ -144,10 +145,24 @@ func (s *AuditService) ListAuditEvents(ctx context.Context, f custos.AuditFilter
 	if err != nil {
 		return nil, err
 	}
+	// An evaluation's events name it in their object (evaluation N, answer
+	// and score N/custodian/…) or, for its other parts, in their payload.
+	var evaluation *string
+	if f.EvaluationID != nil {
+		id := strconv.FormatInt(*f.EvaluationID, 10)
+		evaluation = &id
+	}
 	var rows []auditRow
 	err = s.db.db.SelectContext(ctx, &rows, `SELECT `+auditColumns+` FROM audit_events
 		WHERE seq < $1 AND ($2::bigint IS NULL OR team_id = $2)
-		ORDER BY seq DESC LIMIT $3`, q.Before, f.TeamID, q.Limit+1)
+			AND ($4::bigint IS NULL OR actor_id = $4)
+			AND ($5::timestamptz IS NULL OR occurred_at >= $5)
+			AND ($6::timestamptz IS NULL OR occurred_at < $6)
+			AND ($7 = '' OR action = $7)
+			AND ($8::text IS NULL OR (object_type = 'evaluation' AND object_id = $8)
+				OR (object_type IN ('answer', 'score') AND object_id LIKE $8 || '/%')
+				OR after->>'evaluation_id' = $8 OR before->>'evaluation_id' = $8)
+		ORDER BY seq DESC LIMIT $3`, q.Before, f.TeamID, q.Limit+1, f.ActorID, f.From, f.To, f.Action, evaluation)
 	if err != nil {
 		return nil, mapErr(err)
 	}

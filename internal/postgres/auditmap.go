@@ -84,6 +84,13 @@ type submittedAudit struct {
 	ApprovalsRequired int                     `json:"approvals_required"`
 }
 
+// withdrawnAudit is the round a submitter took back.
+type withdrawnAudit struct {
+	Status         custos.EvaluationStatus `json:"status"`
+	Round          int                     `json:"round"`
+	SnapshotSHA256 string                  `json:"snapshot_sha256"`
+}
+
 type decisionAudit struct {
 	Decision       custos.Decision         `json:"decision"`
 	Comment        string                  `json:"comment"`
@@ -198,6 +205,18 @@ func auditOf(teamID int64, ev custos.Event) (custos.NewAuditEvent, error) {
 			after.Approvals, after.ApprovalsRequired = &e.Approvals, &e.ApprovalsRequired
 		}
 		a.After = after
+	case custos.SubmissionWithdrawn:
+		a.Action = "evaluation.withdraw"
+		a.Before = withdrawnAudit{Status: custos.StatusSubmitted, Round: e.Round, SnapshotSHA256: hexOf(e.SnapshotHash)}
+		a.After = statusAudit{custos.StatusDraft}
+	case custos.RedFlagWithdrawn:
+		a.Action, a.ObjectType, a.ObjectID = "red_flag.withdraw", "red_flag", strconv.FormatInt(e.After.ID, 10)
+		a.Before, a.After = flagOf(e.Before, e.EvaluationID), flagOf(e.After, e.EvaluationID)
+	case custos.EvidenceRemoved:
+		v := e.Evidence
+		a.Action, a.ObjectType, a.ObjectID = "evidence.remove", "evidence", strconv.FormatInt(v.ID, 10)
+		a.Before = evidenceAudit{EvaluationID: e.EvaluationID, CustodianID: v.CustodianID, ItemID: v.ItemID, Label: v.Label,
+			ContentType: v.ContentType, Size: v.Size, SHA256: hexOf(v.SHA256)}
 	case custos.MemoIssued:
 		m := e.Memo
 		a.Action, a.ObjectType, a.ObjectID = "memo.issue", "memo", strconv.FormatInt(m.ID, 10)

@@ -772,6 +772,41 @@ export interface paths {
         get: operations["downloadEvidence"];
         put?: never;
         post?: never;
+        /**
+         * Remove an evidence file from a draft
+         * @description Deletes a file attached to a draft by mistake, with its bytes: before
+         *     submission it supports no decision, and a wrong upload is most often a
+         *     document that should not be kept. The audit event
+         *     (`evidence.remove`) keeps its label, size, type and SHA-256. Files of
+         *     a submitted or approved evaluation never go (409); files a
+         *     re-diligence links from the evaluation it follows are that one's
+         *     (404 here).
+         */
+        delete: operations["removeEvidence"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/evaluations/{id}/custodians/{custodianID}/sections/{sectionKey}/met": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark a checklist section met
+         * @description In one transaction, marks every pending item of the template's
+         *     checklist section `sectionKey` met for the candidate. Items already
+         *     answered keep their answer; items that need evidence are skipped and
+         *     listed in `skipped`. Each answer written is audited as its own
+         *     `answer.put`, as if ticked alone (all with this request's ID). A
+         *     section that is not in the template is a 404.
+         */
+        post: operations["markSectionMet"];
         delete?: never;
         options?: never;
         head?: never;
@@ -836,6 +871,31 @@ export interface paths {
          * @description Marks a flag mitigated, accepted (with a resolution justifying why the risk is accepted), closed, or open again. A flag of another evaluation is a 404.
          */
         patch: operations["updateRedFlag"];
+        trace?: never;
+    };
+    "/api/v1/evaluations/{id}/red-flags/{flagID}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw a red flag raised by mistake
+         * @description Marks a draft's flag `withdrawn` with a reason (400 naming `reason`
+         *     without one): the flag was a mistake, which is not the same as
+         *     closing a real concern. Flags mandate fit raised (`mandate_rule` set)
+         *     follow the mandate and the candidates and cannot be withdrawn by hand
+         *     (409), and a withdrawn flag stays withdrawn. Audited as
+         *     `red_flag.withdraw`.
+         */
+        post: operations["withdrawRedFlag"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/evaluations/{id}/shortlist": {
@@ -924,6 +984,53 @@ export interface paths {
          *     person counts once per round (409).
          */
         post: operations["returnEvaluation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/evaluations/{id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The history of an evaluation
+         * @description The audit events about this evaluation and its parts (answers,
+         *     scores, evidence, red flags, shortlist, decisions, memos), newest
+         *     first, for everyone who may read the evaluation. Paged like the
+         *     audit trail: pass `next_before` as `before`.
+         */
+        get: operations["evaluationHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/evaluations/{id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw a submission
+         * @description Takes a submitted evaluation back to draft, unlocked, at its
+         *     submitter's request, before any manager has decided on the round
+         *     (once one has, 409: ask a manager to return it). Only the officer who
+         *     submitted may withdraw (403). The round is void, as after a return;
+         *     no memo exists for it. Audited as `evaluation.withdraw`.
+         */
+        post: operations["withdrawSubmission"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2236,8 +2343,11 @@ export interface components {
          * @enum {string}
          */
         AnswerStatus: "pending" | "met" | "partly_met" | "not_met" | "not_applicable";
-        /** @enum {string} */
-        RedFlagStatus: "open" | "mitigated" | "accepted" | "closed";
+        /**
+         * @description `withdrawn` marks a flag raised by mistake (its resolution says why); it is set only by withdrawing the flag.
+         * @enum {string}
+         */
+        RedFlagStatus: "open" | "mitigated" | "accepted" | "closed" | "withdrawn";
         /**
          * @description The severity of a red flag.
          * @enum {string}
@@ -2687,8 +2797,27 @@ export interface components {
             description?: string;
             severity?: components["schemas"]["Severity"];
         };
+        WithdrawRedFlagRequest: {
+            /** @description Why the flag was raised by mistake (required, not blank). */
+            reason: string;
+        };
+        SectionMarked: {
+            /** @description The answers written, each now met. */
+            answers: components["schemas"]["Answer"][];
+            /** @description The section's pending items left alone, and why. */
+            skipped: {
+                /** Format: int64 */
+                item_id: number;
+                key: string;
+                reason: string;
+            }[];
+        };
         MoveRedFlagRequest: {
-            status: components["schemas"]["RedFlagStatus"];
+            /**
+             * @description To withdraw a flag raised by mistake, use its withdraw operation.
+             * @enum {string}
+             */
+            status: "open" | "mitigated" | "accepted" | "closed";
             /** @description How the flag was mitigated or closed, or why the risk is accepted (required, not blank, for `accepted`). */
             resolution?: string;
         };
@@ -3417,6 +3546,8 @@ export type AddCandidateRequest = components['schemas']['AddCandidateRequest'];
 export type AnswerRequest = components['schemas']['AnswerRequest'];
 export type ScoreRequest = components['schemas']['ScoreRequest'];
 export type RaiseRedFlagRequest = components['schemas']['RaiseRedFlagRequest'];
+export type WithdrawRedFlagRequest = components['schemas']['WithdrawRedFlagRequest'];
+export type SectionMarked = components['schemas']['SectionMarked'];
 export type MoveRedFlagRequest = components['schemas']['MoveRedFlagRequest'];
 export type ShortlistRequest = components['schemas']['ShortlistRequest'];
 export type ApproveRequest = components['schemas']['ApproveRequest'];
@@ -4959,6 +5090,90 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    removeEvidence: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The workspace ETag the change is based on, a quoted version number such as `"7"` (`W/"7"` is accepted too). Every change to the evaluation or any of its parts moves the version on; when it is no longer current the answer is 412 with the current workspace, and nothing changes. Absent or `*`: no check.
+                 * @example "7"
+                 */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /** @description Required when the request is authenticated by the session cookie (403 without it or with a wrong value); its value is `csrf_token` from `POST /api/v1/session` or `GET /api/v1/me`. Not needed with a bearer API token. */
+                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
+            };
+            path: {
+                /** @description The ID of the evaluation (404 when there is no such evaluation). */
+                id: components["parameters"]["EvaluationID"];
+                /** @description The ID of an evidence file of the evaluation. */
+                evidenceID: components["parameters"]["EvidenceID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file is gone. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["NotDraft"];
+            412: components["responses"]["StaleWorkspace"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    markSectionMet: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The workspace ETag the change is based on, a quoted version number such as `"7"` (`W/"7"` is accepted too). Every change to the evaluation or any of its parts moves the version on; when it is no longer current the answer is 412 with the current workspace, and nothing changes. Absent or `*`: no check.
+                 * @example "7"
+                 */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /** @description Required when the request is authenticated by the session cookie (403 without it or with a wrong value); its value is `csrf_token` from `POST /api/v1/session` or `GET /api/v1/me`. Not needed with a bearer API token. */
+                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
+            };
+            path: {
+                /** @description The ID of the evaluation (404 when there is no such evaluation). */
+                id: components["parameters"]["EvaluationID"];
+                /** @description The ID of a candidate custodian of the evaluation. */
+                custodianID: components["parameters"]["CustodianID"];
+                /** @description The key of a checklist section of the evaluation's template. */
+                sectionKey: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The answers written and the items skipped. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SectionMarked"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["NotDraft"];
+            412: components["responses"]["StaleWorkspace"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
     putScore: {
         parameters: {
             query?: never;
@@ -5080,6 +5295,52 @@ export interface operations {
         };
         responses: {
             /** @description The updated red flag. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RedFlag"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["NotDraft"];
+            412: components["responses"]["StaleWorkspace"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    withdrawRedFlag: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The workspace ETag the change is based on, a quoted version number such as `"7"` (`W/"7"` is accepted too). Every change to the evaluation or any of its parts moves the version on; when it is no longer current the answer is 412 with the current workspace, and nothing changes. Absent or `*`: no check.
+                 * @example "7"
+                 */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /** @description Required when the request is authenticated by the session cookie (403 without it or with a wrong value); its value is `csrf_token` from `POST /api/v1/session` or `GET /api/v1/me`. Not needed with a bearer API token. */
+                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
+            };
+            path: {
+                /** @description The ID of the evaluation (404 when there is no such evaluation). */
+                id: components["parameters"]["EvaluationID"];
+                /** @description The ID of a red flag of the evaluation. */
+                flagID: components["parameters"]["FlagID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WithdrawRedFlagRequest"];
+            };
+        };
+        responses: {
+            /** @description The withdrawn red flag; its `resolution` is the reason. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5261,6 +5522,80 @@ export interface operations {
         };
         responses: {
             /** @description The workspace after the decision, a draft again. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["WorkspaceETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Workspace"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["NotSubmitted"];
+            412: components["responses"]["StaleWorkspace"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    evaluationHistory: {
+        parameters: {
+            query?: {
+                /** @description Only events with a lower sequence number; the `next_before` of the previous page. */
+                before?: number;
+                /** @description The page size, 1 to 200; 0 or absent means 50. */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The ID of the evaluation (404 when there is no such evaluation). */
+                id: components["parameters"]["EvaluationID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the evaluation's audit events. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    withdrawSubmission: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The workspace ETag the change is based on, a quoted version number such as `"7"` (`W/"7"` is accepted too). Every change to the evaluation or any of its parts moves the version on; when it is no longer current the answer is 412 with the current workspace, and nothing changes. Absent or `*`: no check.
+                 * @example "7"
+                 */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /** @description Required when the request is authenticated by the session cookie (403 without it or with a wrong value); its value is `csrf_token` from `POST /api/v1/session` or `GET /api/v1/me`. Not needed with a bearer API token. */
+                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
+            };
+            path: {
+                /** @description The ID of the evaluation (404 when there is no such evaluation). */
+                id: components["parameters"]["EvaluationID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The workspace, a draft again. */
             200: {
                 headers: {
                     ETag: components["headers"]["WorkspaceETag"];
@@ -6126,6 +6461,16 @@ export interface operations {
             query?: {
                 /** @description Only events of this team. */
                 team?: number;
+                /** @description Only events of this user (by user ID). */
+                actor?: number;
+                /** @description Only events on or after this day (UTC), as YYYY-MM-DD. */
+                from?: string;
+                /** @description Only events on or before this day (UTC), as YYYY-MM-DD; not before `from`. */
+                to?: string;
+                /** @description Only events about this evaluation and its parts (answers, scores, evidence, red flags, shortlist, decisions, memos). */
+                evaluation?: number;
+                /** @description Only events of this action, such as `evaluation.submit`. */
+                action?: string;
                 /** @description Only events with a lower sequence number; the `next_before` of the previous page. 0 or absent starts at the newest event. */
                 before?: number;
                 /** @description The page size, 1 to 200; 0 or absent means 50. Above 200 is refused with 400. */
@@ -6549,7 +6894,7 @@ export const provenanceFactValues: ReadonlyArray<FlattenedDeepRequired<component
 export const redFlagDefinitionOriginValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RedFlagDefinition"]["origin"]> = ["red_flag", "beginner_mistake", "practice"];
 export const evaluationStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["EvaluationStatus"]> = ["draft", "submitted", "approved"];
 export const answerStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AnswerStatus"]> = ["pending", "met", "partly_met", "not_met", "not_applicable"];
-export const redFlagStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RedFlagStatus"]> = ["open", "mitigated", "accepted", "closed"];
+export const redFlagStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RedFlagStatus"]> = ["open", "mitigated", "accepted", "closed", "withdrawn"];
 export const severityValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Severity"]> = ["low", "medium", "high", "critical"];
 export const decisionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Decision"]> = ["approve", "return"];
 export const mandateFitFlagRuleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["MandateFitFlag"]["rule"]> = ["qualified_custodian", "region_licence", "staking"];
@@ -6559,6 +6904,7 @@ export const requiredDocumentKindValues: ReadonlyArray<FlattenedDeepRequired<com
 export const documentKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DocumentKind"]> = ["soc1_type2", "soc2_type2", "bridge_letter", "iso27001", "insurance", "ccss_audit", "proof_of_reserves", "audited_financials"];
 export const freshnessStateValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Freshness"]["state"]> = ["fresh", "expiring", "stale", "expired"];
 export const assuranceDocumentStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AssuranceDocument"]["status"]> = ["active", "archived"];
+export const moveRedFlagRequestStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["MoveRedFlagRequest"]["status"]> = ["open", "mitigated", "accepted", "closed"];
 export const weightShiftDeltaValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WeightShift"]["delta"]> = [-10, -5, 5, 10];
 export const evidenceContent_typeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Evidence"]["content_type"]> = ["application/pdf", "image/png", "image/jpeg", "text/plain"];
 export const blockerCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Blocker"]["code"]> = ["shortlist_empty", "unanswered", "unconfirmed", "evidence_missing", "assurance_document", "open_critical_flag", "unscored", "shortlist_inversion"];

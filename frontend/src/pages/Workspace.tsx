@@ -26,9 +26,10 @@ import { confirmLeave } from '../unsaved.ts'
 import { GuardedWrite } from '../components/workspace/guardedWrite.ts'
 import { ExportLinks } from '../components/workspace/ExportLinks.tsx'
 import { Changes } from '../components/workspace/Changes.tsx'
+import { History } from '../components/workspace/History.tsx'
 
-type TabName = 'overview' | 'changes' | 'scores' | 'checklist' | 'flags' | 'shortlist' | 'responses' | 'submit' | 'approval'
-const TAB_NAMES: TabName[] = ['overview', 'changes', 'scores', 'checklist', 'flags', 'shortlist', 'responses', 'submit', 'approval']
+type TabName = 'overview' | 'changes' | 'scores' | 'checklist' | 'flags' | 'shortlist' | 'responses' | 'submit' | 'approval' | 'history'
+const TAB_NAMES: TabName[] = ['overview', 'changes', 'scores', 'checklist', 'flags', 'shortlist', 'responses', 'submit', 'approval', 'history']
 const BASE = 'ws'
 
 function fromQuery(): { tab: TabName | null; candidate: number | null } {
@@ -154,6 +155,7 @@ export function WorkspacePage({ id }: { id: number }) {
   if (ev.follows_evaluation_id) tabs.splice(1, 0, { id: 'changes', label: 'What changed' })
   if (ev.status === 'draft') tabs.push({ id: 'submit', label: 'Submit', extra: ws.submit_blockers.length || '✓' })
   if (ev.status !== 'draft' || ws.approvals.length > 0) tabs.push({ id: 'approval', label: 'Approval' })
+  tabs.push({ id: 'history', label: 'History' })
   const shown: TabName = tabs.some((t) => t.id === current) ? current : 'overview'
 
   const submit = async () => {
@@ -372,6 +374,12 @@ export function WorkspacePage({ id }: { id: number }) {
           <>
             <h2 className="ws-sr-only">Approval</h2>
             <ApprovalPanel workspace={ws} me={me} names={names} onApplied={apply} />
+          </>
+        )}
+        {shown === 'history' && (
+          <>
+            <h2 className="ws-sr-only">History</h2>
+            <History workspace={ws} />
           </>
         )}
       </div>

@@ -1,13 +1,14 @@
 // The audit trail: newest first, by team (or the whole trail for admins),
-// filtered by action in the browser, each event expandable to its before and
-// after and its hashes; the loaded events export as CSV.
+// filtered by the server by action, actor, date range and evaluation, each
+// event expandable to its before and after and its hashes; the loaded
+// events export as CSV.
 import { Fragment, useMemo, useState } from 'react'
 import { api, type AuditEvent, type AuditPage } from '../../api.ts'
 import { formatDateTime } from '../../format.ts'
 import { Empty, ErrorBox, LoadMore, Loading } from '../ui.tsx'
 import { useLoad } from '../dashboard/useLoad.ts'
 import { auditCSV, download } from './csv.ts'
-import { objectLink, phrase } from './actions.ts'
+import { ACTIONS, objectLink, phrase } from './actions.ts'
 import { Link } from '../../router.tsx'
 
 const NONE: AuditEvent[] = []
@@ -27,8 +28,21 @@ export function AuditEvents({ teams, allowAll }: Props) {
   const [team, setTeam] = useState<string>(allowAll ? '' : String(teams[0]?.id ?? ''))
   const [action, setAction] = useState('')
   const [actor, setActor] = useState('')
+  const [from, setFrom] = useState('')
+  const [to, setTo] = useState('')
+  const [evaluation, setEvaluation] = useState('')
+  // Who appears in the "Who" list: everyone seen in any page loaded so far.
+  const [seenActors, setSeenActors] = useState<Map<number, string>>(() => new Map())
   const [open, setOpen] = useState<Set<number>>(new Set())
-  const first = useLoad((signal) => api.GET('/api/v1/audit', { params: { query: { limit: 50, team: Number(team) || undefined } }, signal }), [team])
+  const query = {
+    team: Number(team) || undefined,
+    action: action || undefined,
+    actor: Number(actor) || undefined,
+    from: from || undefined,
+    to: to || undefined,
+    evaluation: Number(evaluation) || undefined,
+  }
+  const first = useLoad((signal) => api.GET('/api/v1/audit', { params: { query: { limit: 50, ...query } }, signal }), [team, action, actor, from, to, evaluation])
   const [extra, setExtra] = useState<{ base?: AuditPage; items: AuditEvent[]; before: number | null }>({ items: [], before: null })
   const fresh = !!first.data && extra.base === first.data
   const more = fresh ? extra.items : NONE
@@ -40,7 +54,7 @@ export function AuditEvents({ teams, allowAll }: Props) {
     setBusy(true)
     setMoreError(null)
     try {
-      const p = await api.GET('/api/v1/audit', { params: { query: { limit: 50, before: before ?? undefined, team: Number(team) || undefined } } })
+      const p = await api.GET('/api/v1/audit', { params: { query: { limit: 50, before: before ?? undefined, ...query } } })
       setExtra({ base: first.data, items: [...more, ...p.items], before: p.next_before })
     } catch (e) {
       setMoreError(e)
@@ -50,9 +64,16 @@ export function AuditEvents({ teams, allowAll }: Props) {
   }
 
   const events = useMemo(() => [...(first.data?.items ?? []), ...more], [first.data, more])
-  const actions = useMemo(() => [...new Set(events.map((e) => e.action))].sort(), [events])
-  const actors = useMemo(() => [...new Set(events.map((e) => e.actor))].sort(), [events])
-  const shown = events.filter((e) => (!action || e.action === action) && (!actor || e.actor === actor))
+  const actions = useMemo(() => [...new Set([...ACTIONS, ...events.map((e) => e.action)])].sort(), [events])
+  const newActors = events.filter((e) => e.actor_id !== null && !seenActors.has(e.actor_id))
+  if (newActors.length > 0) {
+    const m = new Map(seenActors)
+    for (const e of newActors) m.set(e.actor_id!, e.actor)
+    setSeenActors(m)
+  }
+  const actors = [...seenActors].sort((a, b) => a[1].localeCompare(b[1]))
+  const shown = events
+  const filtered = !!(action || actor || from || to || evaluation)
   const teamName = (id: number | null) => (id === null ? 'Organisation' : (teams.find((t) => t.id === id)?.name ?? `Team ${id}`))
   const toggle = (seq: number) =>
     setOpen((s) => {
@@ -64,7 +85,7 @@ export function AuditEvents({ teams, allowAll }: Props) {
   const exportCSV = () => {
     const scope = team ? 'team-' + team : 'all-teams'
     const day = new Date().toISOString().slice(0, 10)
-    download(auditCSV(shown), `custos-audit-${scope}${action ? '-' + action : ''}-${day}.csv`)
+    download(auditCSV(shown), `custos-audit-${scope}${action ? '-' + action : ''}${evaluation ? '-evaluation-' + evaluation : ''}-${day}.csv`)
   }
 
   return (
@@ -87,7 +108,6 @@ export function AuditEvents({ teams, allowAll }: Props) {
             <label htmlFor="audit-action">Action</label>
             <select id="audit-action" value={action} onChange={(e) => setAction(e.target.value)}>
               <option value="">All actions</option>
-              {action && !actions.includes(action) && <option value={action}>{action}</option>}
               {actions.map((a) => (
                 <option key={a} value={a}>
                   {phrase(a)} ({a})
@@ -99,14 +119,39 @@ export function AuditEvents({ teams, allowAll }: Props) {
             <label htmlFor="audit-actor">Who</label>
             <select id="audit-actor" value={actor} onChange={(e) => setActor(e.target.value)}>
               <option value="">Everyone</option>
-              {actor && !actors.includes(actor) && <option value={actor}>{actor}</option>}
-              {actors.map((a) => (
-                <option key={a} value={a}>
-                  {a || 'system'}
+              {actors.map(([id, name]) => (
+                <option key={id} value={id}>
+                  {name}
                 </option>
               ))}
             </select>
           </div>
+          <div className="field aud-inline-field">
+            <label htmlFor="audit-from">From</label>
+            <input id="audit-from" type="date" value={from} max={to || undefined} onChange={(e) => setFrom(e.target.value)} />
+          </div>
+          <div className="field aud-inline-field">
+            <label htmlFor="audit-to">To</label>
+            <input id="audit-to" type="date" value={to} min={from || undefined} onChange={(e) => setTo(e.target.value)} />
+          </div>
+          <div className="field aud-inline-field">
+            <label htmlFor="audit-evaluation">Evaluation number</label>
+            <input id="audit-evaluation" type="number" min={1} inputMode="numeric" value={evaluation} onChange={(e) => setEvaluation(e.target.value)} />
+          </div>
+          {filtered && (
+            <button
+              type="button"
+              onClick={() => {
+                setAction('')
+                setActor('')
+                setFrom('')
+                setTo('')
+                setEvaluation('')
+              }}
+            >
+              Clear filters
+            </button>
+          )}
           <button type="button" onClick={exportCSV} disabled={shown.length === 0} aria-describedby="export-hint">
             Export CSV
           </button>
@@ -115,12 +160,12 @@ export function AuditEvents({ teams, allowAll }: Props) {
       <p id="export-hint" className="muted small" role="status" aria-live="polite">
         {first.loading && !first.data
           ? ''
-          : `Showing ${shown.length} of ${events.length} loaded events${before !== null ? ' (older events: Load more at the bottom)' : ''}. Export CSV saves the events shown.`}
+          : `Showing ${shown.length} ${filtered ? 'matching ' : ''}events${before !== null ? ' (older events: Load more at the bottom)' : ''}. Export CSV saves the events shown.`}
       </p>
-      {team && (
-        <p className="muted small">
-          Event numbers belong to the one chain of the whole organisation, so a team's events skip the numbers of other teams' and organisation-wide events: a gap is not a
-          deleted event. The chain check above covers every event.
+      {(team || filtered) && (
+        <p className="muted small" data-testid="gap-note">
+          Event numbers (#) belong to the one chain of the whole organisation. {team ? "A team's events skip the numbers of other teams' and organisation-wide events" : 'Filtered events skip the numbers of the events left out'}
+          {team && filtered ? ', and the filters leave out more' : ''}: a gap is not a deleted event. The chain check above covers every event, and events cannot be deleted.
         </p>
       )}
 
@@ -129,7 +174,7 @@ export function AuditEvents({ teams, allowAll }: Props) {
       ) : !first.data ? (
         <Loading what="Loading events" />
       ) : shown.length === 0 ? (
-        <Empty>{events.length === 0 ? 'No events recorded for this team yet.' : 'No loaded event matches these filters. Load more, or change the filters.'}</Empty>
+        <Empty>{filtered ? 'No event matches these filters.' : 'No events recorded for this team yet.'}</Empty>
       ) : (
         <div className="table-wrap">
           <table className="audit-table" aria-label="Audit events">

@@ -14,14 +14,17 @@ const PHRASES: Record<string, string> = {
   'evaluation.return': 'returned a shortlist to the officer',
   'evaluation.submit': 'submitted an evaluation for approval',
   'evaluation.update': 'edited the details of an evaluation',
+  'evaluation.withdraw': 'withdrew a submission before any decision',
   'evidence.add': 'attached evidence',
   'evidence.download': 'downloaded evidence',
+  'evidence.remove': 'removed evidence from a draft',
   'membership.create': 'gave a team role',
   'membership.delete': 'took away a team role',
   'memo.download': 'downloaded a memo',
   'memo.issue': 'issued a signed memo',
   'red_flag.raise': 'raised a red flag',
   'red_flag.update': 'changed the status of a red flag',
+  'red_flag.withdraw': 'withdrew a red flag raised by mistake',
   'score.put': 'scored a criterion',
   'session.login': 'signed in',
   'session.login_failed': 'failed to sign in',
@@ -36,6 +39,9 @@ const PHRASES: Record<string, string> = {
   'user.password_change': 'changed their password',
   'user.update': 'changed an account',
 }
+
+/** ACTIONS lists the action codes the app knows, for the action filter. */
+export const ACTIONS = Object.keys(PHRASES).sort()
 
 /** phrase is what the actor did, in words. */
 export function phrase(action: string): string {

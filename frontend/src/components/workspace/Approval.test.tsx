@@ -47,18 +47,40 @@ describe('ApprovalPanel', () => {
     expect(onApplied).toHaveBeenCalledWith(expect.anything(), '"9"')
   })
 
-  it('disables the decision for the submitter, with the reason', () => {
+  it('shows the submitter who can decide instead of a form, and lets them withdraw before any decision', async () => {
+    const member = (user_id: number, role: Role) => ({ team_id: 1, team_name: 'Demo', user_id, user_email: `u${user_id}@example.com`, user_name: `User ${user_id}`, role, created_at: '' })
+    const fetch = mockFetch(200, { items: [member(1, 'manager'), member(3, 'manager'), member(4, 'officer')] })
+    const user = userEvent.setup()
     render(<ApprovalPanel workspace={submitted()} me={me(1, 'officer', 'manager')} names={null} onApplied={() => {}} />)
-    expect((screen.getByRole('button', { name: 'Approve' }) as HTMLButtonElement).disabled).toBe(true)
-    expect((screen.getByRole('button', { name: 'Return to officer' }) as HTMLButtonElement).disabled).toBe(true)
+    expect(screen.queryByRole('button', { name: 'Approve' })).toBeNull()
+    expect(screen.queryByLabelText('Comment')).toBeNull()
     expect(screen.getByText(/You submitted this/)).toBeTruthy()
+    const list = await screen.findByRole('list', { name: 'Managers who can decide' })
+    expect(within(list).getAllByRole('listitem').map((li) => li.textContent)).toEqual(['User 3 manager · u3@example.com'])
+
+    await user.click(screen.getByRole('button', { name: 'Withdraw submission' }))
+    const dialog = screen.getByRole('dialog', { name: 'Withdraw this submission?' })
+    expect(fetch.filter((c) => c.url.endsWith('/withdraw'))).toHaveLength(0)
+    await user.click(within(dialog).getByRole('button', { name: 'Withdraw' }))
+    expect(fetch.filter((c) => c.url === '/api/v1/evaluations/7/withdraw')).toHaveLength(1)
   })
 
-  it('shows no decision to officers or auditors, and "user #id" without names', () => {
+  it('offers no withdrawal once a manager has decided on the round', () => {
+    mockFetch(200, { items: [] })
+    const ws = submitted()
+    ws.approvals = [{ id: 1, round: 1, manager_id: 3, manager_name: 'User 3', decision: 'approve', comment: '', snapshot_hash: '', created_at: '2026-11-03T01:00:00Z' }]
+    render(<ApprovalPanel workspace={ws} me={me(1, 'officer')} names={null} onApplied={() => {}} />)
+    expect(screen.queryByRole('button', { name: 'Withdraw submission' })).toBeNull()
+  })
+
+  it('shows no decision form to officers or auditors, and "user #id" without names', () => {
+    mockFetch(200, { items: [] })
     for (const role of ['officer', 'auditor'] as Role[]) {
       render(<ApprovalPanel workspace={submitted()} me={me(4, role)} names={null} onApplied={() => {}} />)
       expect(screen.queryByRole('heading', { name: 'Decision' })).toBeNull()
+      expect(screen.getByRole('heading', { name: 'Who decides' })).toBeTruthy()
       expect(screen.queryByRole('button', { name: 'Approve' })).toBeNull()
+      expect(screen.queryByRole('button', { name: 'Withdraw submission' })).toBeNull()
       expect(screen.queryByLabelText('Comment')).toBeNull()
       expect(screen.getByText('user #1')).toBeTruthy()
       cleanup()
@@ -74,6 +96,7 @@ describe('ApprovalPanel', () => {
   })
 
   it('says when this manager already approved the round', () => {
+    mockFetch(200, { items: [] })
     const ws = submitted()
     ws.approvals = [{ id: 1, round: 1, manager_id: 3, manager_name: 'User 3', decision: 'approve', comment: '', snapshot_hash: '', created_at: '2026-11-03T01:00:00Z' }]
     render(<ApprovalPanel workspace={ws} me={me(3, 'manager')} names={null} onApplied={() => {}} />)

@@ -9,6 +9,8 @@ import { rolesIn } from '../../session.tsx'
 import { Badge, Confirm, Empty, ErrorBox, Field, Loading } from '../ui.tsx'
 import { useUnsaved } from '../../unsaved.ts'
 import { RankingChart } from './RankingChart.tsx'
+import { WhoDecides } from './WhoDecides.tsx'
+import { WithdrawSubmission } from './WithdrawSubmission.tsx'
 import { candidateName, formatTotal } from './util.ts'
 import './workspace.css'
 
@@ -172,10 +174,11 @@ export function ApprovalPanel({ workspace, me, names, onApplied }: Props) {
         )}
       </section>
 
-      {/* Only the team's managers can ever decide: nobody else is shown a form
-          they could never use. The submitting manager still sees it, disabled,
-          with the reason. */}
-      {ev.status === 'submitted' && rolesIn(me, ev.team_id).includes('manager') && <Decision workspace={workspace} me={me} onApplied={onApplied} />}
+      {/* Only those who may decide now see the decision form; everyone else
+          sees why not and who can, never a form they could not use. */}
+      {ev.status === 'submitted' && <WithdrawSubmission workspace={workspace} me={me} onApplied={onApplied} />}
+      {ev.status === 'submitted' &&
+        (decisionBlock(workspace, me) === null ? <Decision workspace={workspace} me={me} onApplied={onApplied} /> : <WhoDecides workspace={workspace} me={me} why={decisionBlock(workspace, me)!} />)}
 
       <ApprovalHistory workspace={workspace} />
 

@@ -20,6 +20,8 @@ import './workspace.css'
 import { useGuardedWrite } from './guardedWrite.ts'
 import { clearingReload } from './util.ts'
 import { useUnsaved } from '../../unsaved.ts'
+import { RemoveEvidence } from './RemoveEvidence.tsx'
+import { SectionMet } from './SectionMet.tsx'
 
 const CHOICES: AnswerStatus[] = ['met', 'partly_met', 'not_met', 'not_applicable']
 
@@ -141,6 +143,17 @@ export function Checklist({ workspace, custodianId, readOnly, onChanged, onReloa
               </button>
             </h3>
             <div id={`secbody-${custodianId}-${section.key}`} hidden={folded.has(section.key)}>
+            {!readOnly && (
+              <SectionMet
+                evaluationId={workspace.evaluation.id}
+                custodianId={custodianId}
+                custodianName={assessment.custodian.name}
+                section={section}
+                answers={answers}
+                evidenceOf={evidenceOf}
+                onChanged={onChanged}
+              />
+            )}
             {items.map((it) => (
               <ChecklistItemRow
                 key={it.id}
@@ -330,6 +343,11 @@ function ChecklistItemRow({
               {busy === s ? '…' : ANSWER_LABELS[s]}
             </button>
           ))}
+          {!readOnly && current.status !== 'pending' && (
+            <button type="button" className="link small" onClick={() => answerWith('pending')} disabled={disabled}>
+              {busy === 'pending' ? '…' : 'Back to unanswered'}
+            </button>
+          )}
         </div>
         {error !== null && !noteReason && <ErrorBox error={error} onReload={reloadHere} />}
       </div>
@@ -386,6 +404,7 @@ function ChecklistItemRow({
                   <span className="muted small">
                     {formatBytes(e.size)} · <span title={'SHA-256 ' + e.sha256}>{shortHash(e.sha256)}</span>
                   </span>
+                  {!readOnly && <RemoveEvidence evaluationId={evaluationId} evidence={e} onChanged={onChanged} />}
                 </li>
               ))}
             </ul>

@@ -8,10 +8,11 @@ import './workspace.css'
 import { useGuardedWrite } from './guardedWrite.ts'
 import { useUnsaved } from '../../unsaved.ts'
 import { clearingReload } from './util.ts'
+import { WithdrawFlag } from './WithdrawFlag.tsx'
 
-const SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low']
+const SEVERITIES: Severity[] = ['low', 'medium', 'high', 'critical']
 const SEVERITY_ORDER: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3 }
-const STATUS_LABELS: Record<RedFlagStatus, string> = { open: 'Open', mitigated: 'Mitigated', accepted: 'Accepted', closed: 'Closed' }
+const STATUS_LABELS: Record<RedFlagStatus, string> = { open: 'Open', mitigated: 'Mitigated', accepted: 'Accepted', closed: 'Closed', withdrawn: 'Withdrawn' }
 
 interface Props {
   workspace: Workspace
@@ -36,7 +37,7 @@ export function RedFlags({ workspace, custodianId, readOnly, onChanged, onReload
 
   if (!assessment) return <p className="muted">This custodian is not a candidate of the evaluation.</p>
   const flags = [...assessment.red_flags].sort(
-    (a, b) => Number(a.status !== 'open') - Number(b.status !== 'open') || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.id - b.id,
+    (a, b) => Number(a.status !== 'open') - Number(b.status !== 'open') || Number(a.status === 'withdrawn') - Number(b.status === 'withdrawn') || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.id - b.id,
   )
   const open = flags.filter((f) => f.status === 'open').length
 
@@ -80,7 +81,8 @@ function FlagRow({
   const run = useGuardedWrite()
   const [busy, setBusy] = useState<RedFlagStatus | null>(null)
   const [error, setError] = useState<unknown>(null)
-  const move = async (status: RedFlagStatus) => {
+  // Withdrawing has its own request, with its reason.
+  const move = async (status: Exclude<RedFlagStatus, 'withdrawn'>) => {
     setBusy(status)
     setError(null)
     try {
@@ -113,12 +115,12 @@ function FlagRow({
       {flag.description && <p className="small muted">{flag.description}</p>}
       {flag.status !== 'open' && flag.resolution && (
         <p className="flag-resolution">
-          <strong>{flag.status === 'accepted' ? 'Justification: ' : 'Resolution: '}</strong>
+          <strong>{flag.status === 'accepted' ? 'Justification: ' : flag.status === 'withdrawn' ? 'Withdrawn as raised by mistake: ' : 'Resolution: '}</strong>
           {flag.resolution}
         </p>
       )}
       <p className="small muted">Updated {formatDateTime(flag.updated_at)}</p>
-      {!readOnly && (
+      {!readOnly && flag.status !== 'withdrawn' && (
         <div className="flag-actions">
           {flag.status === 'open' ? (
             <>
@@ -136,6 +138,7 @@ function FlagRow({
                   {busy === 'closed' ? 'Saving…' : 'Close flag'}
                 </button>
               </div>
+              <WithdrawFlag evaluationId={evaluationId} flag={flag} onChanged={onChanged} />
             </>
           ) : (
             <div className="actions">
@@ -154,7 +157,10 @@ function FlagRow({
 function RaiseFlag({ workspace, custodianId, onChanged }: { workspace: Workspace; custodianId: number; onChanged: () => void }) {
   const catalogue = workspace.template.red_flags
   const [mode, setMode] = useState<'catalogue' | 'custom'>('catalogue')
-  const [definitionId, setDefinitionId] = useState<number>(catalogue[0]?.id ?? 0)
+  // Listed from the least severe, and the least severe chosen: raising a
+  // flag should never default to a critical one.
+  const byLeastSevere = [...catalogue].sort((a, b) => SEVERITY_ORDER[b.default_severity] - SEVERITY_ORDER[a.default_severity])
+  const [definitionId, setDefinitionId] = useState<number>(byLeastSevere[0]?.id ?? 0)
   const [title, setTitle] = useState('')
   const [severity, setSeverity] = useState<Severity>('medium')
   const [description, setDescription] = useState('')
@@ -209,7 +215,7 @@ function RaiseFlag({ workspace, custodianId, onChanged }: { workspace: Workspace
           <Field label="Red flag" name="definition_id" error={error}>
             {(id, d) => (
               <select id={id} value={definitionId} onChange={(e) => setDefinitionId(Number(e.target.value))} aria-describedby={d}>
-                {catalogue.map((c) => (
+                {byLeastSevere.map((c) => (
                   <option key={c.id} value={c.id}>
                     {c.title} ({c.default_severity})
                   </option>
