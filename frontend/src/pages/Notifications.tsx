@@ -87,7 +87,15 @@ export function NotificationsPage() {
       </p>
       <div className="field">
         <label>
-          <input type="checkbox" checked={unreadOnly} onChange={(e) => setUnreadOnly(e.target.checked)} /> Unread only
+          <input
+            type="checkbox"
+            checked={unreadOnly}
+            onChange={(e) => {
+              // The list is read again, with the server's read_at and count.
+              setReadNow({})
+              setUnreadOnly(e.target.checked)
+            }}
+          /> Unread only
         </label>
       </div>
       <ErrorBox error={first.error ?? error} />
