@@ -41,7 +41,7 @@ function fromQuery(): { tab: TabName | null; candidate: number | null } {
 
 export function WorkspacePage({ id }: { id: number }) {
   const { me } = useSession()
-  const { ws, error, reload, apply, write, run, answered } = useWorkspace(id)
+  const { ws, error, reload, apply, write, run, answered, changed } = useWorkspace(id)
   const [start] = useState(fromQuery)
   const [tab, setTab] = useState<TabName | null>(start.tab)
   const [candidate, setCandidate] = useState<number | null>(start.candidate)
@@ -274,7 +274,7 @@ export function WorkspacePage({ id }: { id: number }) {
         {shown === 'scores' && (
           <>
             <h2 className="ws-sr-only">Scores</h2>
-            <ScoreMatrix workspace={ws} readOnly={readOnly} onChanged={reload} onReload={reloadAll} />
+            <ScoreMatrix workspace={ws} readOnly={readOnly} onChanged={changed} onReload={reloadAll} />
           </>
         )}
         {(shown === 'checklist' || shown === 'flags') && (
@@ -299,7 +299,7 @@ export function WorkspacePage({ id }: { id: number }) {
                   workspace={ws}
                   custodianId={cand}
                   readOnly={readOnly}
-                  onChanged={reload}
+                  onChanged={changed}
                   onAnswered={answered}
                   onReload={reloadAll}
                   focusItem={focusItem}
@@ -323,7 +323,7 @@ export function WorkspacePage({ id }: { id: number }) {
                 />
               </>
             ) : (
-              <RedFlags key={cand} workspace={ws} custodianId={cand} readOnly={readOnly} onChanged={reload} onReload={reloadAll} focusFlag={focusFlag} />
+              <RedFlags key={cand} workspace={ws} custodianId={cand} readOnly={readOnly} onChanged={changed} onReload={reloadAll} focusFlag={focusFlag} />
             )}
           </>
         )}

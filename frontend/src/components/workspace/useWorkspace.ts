@@ -27,6 +27,11 @@ export interface WorkspaceState {
    * changed: only then does the whole workspace come again.
    */
   answered(custodianId: number, answer: Answer): void
+  /**
+   * changed is what a part calls after its write: it reloads only when no
+   * load has followed the last write (run has already reloaded after its own).
+   */
+  changed(): void
   /** Workspace answers (200) and unchanged answers (304) since the page opened. */
   loads: { full: number; notModified: number }
 }
@@ -44,6 +49,8 @@ export function useWorkspace(id: number): WorkspaceState {
   const etagRef = useRef<string | null>(null)
   const wsRef = useRef<Workspace | null>(null)
   const loads = useRef({ full: 0, notModified: 0 })
+  // A write went through with no load after it yet.
+  const dirty = useRef(false)
 
   const apply = useCallback((next: Workspace, tag: string | null) => {
     seq.current++
@@ -59,6 +66,7 @@ export function useWorkspace(id: number): WorkspaceState {
       const a = await withETag(client.GET('/api/v1/evaluations/{id}', { params: { path: { id } } }))
       loads.current.full++
       if (n !== seq.current) return
+      dirty.current = false
       etagRef.current = a.etag
       wsRef.current = a.data
       setWs(a.data)
@@ -82,6 +90,7 @@ export function useWorkspace(id: number): WorkspaceState {
     <T,>(task: (ifMatch: string | undefined) => Promise<T>): Promise<T> => {
       const next = queue.current.then(async () => {
         const result = await task(etagRef.current ?? undefined)
+        dirty.current = true
         await reload()
         return result
       })
@@ -121,11 +130,15 @@ export function useWorkspace(id: number): WorkspaceState {
     [id, apply],
   )
 
+  const changed = useCallback(() => {
+    if (dirty.current) reload()
+  }, [reload])
+
   useEffect(() => {
     setWs(null)
     setError(null)
     reload()
   }, [reload])
 
-  return { ws, etag: etagRef.current, error, reload, apply, write, run, answered, loads: loads.current }
+  return { ws, etag: etagRef.current, error, reload, apply, write, run, answered, changed, loads: loads.current }
 }
