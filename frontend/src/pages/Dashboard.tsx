@@ -1,4 +1,5 @@
 // The dashboard: what needs me now, across my teams and by my roles there.
+import { DocumentsDueTile } from '../components/assurance/DocumentsDueTile.tsx'
 import type { ReactNode } from 'react'
 import type { EvaluationSummary, Relationship } from '../api.ts'
 import { formatDateTime } from '../format.ts'
@@ -285,6 +286,11 @@ export function DashboardPage({ today = new Date() }: { today?: Date } = {}) {
             </ul>
           </Section>
         )}
+        {teams
+          .filter((t) => t.roles.some((r) => r === 'officer' || r === 'manager' || r === 'auditor'))
+          .map((t) => (
+            <DocumentsDueTile key={'docs-' + t.id} teamId={t.id} teamName={showTeam ? t.name : undefined} />
+          ))}
         {orgAdmin ? (
           <Section title="Administration">
             <ul className="dash-links">

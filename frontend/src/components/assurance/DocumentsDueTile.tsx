@@ -10,7 +10,7 @@ import { FRESHNESS_LABELS, KIND_LABELS, lapsed } from './labels.ts'
 import { Badge } from '../ui.tsx'
 import './assurance.css'
 
-export function DocumentsDueTile({ teamId }: { teamId: number }) {
+export function DocumentsDueTile({ teamId, teamName }: { teamId: number; teamName?: string }) {
   const due = useLoad(
     async (signal) => {
       const [docs, rels] = await Promise.all([
@@ -23,7 +23,7 @@ export function DocumentsDueTile({ teamId }: { teamId: number }) {
   )
   return (
     <section className="card" aria-labelledby={`docs-due-${teamId}`}>
-      <h2 id={`docs-due-${teamId}`}>Assurance documents due</h2>
+      <h2 id={`docs-due-${teamId}`}>Assurance documents due{teamName ? ` in ${teamName}` : ''}</h2>
       {due.error ? (
         <ErrorBox error={due.error} />
       ) : !due.data ? (
