@@ -144,11 +144,9 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 		Assurance:     postgres.NewAssuranceService(db),
 		Notifications: postgres.NewNotificationService(db),
 
-		Invitations: postgres.NewInvitationService(db, evaluations),
-		// InvitationMailer stays nil until the mail outbox exists: the
-		// officer is shown each new link once and passes it on. The lead
-		// wires the outbox here (custos.InvitationMailer) after the merge.
-		InvitationMailer: nil,
+		// With SMTP each new invitation's link is also e-mailed to its
+		// contact through the outbox; without, the officer passes it on.
+		Invitations: postgres.NewInvitationService(db, evaluations).EmailInvitations(cfg.SMTPURL != ""),
 	}, httpapi.Config{MaxBodyBytes: cfg.MaxBodyBytes, SecureCookies: cfg.SecureCookies, Frontend: frontend.Dist(), Metrics: reg,
 		TrustedProxies: cfg.TrustedProxies, RequestTimeout: cfg.RequestTimeout, SSO: singleSignOn(cfg, db, log)}, log)
 

@@ -172,16 +172,9 @@ type IssuedInvitation struct {
 	// Link is the respondent page with the token in its fragment, which
 	// browsers never send to a server or put in a Referer.
 	Link string `json:"link"`
-	// Emailed says whether the invitation was handed to the mail outbox.
+	// Emailed says whether the link was queued for e-mail to the contact
+	// (the server sends e-mail); if not, the officer passes it on.
 	Emailed bool `json:"emailed"`
-}
-
-// InvitationMailer sends an invitation's link to its contact. Production
-// wiring leaves it nil until the mail outbox exists: the officer then passes
-// on the link shown once. Implementations must queue, not send inline, so
-// that a slow mail server never holds an officer's request.
-type InvitationMailer interface {
-	SendInvitation(ctx context.Context, inv Invitation, evaluationTitle, link string) error
 }
 
 // ResponseState is where one item of a respondent's answers is.

@@ -27,6 +27,9 @@ const (
 	NoticeReviewDue  NotificationKind = "relationship.review_due"
 	// NoticeResponses: a custodian's respondent submitted its answers.
 	NoticeResponses NotificationKind = "invitation.submitted"
+	// NoticeInvitation is the e-mail that carries a respondent invitation's
+	// link to a custodian's contact, who has no account (InvitationEmail).
+	NoticeInvitation NotificationKind = "invitation.sent"
 	// NoticeWithdrawn: the submitter took a submission back before any
 	// decision, so the managers told to decide need not.
 	NoticeWithdrawn NotificationKind = "evaluation.withdrawn"
@@ -300,4 +303,16 @@ type Outbox interface {
 	// EmailOff marks every notification still waiting for e-mail as not to
 	// be e-mailed (no SMTP server is configured), and says how many.
 	EmailOff(ctx context.Context) (int, error)
+}
+
+// InvitationEmail is the e-mail inviting a custodian's contact to answer
+// the questionnaire; its link (the token) is added by the store and not
+// kept once the e-mail is done with.
+func InvitationEmail(inv Invitation, evaluationTitle string) NewNotification {
+	return NewNotification{Kind: NoticeInvitation, ObjectType: "invitation", ObjectID: itoa64(inv.ID),
+		Subject: "Due-diligence questionnaire for " + inv.CustodianName,
+		Body: fmt.Sprintf("Dear %s,\n\nwe are reviewing %s as a custodian (“%s”) and invite you to answer our due-diligence questionnaire on its behalf. "+
+			"The link below opens it without an account; you can save drafts and come back until you submit, or until %s (UTC). "+
+			"Please do not forward it: anyone holding it can answer for %s.",
+			inv.Name, inv.CustodianName, evaluationTitle, inv.ExpiresAt.UTC().Format("2 January 2006 15:04"), inv.CustodianName)}
 }

@@ -179,8 +179,9 @@ type invitationRequest struct {
 	ExpiresInDays int      `json:"expires_in_days"`
 }
 
-// createInvitation answers the token once. The e-mail goes out only when a
-// mailer is wired (the outbox); otherwise the officer passes the link on.
+// createInvitation answers the token once. When the server sends e-mail the
+// link is also queued for the contact in the same transaction (the outbox);
+// otherwise the officer passes it on.
 func (s *Server) createInvitation(c *gin.Context) {
 	var req invitationRequest
 	p, ok := bindPath(c)
@@ -192,18 +193,6 @@ func (s *Server) createInvitation(c *gin.Context) {
 	if err != nil {
 		s.writeError(c, err)
 		return
-	}
-	if s.InvitationMailer != nil {
-		ws, err := s.Evaluations.Workspace(c.Request.Context(), p.ID)
-		if err == nil {
-			err = s.InvitationMailer.SendInvitation(c.Request.Context(), issued.Invitation, ws.Evaluation.Title, issued.Link)
-		}
-		if err != nil {
-			// The invitation stands: the officer still gets the link to pass on.
-			s.log.WarnContext(c.Request.Context(), "invitation e-mail not queued", "request_id", c.GetString(ctxRequestID), "err", err)
-		} else {
-			issued.Emailed = true
-		}
 	}
 	c.JSON(http.StatusCreated, issued)
 }

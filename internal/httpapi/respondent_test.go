@@ -79,7 +79,7 @@ func TestRespondent_Journey(t *testing.T) {
 		t.Fatalf("token %q is not cri_ and 256 bits in base64url", issued.Token)
 	}
 	if issued.Link != "/respond#"+issued.Token || issued.Emailed {
-		t.Errorf("link %q emailed %v: want the fragment link, and no e-mail without an outbox", issued.Link, issued.Emailed)
+		t.Errorf("link %q emailed %v: want the fragment link, and no e-mail from a server without SMTP", issued.Link, issued.Emailed)
 	}
 	if d := cmp.Diff(custos.Invitation{ID: inv.ID, EvaluationID: id, CustodianID: coinbase, CustodianName: "Coinbase Prime Custody",
 		Name: "Rita Respondent", Email: "rita@custodian.example", SectionKeys: []string{}, CreatedBy: k.UserID("officer@example.com"),

@@ -56,11 +56,9 @@ type Services struct {
 	Notifications custos.NotificationService
 
 	// Invitations are respondent invitations and their questionnaire
-	// (respondent.go). InvitationMailer e-mails a new invitation's link; nil
-	// (as cmd/custos wires it until the mail outbox exists) means the link
-	// is only shown once to the officer, who passes it on.
-	Invitations      custos.InvitationService
-	InvitationMailer custos.InvitationMailer
+	// (respondent.go); the service queues each new link for e-mail when the
+	// server sends e-mail.
+	Invitations custos.InvitationService
 }
 
 // Config tunes the adapter.

@@ -563,3 +563,65 @@ func TestReturnAndMemoNotifications(t *testing.T) {
 		t.Errorf("notifications by kind (-want +got):\n%s", diff)
 	}
 }
+
+// TestInvitationEmailedOnceThenForgotten: with e-mail on, a respondent
+// invitation's link is queued in the transaction that creates it, reaches
+// the contact (who has no account) once, never shows in anyone's in-app
+// list, and is wiped from the outbox once sent, since only its hash may
+// stay.
+func TestInvitationEmailedOnceThenForgotten(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	env := s.env
+	officer := env.As("officer@example.com")
+	custodians, err := postgres.NewCatalogueService(env.Store).ListCustodians(officer, custos.CustodianFilter{Limit: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws := env.OpenEvaluation(officer, s.treasury, custodians.Items[0].ID, custodians.Items[1].ID)
+	invitations := postgres.NewInvitationService(env.Store, postgres.NewEvaluationService(env.Store)).EmailInvitations(true)
+	issued, err := invitations.Invite(officer, ws.Evaluation.ID, custos.NewInvitation{CustodianID: custodians.Items[0].ID,
+		Name: "Rita Respondent", Email: "rita@custodian.example"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !issued.Emailed {
+		t.Errorf("issued %+v: want emailed", issued)
+	}
+	if st := s.step(s.worker); st.Sent != 1 {
+		t.Fatalf("step: %+v, want the invitation sent", st)
+	}
+	if st := s.step(s.worker); st.Sent != 0 {
+		t.Fatalf("second step: %+v, want nothing more", st)
+	}
+	got := s.mail.messages()
+	if len(got) != 1 || got[0].to != "rita@custodian.example" ||
+		!strings.Contains(got[0].body, "https://custos.example.com"+issued.Link) || !strings.Contains(got[0].subject, custodians.Items[0].Name) {
+		t.Fatalf("mail: %+v, want one message to the contact with the link %s", got, issued.Link)
+	}
+	var kept []string
+	rows, err := env.Store.SQL().QueryContext(context.Background(), `SELECT link || ' ' || body FROM notifications WHERE kind = 'invitation.sent'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			t.Fatal(err)
+		}
+		kept = append(kept, k)
+	}
+	if err := rows.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if len(kept) != 1 || strings.Contains(kept[0], issued.Token) {
+		t.Errorf("outbox keeps %q, want the sent invitation without its token", kept)
+	}
+	for _, who := range []string{"officer@example.com", "manager@example.com"} {
+		for _, n := range s.inApp(who, "").Items {
+			if n.Kind == custos.NoticeInvitation {
+				t.Errorf("%s sees the invitation e-mail in-app: %+v", who, n)
+			}
+		}
+	}
+}

@@ -17,7 +17,14 @@ import (
 type InvitationService struct {
 	db    *DB
 	evals *EvaluationService
+	// email queues each new invitation's link for e-mail (the outbox); off
+	// when the server sends no e-mail, so the link is then kept nowhere.
+	email bool
 }
+
+// EmailInvitations turns the invitation e-mail on (when the server has
+// SMTP) and returns s.
+func (s *InvitationService) EmailInvitations(on bool) *InvitationService { s.email = on; return s }
 
 // NewInvitationService returns the invitation service; it shares the
 // evaluation service's template cache.
@@ -145,12 +152,18 @@ func (s *InvitationService) Invite(ctx context.Context, evaluationID int64, n cu
 			return err
 		}
 		out = *inv
-		return tx.record(ctx, e.TeamID, ev)
+		if err := tx.record(ctx, e.TeamID, ev); err != nil {
+			return err
+		}
+		if !s.email {
+			return nil
+		}
+		return tx.insertInvitationEmail(ctx, e.TeamID, out, e.Title, "/respond#"+token)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &custos.IssuedInvitation{Invitation: out, Token: token, Link: "/respond#" + token}, nil
+	return &custos.IssuedInvitation{Invitation: out, Token: token, Link: "/respond#" + token, Emailed: s.email}, nil
 }
 
 // Invitations lists an evaluation's invitations, newest first, each with

@@ -216,21 +216,39 @@ func (o *OutboxStore) ClaimEmails(ctx context.Context, limit int, lease time.Dur
 		return nil, mapErr(err)
 	}
 	var out []custos.OutboxEmail
+	// An invitation's e-mail names its address (to_email) instead of a user.
 	err := o.db.db.SelectContext(ctx, &out, `UPDATE notifications n SET email_state = 'sending', attempts = n.attempts + 1,
 			lease_until = $2
 		FROM (SELECT id FROM notifications
 				WHERE (email_state = 'pending' AND next_attempt_at <= $1) OR (email_state = 'sending' AND lease_until <= $1)
-				ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) q, users u
-		WHERE n.id = q.id AND u.id = n.user_id
-		RETURNING n.id, n.attempts, u.email, u.name, n.subject, n.body, n.link`, now, now.Add(lease), limit)
+				ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) q
+		WHERE n.id = q.id
+		RETURNING n.id, n.attempts, COALESCE(n.to_email, (SELECT u.email FROM users u WHERE u.id = n.user_id)) AS email,
+			COALESCE(n.to_name, (SELECT u.name FROM users u WHERE u.id = n.user_id)) AS name, n.subject, n.body, n.link`,
+		now, now.Add(lease), limit)
 	return out, mapErr(err)
+}
+
+// forgetInvitationLink is the link an e-mail keeps once it is done with:
+// an invitation's holds its token, which nothing else keeps, so it goes.
+const forgetInvitationLink = `CASE WHEN to_email IS NOT NULL THEN '' ELSE link END`
+
+// insertInvitationEmail queues the e-mail that carries a new invitation's
+// link to its contact, in the transaction that creates the invitation.
+func (tx *Tx) insertInvitationEmail(ctx context.Context, teamID int64, inv custos.Invitation, title, link string) error {
+	n := custos.InvitationEmail(inv, title)
+	_, err := tx.ExecContext(ctx, `INSERT INTO notifications (user_id, to_email, to_name, team_id, kind, object_type, object_id,
+			payload, subject, body, link, created_at, next_attempt_at)
+		VALUES (NULL, $1, $2, $3, $4, 'invitation', $5, '{}', $6, $7, $8, $9, $9)`,
+		inv.Email, inv.Name, teamID, string(n.Kind), n.ObjectID, n.Subject, n.Body, link, tx.now)
+	return err
 }
 
 // EmailSent marks a claimed e-mail sent, if the claim is still this
 // attempt's.
 func (o *OutboxStore) EmailSent(ctx context.Context, e custos.OutboxEmail) error {
 	_, err := o.db.db.ExecContext(ctx, `UPDATE notifications SET email_state = 'sent', sent_at = $3, lease_until = NULL,
-			last_error = '' WHERE id = $1 AND attempts = $2 AND email_state = 'sending'`, e.ID, e.Attempt, o.db.Now().UTC())
+			last_error = '', link = `+forgetInvitationLink+` WHERE id = $1 AND attempts = $2 AND email_state = 'sending'`, e.ID, e.Attempt, o.db.Now().UTC())
 	return mapErr(err)
 }
 
@@ -245,7 +263,7 @@ func (o *OutboxStore) EmailFailed(ctx context.Context, e custos.OutboxEmail, rea
 		reason = reason[:1000]
 	}
 	_, err := o.db.db.ExecContext(ctx, `UPDATE notifications SET email_state = $3, next_attempt_at = $4, lease_until = NULL,
-			last_error = $5 WHERE id = $1 AND attempts = $2 AND email_state = 'sending'`,
+			last_error = $5, link = CASE WHEN $3 = 'failed' THEN `+forgetInvitationLink+` ELSE link END WHERE id = $1 AND attempts = $2 AND email_state = 'sending'`,
 		e.ID, e.Attempt, state, o.db.Now().UTC().Add(retryIn), reason)
 	return mapErr(err)
 }
@@ -253,7 +271,7 @@ func (o *OutboxStore) EmailFailed(ctx context.Context, e custos.OutboxEmail, rea
 // EmailOff marks everything waiting for e-mail as not e-mailed.
 func (o *OutboxStore) EmailOff(ctx context.Context) (int, error) {
 	res, err := o.db.db.ExecContext(ctx, `UPDATE notifications SET email_state = 'off', lease_until = NULL,
-			last_error = 'e-mail is off (CUSTOS_SMTP_URL is not set)' WHERE email_state IN ('pending', 'sending')`)
+			last_error = 'e-mail is off (CUSTOS_SMTP_URL is not set)', link = `+forgetInvitationLink+` WHERE email_state IN ('pending', 'sending')`)
 	if err != nil {
 		return 0, mapErr(err)
 	}
@@ -274,6 +292,7 @@ type EmailState struct {
 // EmailStates lists every notification's delivery state in ID order.
 func (o *OutboxStore) EmailStates(ctx context.Context) ([]EmailState, error) {
 	var out []EmailState
-	err := o.db.db.SelectContext(ctx, &out, `SELECT id, user_id, kind, email_state, attempts, last_error FROM notifications ORDER BY id`)
+	err := o.db.db.SelectContext(ctx, &out, `SELECT id, COALESCE(user_id, 0) AS user_id, kind, email_state, attempts, last_error
+		FROM notifications ORDER BY id`)
 	return out, mapErr(err)
 }

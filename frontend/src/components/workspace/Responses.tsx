@@ -235,7 +235,7 @@ function InviteForm({ workspace, onDone }: { workspace: Workspace; onDone: () =>
         <div className="alert alert-success" role="status">
           <p>
             <strong>Invitation for {issued.invitation.name} created.</strong>{' '}
-            {issued.emailed ? 'It was e-mailed.' : 'E-mail is not sent from here yet: pass this link on yourself.'} It is shown only now; it works until{' '}
+            {issued.emailed ? `It is being e-mailed to ${issued.invitation.email}; you can also pass this link on yourself.` : 'This server sends no e-mail: pass this link on yourself.'} It is shown only now; it works until{' '}
             {formatDateTime(issued.invitation.expires_at)}.
           </p>
           <input className="invite-link" readOnly value={link} aria-label="Invitation link" onFocus={(e) => e.target.select()} />
