@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -33,11 +34,9 @@ const (
 	// NoticeWithdrawn: the submitter took a submission back before any
 	// decision, so the managers told to decide need not.
 	NoticeWithdrawn NotificationKind = "evaluation.withdrawn"
-	// NoticeDocumentExpiring and NoticeDocumentExpired are reserved for
-	// assurance documents (issue 10, item 4), built apart from this: their
-	// scan derives a DocumentExpiryNotice for the relationship's owner with
-	// ObjectType "document" and a dedupe key per (document, stage,
-	// valid-until), exactly as ReviewReminder does for reviews.
+	// NoticeDocumentExpiring and NoticeDocumentExpired tell a relationship's
+	// owner that an assurance document on its custodian is about to lapse
+	// or has (stale or expired): DocumentNotice.
 	NoticeDocumentExpiring NotificationKind = "document.expiring"
 	NoticeDocumentExpired  NotificationKind = "document.expired"
 )
@@ -231,6 +230,40 @@ func ReviewReminder(now time.Time, r Relationship, managers []int64) (NewNotific
 	}, true, nil
 }
 
+// DocumentNotice is what the owner of a custody relationship is told about
+// an assurance document of the team on its custodian, judged by its
+// freshness: nothing while it is fresh (or for a bridge letter, which only
+// counts through the report it bridges), once when it is expiring and once
+// when it has lapsed. The dedupe key names the document, the stage and the
+// day it lapses, so a replaced or extended document is told again.
+func DocumentNotice(d AssuranceDocument, r Relationship) (NewNotification, bool) {
+	if d.Freshness == nil || d.Kind == DocBridgeLetter || d.Status == DocumentArchived || r.Status != ActiveRelationship {
+		return NewNotification{}, false
+	}
+	var kind NotificationKind
+	var subject string
+	switch d.Freshness.State {
+	case DocExpiring:
+		kind, subject = NoticeDocumentExpiring, fmt.Sprintf("Expiring: the %s of %s", d.Kind.Label(), r.CustodianName)
+	case DocStale, DocExpired:
+		kind, subject = NoticeDocumentExpired, fmt.Sprintf("%s: the %s of %s", strings.ToUpper(string(d.Freshness.State[:1]))+string(d.Freshness.State[1:]),
+			d.Kind.Label(), r.CustodianName)
+	default:
+		return NewNotification{}, false
+	}
+	return NewNotification{
+		Recipients: recipients(0, r.OwnerID),
+		TeamID:     r.TeamID, Kind: kind, ObjectType: "assurance_document", ObjectID: itoa64(d.ID),
+		Subject: subject,
+		Body: fmt.Sprintf("%s Ask %s for a current one (or a bridge letter) and record it on the custody relationship's page.",
+			d.Freshness.Reason, r.CustodianName),
+		Link: fmt.Sprintf("/teams/%d/relationships/%d", r.TeamID, r.ID),
+		Payload: map[string]any{"document_id": d.ID, "relationship_id": r.ID, "custodian_id": r.CustodianID,
+			"kind": string(d.Kind), "state": string(d.Freshness.State), "until": d.Freshness.Until},
+		DedupeKey: fmt.Sprintf("document/%d/%s/%s", d.ID, kind, d.Freshness.Until),
+	}, true
+}
+
 // recipients is the distinct users of ids other than the actor and 0, in
 // order.
 func recipients(actor int64, ids ...int64) []int64 {
@@ -292,6 +325,9 @@ type Outbox interface {
 	// ScanReviewReminders writes the review reminders due today that were
 	// not written before, and says how many it wrote.
 	ScanReviewReminders(ctx context.Context) (int, error)
+	// ScanDocumentNotices writes the assurance-document notices (expiring,
+	// lapsed) not written before, and says how many it wrote.
+	ScanDocumentNotices(ctx context.Context) (int, error)
 	// ClaimEmails leases up to limit notifications whose e-mail is due (or
 	// whose earlier lease ran out) for lease.
 	ClaimEmails(ctx context.Context, limit int, lease time.Duration) ([]OutboxEmail, error)

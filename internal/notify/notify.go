@@ -88,6 +88,10 @@ func (w *Worker) Step(ctx context.Context) (Step, error) {
 		return s, err
 	}
 	s.Reminders = n
+	if n, err = w.Outbox.ScanDocumentNotices(ctx); err != nil {
+		return s, err
+	}
+	s.Reminders += n
 	if w.Mailer == nil {
 		if _, err := w.Outbox.EmailOff(ctx); err != nil {
 			return s, err

@@ -625,3 +625,59 @@ func TestInvitationEmailedOnceThenForgotten(t *testing.T) {
 		}
 	}
 }
+
+// TestDocumentNoticesOnce: the owner of a custody relationship is told once
+// that an assurance document on its custodian is expiring, and once more
+// when it has expired; other users hear nothing, and repeated scans write
+// nothing new.
+func TestDocumentNoticesOnce(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	env := s.env
+	officer, manager := env.As("officer@example.com"), env.As("manager@example.com")
+	ws := env.ApprovedEvaluation(officer, manager, s.treasury, 2)
+	s.step(s.worker) // the workflow's own e-mails
+	rel, err := postgres.NewRelationshipService(env.Store).Appoint(officer, custos.NewRelationship{TeamID: s.treasury,
+		EvaluationID: ws.Evaluation.ID, CustodianID: ws.Shortlist[0].CustodianID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := func(d time.Time) *string { v := d.UTC().Format(time.DateOnly); return &v }
+	now := env.Clock.Now()
+	doc, err := postgres.NewAssuranceService(env.Store).AddDocument(officer, s.treasury, rel.CustodianID, custos.DocumentInput{
+		Kind: custos.DocISO27001, Issuer: "BSI", IssuedOn: *day(now.AddDate(-2, 0, 0)), ValidUntil: day(now.AddDate(0, 0, 90))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := s.step(s.worker); st.Reminders != 0 {
+		t.Fatalf("a certificate valid 90 more days: %+v, want no notice", st)
+	}
+	env.Clock.Advance(40 * 24 * time.Hour) // 50 days left: expiring
+	for i, want := range []int{1, 0} {
+		if st := s.step(s.worker); st.Reminders != want {
+			t.Fatalf("expiring, scan %d: %+v, want %d notice(s)", i+1, st, want)
+		}
+	}
+	env.Clock.Advance(60 * 24 * time.Hour) // past its date: expired
+	for i, want := range []int{1, 0} {
+		if st := s.step(s.worker); st.Reminders != want {
+			t.Fatalf("expired, scan %d: %+v, want %d notice(s)", i+1, st, want)
+		}
+	}
+	label := custos.DocISO27001.Label()
+	want := []string{"Expired: the " + label + " of " + rel.CustodianName, "Expiring: the " + label + " of " + rel.CustodianName}
+	var got []string
+	for _, n := range s.inApp("officer@example.com", "").Items {
+		if n.ObjectType == "assurance_document" && n.ObjectID == strconv.FormatInt(doc.ID, 10) {
+			got = append(got, n.Subject)
+		}
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("the owner's document notices (-want +got):\n%s", diff)
+	}
+	for _, n := range s.inApp("manager2@example.com", "").Items {
+		if n.ObjectType == "assurance_document" {
+			t.Errorf("a manager who owns nothing was told: %+v", n)
+		}
+	}
+}

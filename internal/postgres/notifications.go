@@ -202,6 +202,57 @@ func (o *OutboxStore) ScanReviewReminders(ctx context.Context) (int, error) {
 	return written, err
 }
 
+// ScanDocumentNotices tells the owner of each active custody relationship
+// about the team's assurance documents on its custodian that are expiring
+// or have lapsed, once per document, stage and lapse date (the dedupe key),
+// judged by the store's clock and freshness policy.
+func (o *OutboxStore) ScanDocumentNotices(ctx context.Context) (int, error) {
+	written := 0
+	err := o.db.inTx(ctx, func(tx *Tx) error {
+		var rels []custos.Relationship
+		if err := tx.SelectContext(ctx, &rels, `SELECT r.id, r.team_id, r.custodian_id, c.name AS custodian_name, r.owner_id, r.status
+			FROM custody_relationships r JOIN custodians c ON c.id = r.custodian_id
+			WHERE r.status = 'active' ORDER BY r.id`); err != nil {
+			return err
+		}
+		if len(rels) == 0 {
+			return nil
+		}
+		docs, err := selectDocuments(ctx, tx, `d.status = 'active' AND (d.team_id, d.custodian_id) IN
+			(SELECT team_id, custodian_id FROM custody_relationships WHERE status = 'active') ORDER BY d.id`)
+		if err != nil {
+			return err
+		}
+		// Freshness is judged within a team: another team's bridge letter
+		// extends nothing of this one's.
+		byTeam := map[int64][]custos.AssuranceDocument{}
+		for _, d := range docs {
+			byTeam[d.TeamID] = append(byTeam[d.TeamID], d)
+		}
+		for _, ds := range byTeam {
+			o.db.Freshness.WithFreshness(ds, tx.now)
+		}
+		for _, r := range rels {
+			for _, d := range byTeam[r.TeamID] {
+				if d.CustodianID != r.CustodianID {
+					continue
+				}
+				n, ok := custos.DocumentNotice(d, r)
+				if !ok {
+					continue
+				}
+				k, err := tx.insertNotification(ctx, n)
+				if err != nil {
+					return err
+				}
+				written += k
+			}
+		}
+		return nil
+	})
+	return written, err
+}
+
 // ClaimEmails leases due e-mails to this worker. The claim is one statement
 // (its own transaction): FOR UPDATE SKIP LOCKED lets two workers claim at
 // once without taking the same row, and the row leaves 'pending' (or its
