@@ -123,7 +123,7 @@ test('at 768 px the user and Sign out sit on their own row, the navigation on on
   // One line: every link at the same height.
   expect(new Set(boxes.map((b) => Math.round(b.top))).size).toBe(1)
   const out = await page.getByRole('button', { name: 'Sign out' }).boundingBox()
-  const user = await page.locator('.topbar .who a').boundingBox()
+  const user = await page.locator('.topbar .who a[href="/account"]').boundingBox()
   // Who is signed in is above the links, not among them.
   expect(out!.y + out!.height).toBeLessThanOrEqual(boxes[0].top)
   expect(user!.y + user!.height).toBeLessThanOrEqual(boxes[0].top)

@@ -554,6 +554,13 @@ type AssuranceDocumentChanged struct {
 	Before, After AssuranceDocument
 }
 
+// AssuranceDocumentDownloaded: someone of the team took a copy of a
+// document's file (a SOC report is confidential: each copy is on record).
+type AssuranceDocumentDownloaded struct{ Document AssuranceDocument }
+
+func (AssuranceDocumentDownloaded) Evaluation() int64 { return 0 }
+func (AssuranceDocumentDownloaded) event()            {}
+
 // Assurance events belong to no evaluation.
 func (AssuranceDocumentAdded) Evaluation() int64   { return 0 }
 func (AssuranceDocumentChanged) Evaluation() int64 { return 0 }

@@ -208,6 +208,6 @@ func EventTypes() []Event {
 		SubmissionWithdrawn{}, RedFlagWithdrawn{}, EvidenceRemoved{},
 		RelationshipAppointed{}, RelationshipUpdated{}, RelationshipEnded{}, RelationshipReviewed{}, RediligenceOpened{},
 		EvaluationExported{}, CatalogueExported{},
-		AssuranceDocumentAdded{}, AssuranceDocumentChanged{},
+		AssuranceDocumentAdded{}, AssuranceDocumentChanged{}, AssuranceDocumentDownloaded{},
 	}, invitationEventTypes()...)
 }

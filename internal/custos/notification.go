@@ -136,7 +136,7 @@ func NotificationsOf(ev Event, a Audience) []NewNotification {
 	case EvaluationCreated, EvaluationUpdated, CandidateAdded, CandidateRemoved, AnswerRecorded, EvidenceAttached,
 		EvidenceDownloaded, ScoreRecorded, RedFlagRaised, RedFlagMoved, ShortlistSet, MemoDownloaded,
 		RelationshipAppointed, RelationshipUpdated, RelationshipEnded, RelationshipReviewed, RediligenceOpened,
-		EvaluationExported, CatalogueExported, AssuranceDocumentAdded, AssuranceDocumentChanged,
+		EvaluationExported, CatalogueExported, AssuranceDocumentAdded, AssuranceDocumentChanged, AssuranceDocumentDownloaded,
 		RedFlagWithdrawn, EvidenceRemoved,
 		InvitationCreated, InvitationWithdrawn, InvitationOpened, ResponseSaved, ResponseDocumentAdded,
 		ResponseAccepted, ClarificationRequested, ResponseDocumentDownloaded:

@@ -681,3 +681,36 @@ func TestDocumentNoticesOnce(t *testing.T) {
 		}
 	}
 }
+
+// A revoked invitation's queued e-mail does not go out, and its token
+// leaves the outbox with the revocation.
+func TestInvitationRevoked_NotEmailedAndItsTokenGone(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	env := s.env
+	officer := env.As("officer@example.com")
+	custodians, err := postgres.NewCatalogueService(env.Store).ListCustodians(officer, custos.CustodianFilter{Limit: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws := env.OpenEvaluation(officer, s.treasury, custodians.Items[0].ID, custodians.Items[1].ID)
+	inv := postgres.NewInvitationService(env.Store, postgres.NewEvaluationService(env.Store)).EmailInvitations(true)
+	issued, err := inv.Invite(officer, ws.Evaluation.ID, custos.NewInvitation{CustodianID: custodians.Items[0].ID,
+		Name: "Rita", Email: "rita@custodian.example"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := inv.RevokeInvitation(officer, ws.Evaluation.ID, issued.Invitation.ID); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := env.Store.SQL().QueryRow(`SELECT count(*) FROM notifications WHERE link LIKE '%' || $1`, issued.Token).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 0 {
+		t.Errorf("after revocation the outbox still holds the token (%d rows)", n)
+	}
+	if st := s.step(s.worker); st.Sent != 0 {
+		t.Errorf("step after revocation: %+v, want the revoked invitation not sent", st)
+	}
+}

@@ -307,8 +307,16 @@ func (s *AssuranceService) DocumentFile(ctx context.Context, teamID, id int64) (
 	if d.File == nil {
 		return nil, nil, custos.Errorf(custos.ENOTFOUND, "the document has no file")
 	}
+	// The copy and its audit event share one transaction: no copy leaves
+	// unrecorded.
 	var content []byte
-	if err := s.db.db.GetContext(ctx, &content, `SELECT file_content FROM assurance_documents WHERE id = $1`, id); err != nil {
+	err = s.db.inTx(ctx, func(tx *Tx) error {
+		if err := tx.GetContext(ctx, &content, `SELECT file_content FROM assurance_documents WHERE id = $1 AND team_id = $2`, id, teamID); err != nil {
+			return err
+		}
+		return tx.record(ctx, teamID, custos.AssuranceDocumentDownloaded{Document: *d})
+	})
+	if err != nil {
 		return nil, nil, mapErr(err)
 	}
 	return d.File, content, nil

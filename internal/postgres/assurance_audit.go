@@ -25,6 +25,14 @@ type documentAuditPayload struct {
 	Status      custos.DocumentStatus `json:"status"`
 }
 
+// documentDownloadAudit names the copy taken: whose document, which kind,
+// and the digest of the file that left.
+type documentDownloadAudit struct {
+	CustodianID int64               `json:"custodian_id"`
+	Kind        custos.DocumentKind `json:"kind"`
+	FileSHA256  string              `json:"file_sha256"`
+}
+
 func documentPayload(d custos.AssuranceDocument) documentAuditPayload {
 	p := documentAuditPayload{CustodianID: d.CustodianID, Kind: d.Kind, Issuer: d.Issuer, PeriodStart: d.PeriodStart,
 		PeriodEnd: d.PeriodEnd, ValidUntil: d.ValidUntil, IssuedOn: d.IssuedOn, Opinion: d.Opinion, Scope: d.Scope,
@@ -54,6 +62,13 @@ func documentAudit(a *custos.NewAuditEvent, ev custos.Event) {
 			action = "update"
 		}
 		a.Action, a.Before, a.After = "assurance_document."+action, documentPayload(e.Before), documentPayload(e.After)
+	case custos.AssuranceDocumentDownloaded:
+		d = e.Document
+		dl := documentDownloadAudit{CustodianID: d.CustodianID, Kind: d.Kind}
+		if d.File != nil {
+			dl.FileSHA256 = hexOf(d.File.SHA256)
+		}
+		a.Action, a.After = "assurance_document.download", dl
 	}
 	a.ObjectID = strconv.FormatInt(d.ID, 10)
 }

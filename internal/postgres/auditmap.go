@@ -237,7 +237,7 @@ func auditOf(teamID int64, ev custos.Event) (custos.NewAuditEvent, error) {
 		// The catalogue is the organisation's: the event belongs to no team.
 		a.TeamID, a.Action, a.ObjectType, a.ObjectID = nil, "catalogue.export", "catalogue", ""
 		a.After = catalogueExportAudit{Format: custos.ExportCSV, Custodians: e.Custodians}
-	case custos.AssuranceDocumentAdded, custos.AssuranceDocumentChanged:
+	case custos.AssuranceDocumentAdded, custos.AssuranceDocumentChanged, custos.AssuranceDocumentDownloaded:
 		documentAudit(&a, e)
 	case custos.InvitationCreated, custos.InvitationWithdrawn, custos.InvitationOpened, custos.ResponseSaved,
 		custos.ResponseDocumentAdded, custos.ResponsesSubmitted, custos.ResponseAccepted, custos.ClarificationRequested,

@@ -126,6 +126,11 @@ func (s *EvaluationService) RemoveEvidence(ctx context.Context, id, evidenceID i
 		if err != nil {
 			return err
 		}
+		// A file accepted from a custodian's response stays with the
+		// response; only the team's evidence copy goes.
+		if _, err := tx.ExecContext(ctx, `UPDATE respondent_documents SET evidence_id = NULL WHERE evidence_id = $1`, evidenceID); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM evidence WHERE id = $1`, evidenceID); err != nil {
 			return err
 		}

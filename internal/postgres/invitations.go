@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strconv"
 	"time"
 
 	"github.com/lib/pq"
@@ -242,6 +243,13 @@ func (s *InvitationService) RevokeInvitation(ctx context.Context, evaluationID, 
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE respondent_invitations SET revoked_at = $2, revoked_by = $3 WHERE id = $1`,
 			inv.ID, tx.now, custos.ActorFrom(ctx).UserID); err != nil {
+			return err
+		}
+		// A revoked link is not e-mailed after all, and its token leaves
+		// the outbox now rather than when delivery would have ended.
+		if _, err := tx.ExecContext(ctx, `UPDATE notifications SET email_state = 'off', link = '', lease_until = NULL,
+				last_error = 'the invitation was revoked'
+			WHERE object_type = 'invitation' AND object_id = $1 AND to_email IS NOT NULL`, strconv.FormatInt(inv.ID, 10)); err != nil {
 			return err
 		}
 		out = ev.After

@@ -42,12 +42,14 @@ func (tx *Tx) notify(ctx context.Context, teamID int64, events ...custos.Event) 
 }
 
 // audienceOf reads who an evaluation's notifications can go to: its title,
-// the officer who submitted it (its owner before any submission), and its team's managers and auditors whose
+// the officer who submitted it (its owner before any submission) while still
+// an enabled member of the team, and its team's managers and auditors whose
 // accounts are enabled.
 func (tx *Tx) audienceOf(ctx context.Context, evaluationID int64) (custos.Audience, error) {
 	var a custos.Audience
 	var managers, auditors pq.Int64Array
-	err := tx.QueryRowContext(ctx, `SELECT e.title, COALESCE(e.submitted_by, e.owner_id),
+	err := tx.QueryRowContext(ctx, `SELECT e.title, COALESCE((SELECT u.id FROM users u WHERE u.id = COALESCE(e.submitted_by, e.owner_id) AND NOT u.disabled
+				AND EXISTS (SELECT 1 FROM memberships m WHERE m.team_id = e.team_id AND m.user_id = u.id)), 0),
 			ARRAY(SELECT m.user_id FROM memberships m JOIN users u ON u.id = m.user_id
 				WHERE m.team_id = e.team_id AND m.role = 'manager' AND NOT u.disabled ORDER BY m.user_id),
 			ARRAY(SELECT m.user_id FROM memberships m JOIN users u ON u.id = m.user_id
@@ -160,6 +162,12 @@ func NewOutbox(db *DB) *OutboxStore { return &OutboxStore{db: db} }
 
 var _ custos.Outbox = (*OutboxStore)(nil)
 
+// currentOwner is a relationship's owner while they are still an enabled
+// member of its team, else 0 (told nothing): someone who left the team
+// hears no more of its relationships.
+const currentOwner = `COALESCE((SELECT u.id FROM users u WHERE u.id = r.owner_id AND NOT u.disabled
+	AND EXISTS (SELECT 1 FROM memberships m WHERE m.team_id = r.team_id AND m.user_id = u.id)), 0)`
+
 // ScanReviewReminders writes each active relationship's review reminder of
 // today's stage for its owner and the team's managers. The dedupe key makes
 // it idempotent: a repeated scan, or two servers scanning at once (the
@@ -174,7 +182,7 @@ func (o *OutboxStore) ScanReviewReminders(ctx context.Context) (int, error) {
 		}
 		var rows []due
 		// Only what is due within 30 days (the first stage) or overdue.
-		if err := tx.SelectContext(ctx, &rows, `SELECT r.id, r.team_id, r.custodian_id, c.name AS custodian_name, r.owner_id,
+		if err := tx.SelectContext(ctx, &rows, `SELECT r.id, r.team_id, r.custodian_id, c.name AS custodian_name, `+currentOwner+` AS owner_id,
 				to_char(r.next_review_due, 'YYYY-MM-DD') AS next_review_due, r.status,
 				ARRAY(SELECT m.user_id FROM memberships m JOIN users u ON u.id = m.user_id
 					WHERE m.team_id = r.team_id AND m.role = 'manager' AND NOT u.disabled ORDER BY m.user_id) AS managers
@@ -210,7 +218,7 @@ func (o *OutboxStore) ScanDocumentNotices(ctx context.Context) (int, error) {
 	written := 0
 	err := o.db.inTx(ctx, func(tx *Tx) error {
 		var rels []custos.Relationship
-		if err := tx.SelectContext(ctx, &rels, `SELECT r.id, r.team_id, r.custodian_id, c.name AS custodian_name, r.owner_id, r.status
+		if err := tx.SelectContext(ctx, &rels, `SELECT r.id, r.team_id, r.custodian_id, c.name AS custodian_name, `+currentOwner+` AS owner_id, r.status
 			FROM custody_relationships r JOIN custodians c ON c.id = r.custodian_id
 			WHERE r.status = 'active' ORDER BY r.id`); err != nil {
 			return err
