@@ -35,4 +35,13 @@ test('an officer sees the stale SOC 2 report and records an insurance certificat
   await expect(insurance.getByText('Fresh', { exact: true })).toBeVisible()
   await expect(insurance.getByText(/Lloyd’s syndicate 2623/)).toBeVisible()
   await shot(page, '15-assurance-documents')
+
+  // Archiving asks first; cancelled, the document stays; confirmed, it goes.
+  await insurance.getByRole('button', { name: 'Archive' }).click()
+  const ask = page.getByRole('dialog', { name: 'Archive the Insurance certificate?' })
+  await ask.getByRole('button', { name: 'Cancel' }).click()
+  await expect(insurance).toBeVisible()
+  await insurance.getByRole('button', { name: 'Archive' }).click()
+  await ask.getByRole('button', { name: 'Archive' }).click()
+  await expect(list.getByRole('listitem', { name: 'Insurance certificate' })).toHaveCount(0)
 })

@@ -66,7 +66,12 @@ test('a custodian answers on a phone and a desktop, submits, and the officer acc
   await axe(r, 'the respondent page at 1280 px')
   await shot(r, '21-respondent-1280')
 
+  // A change left unsaved is named before anything is sent.
+  await r.locator('form.resp-item').nth(1).getByLabel(/^Explanation/).fill('Typed but never saved.')
   await r.getByRole('button', { name: 'Submit answers to the team' }).click()
+  const ask = r.getByRole('dialog', { name: 'Submit your answers to the team?' })
+  await expect(ask.getByRole('alert')).toContainText('One answer you changed is not saved')
+  await ask.getByRole('button', { name: 'Submit answers' }).click()
   await expect(r.getByRole('heading', { name: 'Thank you' })).toBeVisible()
   await r.reload()
   await expect(r.getByRole('alert')).toContainText('submitted')

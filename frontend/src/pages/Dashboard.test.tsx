@@ -131,7 +131,7 @@ describe('dashboard', () => {
     expect(screen.queryByText('Someone else’s draft')).toBeNull()
     expect(calls.filter((c) => c.url.startsWith('/api/v1/evaluations?')).every((c) => c.url.includes('preparer=1'))).toBe(true)
     const returned = within(open).getByRole('link', { name: 'Returned one' }).closest('li')!
-    expect(returned.textContent).toContain('Returned')
+    expect(returned.textContent).toContain('Back to draft after round')
     // Completion per evaluation, over every candidate: 12 of 58.
     const apac = within(open).getByRole('link', { name: 'APAC review' }).closest('li')!
     expect(apac.textContent).toContain('12 of 58 answered (20%)')

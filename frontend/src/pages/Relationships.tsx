@@ -164,7 +164,7 @@ export function RelationshipPage({ teamId, id }: { teamId: number; id: number })
                 </ul>
               </>
             ) : (
-              <Badge kind="fresh">Current</Badge>
+              <Badge kind="fresh">No document lapsed</Badge>
             )}
           </dd>
           {r.status === 'ended' && (

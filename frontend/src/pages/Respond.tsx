@@ -5,6 +5,7 @@
 // site can make this browser write. No team navigation, nothing of the team.
 import { useCallback, useEffect, useId, useState, type FormEvent } from 'react'
 import { api, ApiError, asForm, type Questionnaire, type QuestionnaireItem } from '../api.ts'
+import { Confirm } from '../components/ui.tsx'
 import { ANSWER_LABELS, formatBytes, formatDateTime } from '../format.ts'
 import '../components/respondent/respond.css'
 
@@ -22,6 +23,19 @@ export function RespondPage() {
   const [error, setError] = useState<unknown>(null)
   const [done, setDone] = useState<Questionnaire | null>(null)
   const [busy, setBusy] = useState(false)
+  const [asking, setAsking] = useState(false)
+  // The items whose answer was changed here but not saved: submitting would
+  // leave them out, so the confirmation names how many.
+  const [unsaved, setUnsaved] = useState<ReadonlySet<number>>(new Set())
+  const markUnsaved = useCallback((itemId: number, dirty: boolean) => {
+    setUnsaved((prev) => {
+      if (prev.has(itemId) === dirty) return prev
+      const next = new Set(prev)
+      if (dirty) next.add(itemId)
+      else next.delete(itemId)
+      return next
+    })
+  }, [])
   const headers = { 'X-Invitation-Token': token }
 
   const load = useCallback(async () => {
@@ -38,6 +52,7 @@ export function RespondPage() {
   }, [load, token])
 
   const submit = async () => {
+    setAsking(false)
     setBusy(true)
     try {
       setDone(await api.POST('/api/v1/respondent/submit', { headers }))
@@ -106,18 +121,29 @@ export function RespondPage() {
         <section key={s.key} className="resp-section" aria-labelledby={'sec-' + s.key}>
           <h2 id={'sec-' + s.key}>{s.title}</h2>
           {s.items.map((it) => (
-            <ItemForm key={it.id} item={it} token={token} onSaved={load} />
+            <ItemForm key={it.id} item={it} token={token} onSaved={load} onDirty={markUnsaved} />
           ))}
         </section>
       ))}
       <div className="resp-submit">
-        <button type="button" className="primary" disabled={!q.can_submit || busy} aria-describedby="submit-hint" onClick={submit}>
+        <button type="button" className="primary" disabled={!q.can_submit || busy} aria-describedby="submit-hint" onClick={() => setAsking(true)}>
           {busy ? 'Submitting…' : 'Submit answers to the team'}
         </button>
         <p id="submit-hint" className="small muted">
           {q.can_submit ? 'After you submit, the team reviews your answers; you can change them only if they ask.' : 'Save at least one answer before you submit.'}
         </p>
       </div>
+      <Confirm open={asking} title="Submit your answers to the team?" confirmLabel="Submit answers" onConfirm={submit} onCancel={() => setAsking(false)}>
+        <p>
+          {answered} of {all.length} questions are answered. After you submit you can change an answer only if the team asks about it.
+        </p>
+        {unsaved.size > 0 && (
+          <p className="alert alert-error" role="alert">
+            {unsaved.size === 1 ? 'One answer you changed is' : `${unsaved.size} answers you changed are`} not saved and would not be sent: cancel, then press
+            “Save answer” under {unsaved.size === 1 ? 'it' : 'each'}.
+          </p>
+        )}
+      </Confirm>
     </Shell>
   )
 }
@@ -136,11 +162,15 @@ function Shell({ children }: { children: React.ReactNode }) {
   )
 }
 
-function ItemForm({ item, token, onSaved }: { item: QuestionnaireItem; token: string; onSaved: () => void }) {
+function ItemForm({ item, token, onSaved, onDirty }: { item: QuestionnaireItem; token: string; onSaved: () => void; onDirty: (itemId: number, dirty: boolean) => void }) {
   const id = useId()
   const r = item.response
-  const [status, setStatus] = useState<Status | ''>(r && r.status !== 'pending' ? (r.status as Status) : '')
-  const [note, setNote] = useState(r?.note ?? '')
+  const savedStatus: Status | '' = r && r.status !== 'pending' ? (r.status as Status) : ''
+  const savedNote = r?.note ?? ''
+  const [status, setStatus] = useState<Status | ''>(savedStatus)
+  const [note, setNote] = useState(savedNote)
+  const dirty = status !== savedStatus || note !== savedNote
+  useEffect(() => onDirty(item.id, dirty), [onDirty, item.id, dirty])
   const [error, setError] = useState<unknown>(null)
   const [said, setSaid] = useState('')
   const [busy, setBusy] = useState(false)

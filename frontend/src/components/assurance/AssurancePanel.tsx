@@ -5,7 +5,7 @@
 import { useState, type FormEvent } from 'react'
 import { api, ApiError, asForm, downloadURL, type AssuranceDocument, type DocumentKind, type DocumentRequest } from '../../api.ts'
 import { formatDate } from '../../format.ts'
-import { Badge, Empty, ErrorBox, Loading } from '../ui.tsx'
+import { Badge, Empty, ErrorBox, Loading, Confirm } from '../ui.tsx'
 import { useLoad } from '../dashboard/useLoad.ts'
 import { FRESHNESS_LABELS, hasValidUntil, isSOC, KIND_LABELS } from './labels.ts'
 import './assurance.css'
@@ -63,6 +63,7 @@ function period(d: AssuranceDocument) {
 function DocumentItem({ d, canWrite, onChanged }: { d: AssuranceDocument; canWrite: boolean; onChanged: () => void }) {
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<unknown>(null)
+  const [archiving, setArchiving] = useState(false)
   const act = async (call: () => Promise<unknown>) => {
     setBusy(true)
     setError(null)
@@ -120,11 +121,26 @@ function DocumentItem({ d, canWrite, onChanged }: { d: AssuranceDocument; canWri
           <span className="muted">No file attached.</span>
         )}{' '}
         {canWrite && (
-          <button type="button" className="link" disabled={busy} onClick={() => void act(() => api.DELETE('/api/v1/teams/{teamID}/documents/{documentID}', { params: { path } }))}>
+          <button type="button" className="link" disabled={busy} onClick={() => setArchiving(true)}>
             Archive
           </button>
         )}
       </p>
+      <Confirm
+        open={archiving}
+        title={`Archive the ${KIND_LABELS[d.kind]}?`}
+        confirmLabel="Archive"
+        onCancel={() => setArchiving(false)}
+        onConfirm={() => {
+          setArchiving(false)
+          void act(() => api.DELETE('/api/v1/teams/{teamID}/documents/{documentID}', { params: { path } }))
+        }}
+      >
+        <p>
+          It no longer counts for the custodian's diligence or for checklist items that require it; it stays on record in the audit trail. Archive a document that was recorded by mistake or
+          has been replaced.
+        </p>
+      </Confirm>
       <ErrorBox error={error} />
     </li>
   )

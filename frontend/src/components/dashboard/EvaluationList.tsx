@@ -8,7 +8,9 @@ import type { Progress } from './loadDashboard.ts'
 import { daysUntil, formatDay, relativeDays } from './dates.ts'
 
 export function StatusBadge({ e }: { e: EvaluationSummary }) {
-  if (e.status === 'draft' && e.round > 0) return <Badge kind="returned">Returned</Badge>
+  // A draft after a round was either returned by a manager or withdrawn by
+  // its submitter; the summary does not say which, its history does.
+  if (e.status === 'draft' && e.round > 0) return <Badge kind="returned">Back to draft</Badge>
   if (e.status === 'submitted') return <Badge kind="submitted">Awaiting approval</Badge>
   return <Badge kind={e.status}>{e.status === 'draft' ? 'Draft' : 'Approved'}</Badge>
 }
@@ -73,7 +75,7 @@ export function EvaluationList({ items, showTeam, teamName, meId, note, progress
             </span>
             <DueText date={e.due_date} today={today} />
             {e.owner_id === meId && <span>Owned by you</span>}
-            {e.status === 'draft' && e.round > 0 && <span>Returned after round {e.round}: see the managers' comment</span>}
+            {e.status === 'draft' && e.round > 0 && <span>Back to draft after round {e.round} (returned or withdrawn): see its history</span>}
             {note?.(e) && <span>{note(e)}</span>}
           </div>
           {progress?.get(e.id) && <ProgressLine title={e.title} p={progress.get(e.id)!} />}

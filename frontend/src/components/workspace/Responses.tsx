@@ -5,7 +5,7 @@
 import { useCallback, useEffect, useId, useState, type FormEvent } from 'react'
 import { api, ApiError, downloadURL, type InvitationReview, type IssuedInvitation, type Response as ItemResponse, type Workspace } from '../../api.ts'
 import { ANSWER_LABELS, formatDateTime } from '../../format.ts'
-import { Badge, ErrorBox, Field } from '../ui.tsx'
+import { Badge, ErrorBox, Field, Confirm } from '../ui.tsx'
 import './responses.css'
 
 const STATE_TEXT: Record<string, string> = {
@@ -92,7 +92,9 @@ export function Responses({ workspace, readOnly, onAccepted }: { workspace: Work
 
 function InvitationRow({ workspace, inv, readOnly, onDone }: { workspace: Workspace; inv: InvitationReview; readOnly: string | null; onDone: () => void }) {
   const [error, setError] = useState<unknown>(null)
+  const [asking, setAsking] = useState(false)
   const revoke = async () => {
+    setAsking(false)
     try {
       await api.POST('/api/v1/evaluations/{id}/invitations/{invitationID}/revoke', { params: { path: { id: workspace.evaluation.id, invitationID: inv.id } } })
       onDone()
@@ -116,10 +118,16 @@ function InvitationRow({ workspace, inv, readOnly, onDone }: { workspace: Worksp
       <td>{inv.responses.filter((r) => r.state !== 'draft').length}</td>
       <td>
         {!readOnly && inv.state !== 'revoked' && inv.state !== 'expired' && (
-          <button type="button" className="small-btn" onClick={revoke} aria-label={`Revoke the link of ${inv.name}`}>
+          <button type="button" className="small-btn" onClick={() => setAsking(true)} aria-label={`Revoke the link of ${inv.name}`}>
             Revoke
           </button>
         )}
+        <Confirm open={asking} title={`Revoke the link of ${inv.name}?`} confirmLabel="Revoke the link" onConfirm={revoke} onCancel={() => setAsking(false)}>
+          <p>
+            The link stops working at once{inv.state === 'submitted' ? ': the team can no longer ask this contact to clarify an answer through it' : ''}. Answers already submitted stay
+            for review. To let {inv.name} answer again, send a new invitation.
+          </p>
+        </Confirm>
         {error !== null && <ErrorBox error={error} />}
       </td>
     </tr>
