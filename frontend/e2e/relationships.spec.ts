@@ -33,6 +33,7 @@ test('an officer finds the approved evaluation, records the appointment and star
   await expect(page.getByText('every 6 months')).toBeVisible()
   await shot(page, '13-relationship')
 
+  const relationshipURL = page.url()
   await page.getByRole('button', { name: 'Start re-diligence' }).click()
   await expect(page).toHaveURL(/\/evaluations\/\d+(\?|$)/)
   await expect(page.getByText(/^Re-diligence: /).first()).toBeVisible()
@@ -41,4 +42,14 @@ test('an officer finds the approved evaluation, records the appointment and star
   await shot(page, '14-rediligence')
   await page.getByRole('tab', { name: 'What changed' }).click()
   await expect(page.getByRole('region', { name: 'What changed' })).toContainText('No answer differs from the last approved evaluation.')
+
+  // Back on the relationship, the open re-diligence is where to go on; no second one is offered.
+  const rediligence = new URL(page.url()).pathname
+  await page.goto(relationshipURL)
+  await expect(page.getByRole('heading', { name: /Custody relationship/ })).toBeVisible()
+  const inProgress = page.getByRole('region', { name: 'Re-diligence' })
+  await expect(inProgress.getByText(/^In progress:/)).toBeVisible()
+  await expect(inProgress.getByRole('button', { name: 'Start re-diligence' })).toHaveCount(0)
+  await inProgress.getByRole('link').click()
+  await expect.poll(() => new URL(page.url()).pathname).toBe(rediligence)
 })

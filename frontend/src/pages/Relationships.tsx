@@ -310,6 +310,15 @@ function EndRelationship({ r, etag, onSaved }: { r: Relationship; etag?: string;
 function StartRediligence({ r }: { r: Relationship }) {
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<unknown>(null)
+  // A re-diligence already open (draft or submitted) is where to go on, not
+  // a second one: the server refuses that.
+  const open = useLoad(
+    async (signal) => {
+      const page = await api.GET('/api/v1/evaluations', { params: { query: { team: r.team_id, custodian: r.custodian_id, limit: 100 } }, signal })
+      return page.items.find((e) => e.relationship_id === r.id && e.status !== 'approved') ?? null
+    },
+    [r.team_id, r.custodian_id, r.id],
+  )
   const start = async () => {
     setBusy(true)
     setError(null)
@@ -328,10 +337,16 @@ function StartRediligence({ r }: { r: Relationship }) {
         Opens an evaluation of {r.custodian_name} alone, prefilled from evaluation #{r.evaluation_id}: each answer carried forward for you to confirm, its evidence
         linked. Its approval moves the next review on by {r.review_months} months.
       </p>
-      <button type="button" onClick={start} disabled={busy}>
-        {busy ? 'Starting…' : 'Start re-diligence'}
-      </button>
-      <ErrorBox error={error} />
+      {open.data ? (
+        <p>
+          In progress: <Link to={`/evaluations/${open.data.id}`}>{open.data.title}</Link> ({open.data.status === 'submitted' ? 'awaiting approval' : 'draft'}).
+        </p>
+      ) : (
+        <button type="button" onClick={start} disabled={busy || open.loading}>
+          {busy ? 'Starting…' : 'Start re-diligence'}
+        </button>
+      )}
+      <ErrorBox error={error ?? open.error} />
     </section>
   )
 }
