@@ -33,6 +33,8 @@ test('a manager reads the notification of a submitted shortlist and marks notifi
 
   await item.getByRole('button', { name: `Mark as read: ${subject}` }).click()
   await expect(item.getByText('Read', { exact: true })).toBeVisible()
+  // The button is gone; the focus stays on the notification it marked.
+  await expect(item.getByRole('link', { name: subject })).toBeFocused()
   await expect(page.getByRole('banner').getByRole('link', { name: before - 1 > 0 ? `Notifications, ${before - 1} unread` : 'Notifications' })).toBeVisible()
 
   await page.getByLabel('Unread only').check()

@@ -194,6 +194,8 @@ test('"Mark section met" marks the unanswered items in one request and names the
   await checkA11y(page, 'mark section met confirmation', { narrow: false })
   await dialog.getByRole('button', { name: 'Mark met' }).click()
   await expect(sec.getByRole('status')).toContainText(`Marked ${plain.length - 1} item${plain.length - 1 === 1 ? '' : 's'} met.`)
+  // The button is gone: the focus is on what happened, not dropped to the page.
+  await expect(sec.getByRole('status')).toBeFocused()
   await expect(sec.getByRole('status')).toContainText('Skipped, as they need evidence')
   expect(bulk).toBe(1)
   const row = (it: Item) => page.locator(`#item-1-${it.id}`)

@@ -110,6 +110,7 @@ export function NotificationsPage() {
                 <div>
                   <div className="notice-subject">
                     <a
+                      id={'notice-' + n.id}
                       href={n.link}
                       onClick={(e) => {
                         if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return
@@ -127,7 +128,14 @@ export function NotificationsPage() {
                 {readAt ? (
                   <span className="muted small nowrap">Read</span>
                 ) : (
-                  <button type="button" onClick={() => void markRead(n)} aria-label={`Mark as read: ${n.subject}`}>
+                  <button
+                    type="button"
+                    onClick={() =>
+                      // The button goes once it is read: the focus stays on this notification.
+                      void markRead(n).then((ok) => ok && document.getElementById('notice-' + n.id)?.focus())
+                    }
+                    aria-label={`Mark as read: ${n.subject}`}
+                  >
                     Mark as read
                   </button>
                 )}

@@ -1,7 +1,7 @@
 // "Mark section met": one request marks a checklist section's unanswered
 // items met for one candidate, after a confirmation; items that need
 // evidence are skipped (and named), answered items keep their answer.
-import { useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { api, type Answer, type ChecklistItem, type ChecklistSection, type Evidence } from '../../api.ts'
 import { Confirm, ErrorBox } from '../ui.tsx'
 import { useGuardedWrite } from './guardedWrite.ts'
@@ -21,7 +21,14 @@ export function SectionMet({ evaluationId, custodianId, custodianName, section, 
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<unknown>(null)
   const [result, setResult] = useState('')
+  const [skippedNames, setSkippedNames] = useState<string[]>([])
   const run = useGuardedWrite()
+  // The button goes once the section is marked: the focus moves to what
+  // happened rather than dropping to the page.
+  const said = useRef<HTMLDivElement>(null)
+  useEffect(() => {
+    if (result) said.current?.focus()
+  }, [result])
   const pending = section.items.filter((it) => (answers.get(it.id)?.status ?? 'pending') === 'pending')
   const markable = pending.filter((it) => !it.evidence_required)
   const skipped = pending.filter((it) => it.evidence_required)
@@ -31,6 +38,7 @@ export function SectionMet({ evaluationId, custodianId, custodianName, section, 
     setBusy(true)
     setError(null)
     setResult('')
+    setSkippedNames([])
     try {
       const r = await run((ifMatch) =>
         api.POST('/api/v1/evaluations/{id}/custodians/{custodianID}/sections/{sectionKey}/met', {
@@ -38,10 +46,8 @@ export function SectionMet({ evaluationId, custodianId, custodianName, section, 
         }),
       )
       const prompt = new Map(section.items.map((it: ChecklistItem) => [it.id, it.prompt]))
-      setResult(
-        `Marked ${r.answers.length} item${r.answers.length === 1 ? '' : 's'} met.` +
-          (r.skipped.length > 0 ? ` Skipped, as they need evidence: ${r.skipped.map((s) => prompt.get(s.item_id) ?? s.key).join('; ')}.` : ''),
-      )
+      setSkippedNames(r.skipped.map((s) => prompt.get(s.item_id) ?? s.key))
+      setResult(`Marked ${r.answers.length} item${r.answers.length === 1 ? '' : 's'} met.` + (r.skipped.length > 0 ? ' Skipped, as they need evidence:' : ''))
       onChanged()
     } catch (e) {
       setError(e)
@@ -59,9 +65,16 @@ export function SectionMet({ evaluationId, custodianId, custodianName, section, 
         </button>
       )}
       {result && (
-        <span className="small ok-text" role="status">
+        <div className="small ok-text" role="status" tabIndex={-1} ref={said}>
           {result}
-        </span>
+          {skippedNames.length > 0 && (
+            <ul>
+              {skippedNames.map((name) => (
+                <li key={name}>{name}</li>
+              ))}
+            </ul>
+          )}
+        </div>
       )}
       <ErrorBox error={error} />
       <Confirm
