@@ -197,6 +197,27 @@ func subjects(page custos.NotificationPage) []string {
 	return out
 }
 
+// emailedInvitation opens a draft of two catalogue custodians as the
+// officer and invites a contact at the first through an invitation service
+// that e-mails its links; it returns the service, the invitation and the
+// custodian's name.
+func (s *stack) emailedInvitation() (*postgres.InvitationService, *custos.IssuedInvitation, string) {
+	s.env.T.Helper()
+	officer := s.env.As("officer@example.com")
+	custodians, err := postgres.NewCatalogueService(s.env.Store).ListCustodians(officer, custos.CustodianFilter{Limit: 2})
+	if err != nil {
+		s.env.T.Fatal(err)
+	}
+	ws := s.env.OpenEvaluation(officer, s.treasury, custodians.Items[0].ID, custodians.Items[1].ID)
+	invitations := postgres.NewInvitationService(s.env.Store, postgres.NewEvaluationService(s.env.Store)).EmailInvitations(true)
+	issued, err := invitations.Invite(officer, ws.Evaluation.ID, custos.NewInvitation{CustodianID: custodians.Items[0].ID,
+		Name: "Rita Respondent", Email: "rita@custodian.example"})
+	if err != nil {
+		s.env.T.Fatal(err)
+	}
+	return invitations, issued, custodians.Items[0].Name
+}
+
 // --- the journey -----------------------------------------------------------------
 
 // TestReviewReminderJourney: approve, record the relationship, move the
@@ -573,18 +594,7 @@ func TestInvitationEmailedOnceThenForgotten(t *testing.T) {
 	t.Parallel()
 	s := newStack(t)
 	env := s.env
-	officer := env.As("officer@example.com")
-	custodians, err := postgres.NewCatalogueService(env.Store).ListCustodians(officer, custos.CustodianFilter{Limit: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ws := env.OpenEvaluation(officer, s.treasury, custodians.Items[0].ID, custodians.Items[1].ID)
-	invitations := postgres.NewInvitationService(env.Store, postgres.NewEvaluationService(env.Store)).EmailInvitations(true)
-	issued, err := invitations.Invite(officer, ws.Evaluation.ID, custos.NewInvitation{CustodianID: custodians.Items[0].ID,
-		Name: "Rita Respondent", Email: "rita@custodian.example"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, issued, custodian := s.emailedInvitation()
 	if !issued.Emailed {
 		t.Errorf("issued %+v: want emailed", issued)
 	}
@@ -596,7 +606,7 @@ func TestInvitationEmailedOnceThenForgotten(t *testing.T) {
 	}
 	got := s.mail.messages()
 	if len(got) != 1 || got[0].to != "rita@custodian.example" ||
-		!strings.Contains(got[0].body, "https://custos.example.com"+issued.Link) || !strings.Contains(got[0].subject, custodians.Items[0].Name) {
+		!strings.Contains(got[0].body, "https://custos.example.com"+issued.Link) || !strings.Contains(got[0].subject, custodian) {
 		t.Fatalf("mail: %+v, want one message to the contact with the link %s", got, issued.Link)
 	}
 	var kept []string
@@ -688,19 +698,8 @@ func TestInvitationRevoked_NotEmailedAndItsTokenGone(t *testing.T) {
 	t.Parallel()
 	s := newStack(t)
 	env := s.env
-	officer := env.As("officer@example.com")
-	custodians, err := postgres.NewCatalogueService(env.Store).ListCustodians(officer, custos.CustodianFilter{Limit: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ws := env.OpenEvaluation(officer, s.treasury, custodians.Items[0].ID, custodians.Items[1].ID)
-	inv := postgres.NewInvitationService(env.Store, postgres.NewEvaluationService(env.Store)).EmailInvitations(true)
-	issued, err := inv.Invite(officer, ws.Evaluation.ID, custos.NewInvitation{CustodianID: custodians.Items[0].ID,
-		Name: "Rita", Email: "rita@custodian.example"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := inv.RevokeInvitation(officer, ws.Evaluation.ID, issued.Invitation.ID); err != nil {
+	inv, issued, _ := s.emailedInvitation()
+	if _, err := inv.RevokeInvitation(env.As("officer@example.com"), issued.Invitation.EvaluationID, issued.Invitation.ID); err != nil {
 		t.Fatal(err)
 	}
 	var n int

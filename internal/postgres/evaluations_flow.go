@@ -55,43 +55,10 @@ func (s *EvaluationService) WithdrawSubmission(ctx context.Context, id int64, if
 
 // WithdrawRedFlag marks a flag raised by mistake as withdrawn with the reason.
 func (s *EvaluationService) WithdrawRedFlag(ctx context.Context, id, flagID int64, ifVersion int, reason string) (*custos.RedFlag, error) {
-	var out custos.RedFlag
-	err := s.db.inTx(ctx, func(tx *Tx) error {
-		var r evaluationRow
-		if err := tx.loadLocked(ctx, &r, id, "", ""); err != nil {
-			return err
-		}
-		e, err := r.evaluation()
-		if err != nil {
-			return err
-		}
-		var flag *custos.RedFlag
-		var f custos.RedFlag
-		if err := tx.GetContext(ctx, &f, `SELECT `+redFlagColumns+` FROM red_flags WHERE id = $1 AND evaluation_id = $2`,
-			flagID, id); err == nil {
-			f.CreatedAt, f.UpdatedAt = f.CreatedAt.UTC(), f.UpdatedAt.UTC()
-			flag = &f
-		} else if !errors.Is(err, sql.ErrNoRows) {
-			return err
-		}
-		ev, err := custos.WithdrawRedFlag(e, ifVersion, flag, reason, tx.now)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE red_flags SET status = $2, resolution = $3, updated_at = $4 WHERE id = $1`,
-			flagID, ev.After.Status, ev.After.Resolution, ev.After.UpdatedAt); err != nil {
-			return err
-		}
-		if err := tx.touch(ctx, id); err != nil {
-			return err
-		}
-		out = ev.After
-		return tx.record(ctx, e.TeamID, ev)
+	return s.changeRedFlag(ctx, id, flagID, func(e custos.Evaluation, flag *custos.RedFlag, at time.Time) (custos.Event, custos.RedFlag, error) {
+		ev, err := custos.WithdrawRedFlag(e, ifVersion, flag, reason, at)
+		return ev, ev.After, err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return &out, nil
 }
 
 // RemoveEvidence deletes a draft's evidence file. The file itself goes:

@@ -215,6 +215,17 @@ func (s *EvaluationService) MoveRedFlag(ctx context.Context, id, flagID int64, i
 	if err := m.Validate(); err != nil {
 		return nil, err
 	}
+	return s.changeRedFlag(ctx, id, flagID, func(e custos.Evaluation, flag *custos.RedFlag, at time.Time) (custos.Event, custos.RedFlag, error) {
+		ev, err := custos.MoveRedFlag(e, ifVersion, flag, m, at)
+		return ev, ev.After, err
+	})
+}
+
+// changeRedFlag loads the locked evaluation and one of its flags (nil when
+// it has no such flag, for the command to refuse), runs the command, and
+// saves the flag's new status and resolution with its audit event.
+func (s *EvaluationService) changeRedFlag(ctx context.Context, id, flagID int64,
+	cmd func(e custos.Evaluation, flag *custos.RedFlag, at time.Time) (custos.Event, custos.RedFlag, error)) (*custos.RedFlag, error) {
 	var out custos.RedFlag
 	err := s.db.inTx(ctx, func(tx *Tx) error {
 		var r evaluationRow
@@ -234,18 +245,18 @@ func (s *EvaluationService) MoveRedFlag(ctx context.Context, id, flagID int64, i
 		} else if !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
-		ev, err := custos.MoveRedFlag(e, ifVersion, flag, m, tx.now)
+		ev, after, err := cmd(e, flag, tx.now)
 		if err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE red_flags SET status = $2, resolution = $3, updated_at = $4 WHERE id = $1`,
-			flagID, ev.After.Status, ev.After.Resolution, ev.After.UpdatedAt); err != nil {
+			flagID, after.Status, after.Resolution, after.UpdatedAt); err != nil {
 			return err
 		}
 		if err := tx.touch(ctx, id); err != nil {
 			return err
 		}
-		out = ev.After
+		out = after
 		return tx.record(ctx, e.TeamID, ev)
 	})
 	if err != nil {
