@@ -44,4 +44,6 @@ test('an officer sees the stale SOC 2 report and records an insurance certificat
   await insurance.getByRole('button', { name: 'Archive' }).click()
   await ask.getByRole('button', { name: 'Archive' }).click()
   await expect(list.getByRole('listitem', { name: 'Insurance certificate' })).toHaveCount(0)
+  // The archived document left the list: the focus is on the panel's heading.
+  await expect(page.getByRole('heading', { name: 'Assurance documents' })).toBeFocused()
 })

@@ -162,6 +162,8 @@ test('a red flag raised by mistake is withdrawn with a reason; mandate-fit flags
   await expect(flag.getByText('Raised on the wrong candidate.')).toBeVisible()
   await expect(flag.getByRole('heading', { name: 'Wrong custodian' })).toHaveCSS('text-decoration-line', 'line-through')
   await expect(flag.getByRole('button', { name: 'Reopen' })).toHaveCount(0)
+  // Its form is gone: the focus stays on the withdrawn flag.
+  await expect(flag).toBeFocused()
 
   // The flags mandate fit raised offer no withdrawal.
   const auto = page.getByRole('listitem').filter({ hasText: 'Raised by mandate fit' })

@@ -31,7 +31,9 @@ export function AssurancePanel({ teamId, custodianId, custodianName, canWrite, o
   }
   return (
     <section className="card" aria-labelledby={`as-title-${custodianId}`}>
-      <h3 id={`as-title-${custodianId}`}>Assurance documents</h3>
+      <h3 id={`as-title-${custodianId}`} tabIndex={-1}>
+        Assurance documents
+      </h3>
       <p className="muted small">What independent parties wrote about {custodianName}, as your team holds it. A SOC report goes stale 12 months after its period unless a bridge letter reaches to within 3 months; a certificate past its date is expired.</p>
       {docs.error ? (
         <ErrorBox error={docs.error} />
@@ -70,8 +72,10 @@ function DocumentItem({ d, canWrite, onChanged }: { d: AssuranceDocument; canWri
     try {
       await call()
       onChanged()
+      return true
     } catch (e) {
       setError(e)
+      return false
     } finally {
       setBusy(false)
     }
@@ -133,7 +137,10 @@ function DocumentItem({ d, canWrite, onChanged }: { d: AssuranceDocument; canWri
         onCancel={() => setArchiving(false)}
         onConfirm={() => {
           setArchiving(false)
-          void act(() => api.DELETE('/api/v1/teams/{teamID}/documents/{documentID}', { params: { path } }))
+          // The document leaves the list: the focus goes to the panel's heading, not the page.
+          void act(() => api.DELETE('/api/v1/teams/{teamID}/documents/{documentID}', { params: { path } })).then(
+            (ok) => ok && document.getElementById(`as-title-${d.custodian_id}`)?.focus(),
+          )
         }}
       >
         <p>

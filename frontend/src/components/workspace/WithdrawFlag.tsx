@@ -32,6 +32,8 @@ export function WithdrawFlag({ evaluationId, flag, onChanged }: { evaluationId: 
       setReason('')
       setOpen(false)
       onChanged()
+      // The form and its button go: the focus stays on the flag, now withdrawn.
+      window.setTimeout(() => document.getElementById(`flag-${flag.id}`)?.focus(), 0)
     } catch (err) {
       setError(err)
       if (err instanceof ApiError && err.field('reason')) window.setTimeout(() => reasonRef.current?.focus(), 0)
