@@ -33,11 +33,13 @@ const ctxGuarded = "guarded"
 // the guarded :id and the parameters below it.
 type evaluationPath struct {
 	guarded
-	CustodianID int64  // :custodianID
-	ItemID      int64  // :itemID
-	FlagID      int64  // :flagID
-	EvidenceID  int64  // :evidenceID
-	Criterion   string // :criterion, a criterion key the service checks
+	CustodianID  int64  // :custodianID
+	ItemID       int64  // :itemID
+	FlagID       int64  // :flagID
+	EvidenceID   int64  // :evidenceID
+	InvitationID int64  // :invitationID
+	DocumentID   int64  // :documentID, a respondent's document
+	Criterion    string // :criterion, a criterion key the service checks
 }
 
 // bindPath reads the path of an evaluation or memo route, answering 400
@@ -48,7 +50,8 @@ func bindPath(c *gin.Context) (evaluationPath, bool) {
 	for _, id := range []struct {
 		param string
 		into  *int64
-	}{{"custodianID", &p.CustodianID}, {"itemID", &p.ItemID}, {"flagID", &p.FlagID}, {"evidenceID", &p.EvidenceID}} {
+	}{{"custodianID", &p.CustodianID}, {"itemID", &p.ItemID}, {"flagID", &p.FlagID}, {"evidenceID", &p.EvidenceID},
+		{"invitationID", &p.InvitationID}, {"documentID", &p.DocumentID}} {
 		if c.Param(id.param) == "" {
 			continue // not a parameter of this route
 		}

@@ -215,11 +215,7 @@ func (s *Server) revokeInvitation(c *gin.Context) {
 	if !ok {
 		return
 	}
-	invID, ok := pathID(c, "invitationID")
-	if !ok {
-		return
-	}
-	inv, err := s.Invitations.RevokeInvitation(c.Request.Context(), p.ID, invID)
+	inv, err := s.Invitations.RevokeInvitation(c.Request.Context(), p.ID, p.InvitationID)
 	if err != nil {
 		s.writeError(c, err)
 		return
@@ -232,11 +228,7 @@ func (s *Server) acceptResponse(c *gin.Context) {
 	if !ok {
 		return
 	}
-	invID, ok := pathID(c, "invitationID")
-	if !ok {
-		return
-	}
-	r, err := s.Invitations.AcceptResponse(c.Request.Context(), p.ID, invID, p.ItemID)
+	r, err := s.Invitations.AcceptResponse(c.Request.Context(), p.ID, p.InvitationID, p.ItemID)
 	if err != nil {
 		s.writeError(c, err)
 		return
@@ -254,11 +246,10 @@ func (s *Server) clarifyResponse(c *gin.Context) {
 	if !ok {
 		return
 	}
-	invID, ok := pathID(c, "invitationID")
-	if !ok || !s.bindJSON(c, &req) {
+	if !s.bindJSON(c, &req) {
 		return
 	}
-	r, err := s.Invitations.RequestClarification(c.Request.Context(), p.ID, invID, p.ItemID, req.Comment)
+	r, err := s.Invitations.RequestClarification(c.Request.Context(), p.ID, p.InvitationID, p.ItemID, req.Comment)
 	if err != nil {
 		s.writeError(c, err)
 		return
@@ -273,15 +264,7 @@ func (s *Server) downloadResponseDocument(c *gin.Context) {
 	if !ok {
 		return
 	}
-	invID, ok := pathID(c, "invitationID")
-	if !ok {
-		return
-	}
-	docID, ok := pathID(c, "documentID")
-	if !ok {
-		return
-	}
-	d, content, err := s.Invitations.ResponseDocument(c.Request.Context(), p.ID, invID, docID)
+	d, content, err := s.Invitations.ResponseDocument(c.Request.Context(), p.ID, p.InvitationID, p.DocumentID)
 	if err != nil {
 		s.writeError(c, err)
 		return
