@@ -84,6 +84,9 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 		return fmt.Errorf("load authorization policy: %w (has `custos migrate` run?)", err)
 	}
 	go authorizer.Follow(ctx, cfg.DatabaseURL, postgres.AuthzChannel, time.Minute)
+	if err := db.PrepareHot(ctx); err != nil {
+		return fmt.Errorf("prepare the hot statements: %w (has `custos migrate` run?)", err)
+	}
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),

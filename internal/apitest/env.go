@@ -124,6 +124,9 @@ func New(t *testing.T, opts ...Option) *Env {
 	}
 	sqlDB, conf, counter := newCountedDB(t)
 	store := postgres.New(sqlDB)
+	if err := store.PrepareHot(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	clock := &Clock{t: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)}
 	store.Now = clock.Now
 	if o.sso != nil {

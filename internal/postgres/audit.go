@@ -72,21 +72,24 @@ func (tx *Tx) appendEvent(ctx context.Context, actorID *int64, actor string, ne 
 		return custos.Internal(fmt.Errorf("audit content does not begin with %s: %.40s", seqPlaceholder, content))
 	}
 	rest := content[len(seqPlaceholder)-1:] // from the comma after the number
-	if err := tx.QueryRowxContext(ctx, `
-		WITH head AS (
-			UPDATE audit_head SET seq = seq + 1, prev_hash = hash,
-				hash = sha256(hash || convert_to('{"seq":' || (seq + 1)::text, 'UTF8') || $12::bytea)
-			WHERE id = 1 RETURNING seq, prev_hash, hash)
-		INSERT INTO audit_events (seq, occurred_at, actor_id, actor, team_id, action, object_type,
-			object_id, before, after, request_id, client_request_id, prev_hash, hash)
-		SELECT seq, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, prev_hash, hash FROM head
-		RETURNING seq`,
+	if err := tx.QueryRowxContext(ctx, appendAudit,
 		e.OccurredAt, e.ActorID, e.Actor, e.TeamID, e.Action, e.ObjectType,
 		e.ObjectID, nullJSON(e.Before), nullJSON(e.After), e.RequestID, e.ClientRequestID, rest).Scan(&e.Seq); err != nil {
 		return fmt.Errorf("append audit event: %w", err)
 	}
 	return nil
 }
+
+// appendAudit is every write's last statement before COMMIT: hot.
+var appendAudit = hot(`
+	WITH head AS (
+		UPDATE audit_head SET seq = seq + 1, prev_hash = hash,
+			hash = sha256(hash || convert_to('{"seq":' || (seq + 1)::text, 'UTF8') || $12::bytea)
+		WHERE id = 1 RETURNING seq, prev_hash, hash)
+	INSERT INTO audit_events (seq, occurred_at, actor_id, actor, team_id, action, object_type,
+		object_id, before, after, request_id, client_request_id, prev_hash, hash)
+	SELECT seq, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, prev_hash, hash FROM head
+	RETURNING seq`)
 
 // seqPlaceholder is how an event's content begins before it has a number.
 const seqPlaceholder = `{"seq":0,`

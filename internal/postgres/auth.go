@@ -376,6 +376,17 @@ const sessionMeColumns = `, u.name, u.org_admin, u.created_at AS user_created_at
 		'user_email', u.email, 'user_name', u.name, 'role', m.role, 'created_at', m.created_at) ORDER BY t.name, m.role)
 		FROM memberships m JOIN teams t ON t.id = m.team_id WHERE m.user_id = u.id), '[]') AS memberships`
 
+// Every request but the respondent's reads its session: hot statements.
+var (
+	sessionQuery = hot(`SELECT s.id, s.user_id, s.created_at, s.last_seen_at, s.expires_at, s.ended_at,
+		u.email, u.disabled FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1`)
+	sessionMeQuery = hot(`SELECT s.id, s.user_id, s.created_at, s.last_seen_at, s.expires_at, s.ended_at,
+		u.email, u.disabled` + sessionMeColumns + ` FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1`)
+	tokenQuery = hot(`SELECT t.id, t.user_id, t.name, t.read_only, t.created_at, t.expires_at,
+		t.revoked_at, t.last_used_at, u.email, u.disabled
+		FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1`)
+)
+
 func (s *AuthService) session(ctx context.Context, token string, me bool) (custos.Actor, *custos.User, []custos.Membership, error) {
 	if !secret.LooksLike(token, secret.SessionPrefix) {
 		return custos.Actor{}, nil, nil, errSessionOver()
@@ -389,12 +400,11 @@ func (s *AuthService) session(ctx context.Context, token string, me bool) (custo
 		UserUpdatedAt time.Time `db:"user_updated_at"`
 		Memberships   []byte    `db:"memberships"`
 	}
-	extra := ""
+	query := sessionQuery
 	if me {
-		extra = sessionMeColumns
+		query = sessionMeQuery
 	}
-	err := s.db.db.GetContext(ctx, &r, `SELECT s.id, s.user_id, s.created_at, s.last_seen_at, s.expires_at, s.ended_at,
-		u.email, u.disabled`+extra+` FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1`, secret.HashToken(token))
+	err := s.db.get(ctx, &r, query, secret.HashToken(token))
 	if err == sql.ErrNoRows {
 		return custos.Actor{}, nil, nil, errSessionOver()
 	} else if err != nil {
@@ -483,9 +493,7 @@ func (s *AuthService) TokenActor(ctx context.Context, token string) (custos.Acto
 		Email    string `db:"email"`
 		Disabled bool   `db:"disabled"`
 	}
-	err := s.db.db.GetContext(ctx, &r, `SELECT t.id, t.user_id, t.name, t.read_only, t.created_at, t.expires_at,
-		t.revoked_at, t.last_used_at, u.email, u.disabled
-		FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1`, secret.HashToken(token))
+	err := s.db.get(ctx, &r, tokenQuery, secret.HashToken(token))
 	if err == sql.ErrNoRows {
 		return custos.Actor{}, bad
 	} else if err != nil {

@@ -40,6 +40,8 @@ type DB struct {
 	Throttle      custos.LoginThrottle
 	// Freshness says how long assurance documents count (assurance.go).
 	Freshness custos.FreshnessPolicy
+	// hot are the hot statements once PrepareHot has run (hot.go).
+	hot *hotStatements
 }
 
 // Settings are the pool's size and the limits put on every connection.
@@ -132,6 +134,7 @@ func New(db *sqlx.DB) *DB {
 		SessionPolicy: custos.DefaultSessionPolicy,
 		Throttle:      custos.DefaultLoginThrottle,
 		Freshness:     custos.DefaultFreshness,
+		hot:           &hotStatements{},
 	}
 }
 

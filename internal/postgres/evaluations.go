@@ -133,20 +133,38 @@ func (s *EvaluationService) template(ctx context.Context, q sqlx.QueryerContext,
 // adds columns about the part a command changes and joins what they need;
 // its arguments are $2 onwards.
 func (tx *Tx) loadLocked(ctx context.Context, dest any, id int64, extra, joins string, args ...any) error {
-	err := tx.GetContext(ctx, dest, `SELECT `+evaluationColumns+extra+`
-		FROM evaluations e JOIN teams t ON t.id = e.team_id `+joins+`
-		WHERE e.id = $1 FOR UPDATE OF e`, append([]any{id}, args...)...)
+	err := tx.GetContext(ctx, dest, lockedHeader(extra, joins), append([]any{id}, args...)...)
 	return orNotFound(err, "evaluation")
 }
+
+// lockedHeader is loadLocked's statement; the changes that run most often
+// mark theirs hot.
+func lockedHeader(extra, joins string) string {
+	return `SELECT ` + evaluationColumns + extra + `
+		FROM evaluations e JOIN teams t ON t.id = e.team_id ` + joins + `
+		WHERE e.id = $1 FOR UPDATE OF e`
+}
+
+// The locked headers of the changes an officer makes all day: a flag's
+// move, and a change to a candidate's part (evidence, a flag) alone or with
+// its answer or score.
+var (
+	_ = hot(lockedHeader("", ""))
+	_ = hot(lockedHeader(isCandidateColumn, ""))
+	_ = hot(lockedHeader(isCandidateColumn+answerPartColumns, answerPartJoin))
+	_ = hot(lockedHeader(isCandidateColumn+scorePartColumns, scorePartJoin))
+)
 
 // isCandidateColumn says whether the custodian $2 is a candidate.
 const isCandidateColumn = `, EXISTS (SELECT 1 FROM evaluation_candidates
 	WHERE evaluation_id = e.id AND custodian_id = $2) AS is_candidate`
 
+var touchEvaluation = hot(`UPDATE evaluations SET version = version + 1, updated_at = $2 WHERE id = $1`)
+
 // touch moves the workspace version on: every change to an evaluation or
 // its parts changes the workspace's ETag.
 func (tx *Tx) touch(ctx context.Context, id int64) error {
-	_, err := tx.ExecContext(ctx, `UPDATE evaluations SET version = version + 1, updated_at = $2 WHERE id = $1`, id, tx.now)
+	_, err := tx.ExecContext(ctx, touchEvaluation, id, tx.now)
 	return err
 }
 

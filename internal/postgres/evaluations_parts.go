@@ -11,6 +11,42 @@ import (
 
 // --- the parts of an assessment ----------------------------------------------
 
+// The statements of the changes an officer makes all day, each with the
+// workspace's new version folded in (every change moves its ETag) and all
+// hot (hot.go): with the locked header and the audit append, a change is
+// three statements between BEGIN and COMMIT.
+const (
+	answerPartColumns = `, a.status AS a_status, a.note AS a_note, a.version AS a_version, a.updated_by AS a_updated_by, a.updated_at AS a_updated_at`
+	answerPartJoin    = `LEFT JOIN answers a ON a.evaluation_id = e.id AND a.custodian_id = $2 AND a.item_id = $3`
+	scorePartColumns  = `, sc.score AS s_score, sc.rationale AS s_rationale, sc.updated_by AS s_updated_by, sc.updated_at AS s_updated_at`
+	scorePartJoin     = `LEFT JOIN scores sc ON sc.evaluation_id = e.id AND sc.custodian_id = $2 AND sc.criterion = $3`
+)
+
+var (
+	upsertAnswer = hot(`WITH touched AS (
+			UPDATE evaluations SET version = version + 1, updated_at = $8 WHERE id = $1)
+		INSERT INTO answers (evaluation_id, custodian_id, item_id, status, note, version, updated_by, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		ON CONFLICT (evaluation_id, custodian_id, item_id) DO UPDATE
+			SET status = EXCLUDED.status, note = EXCLUDED.note, version = EXCLUDED.version,
+				updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at, carried_forward = false,
+				from_invitation_id = NULL, responded_at = NULL`)
+	upsertScore = hot(`WITH touched AS (
+			UPDATE evaluations SET version = version + 1, updated_at = $7 WHERE id = $1)
+		INSERT INTO scores (evaluation_id, custodian_id, criterion, score, rationale, updated_by, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)
+		ON CONFLICT (evaluation_id, custodian_id, criterion) DO UPDATE
+			SET score = EXCLUDED.score, rationale = EXCLUDED.rationale, updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at`)
+	insertRedFlag = hot(`WITH touched AS (
+			UPDATE evaluations SET version = version + 1, updated_at = $8 WHERE id = $1)
+		INSERT INTO red_flags (evaluation_id, custodian_id, definition_id, title, description,
+			severity, raised_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING ` + redFlagColumns)
+	selectRedFlag = hot(`SELECT ` + redFlagColumns + ` FROM red_flags WHERE id = $1 AND evaluation_id = $2`)
+	updateRedFlag = hot(`WITH touched AS (
+			UPDATE evaluations SET version = version + 1, updated_at = $4 WHERE id = $5)
+		UPDATE red_flags SET status = $2, resolution = $3, updated_at = $4 WHERE id = $1`)
+)
+
 // partRow is a draft's header with whether the custodian ($2) is a candidate;
 // a change's own row type embeds it and adds the part it changes.
 type partRow struct {
@@ -53,9 +89,7 @@ func (s *EvaluationService) PutAnswer(ctx context.Context, id, custodianID, item
 			UpdatedBy *int64               `db:"a_updated_by"`
 			UpdatedAt *time.Time           `db:"a_updated_at"`
 		}
-		e, tmpl, part, err := s.loadPart(ctx, tx, &r, id, custodianID,
-			`, a.status AS a_status, a.note AS a_note, a.version AS a_version, a.updated_by AS a_updated_by, a.updated_at AS a_updated_at`,
-			`LEFT JOIN answers a ON a.evaluation_id = e.id AND a.custodian_id = $2 AND a.item_id = $3`, itemID)
+		e, tmpl, part, err := s.loadPart(ctx, tx, &r, id, custodianID, answerPartColumns, answerPartJoin, itemID)
 		if err != nil {
 			return err
 		}
@@ -71,14 +105,7 @@ func (s *EvaluationService) PutAnswer(ctx context.Context, id, custodianID, item
 		a := ev.After
 		// The answer and the workspace's new version in one round trip: a
 		// tick is the most frequent write.
-		if _, err := tx.ExecContext(ctx, `WITH touched AS (
-				UPDATE evaluations SET version = version + 1, updated_at = $8 WHERE id = $1)
-			INSERT INTO answers (evaluation_id, custodian_id, item_id, status, note, version, updated_by, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-			ON CONFLICT (evaluation_id, custodian_id, item_id) DO UPDATE
-				SET status = EXCLUDED.status, note = EXCLUDED.note, version = EXCLUDED.version,
-					updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at, carried_forward = false,
-					from_invitation_id = NULL, responded_at = NULL`,
+		if _, err := tx.ExecContext(ctx, upsertAnswer,
 			id, custodianID, itemID, a.Status, a.Note, a.Version, a.UpdatedBy, a.UpdatedAt); err != nil {
 			return err
 		}
@@ -140,9 +167,7 @@ func (s *EvaluationService) PutScore(ctx context.Context, id, custodianID int64,
 			UpdatedBy *int64     `db:"s_updated_by"`
 			UpdatedAt *time.Time `db:"s_updated_at"`
 		}
-		e, tmpl, part, err := s.loadPart(ctx, tx, &r, id, custodianID,
-			`, sc.score AS s_score, sc.rationale AS s_rationale, sc.updated_by AS s_updated_by, sc.updated_at AS s_updated_at`,
-			`LEFT JOIN scores sc ON sc.evaluation_id = e.id AND sc.custodian_id = $2 AND sc.criterion = $3`, criterion)
+		e, tmpl, part, err := s.loadPart(ctx, tx, &r, id, custodianID, scorePartColumns, scorePartJoin, criterion)
 		if err != nil {
 			return err
 		}
@@ -156,14 +181,8 @@ func (s *EvaluationService) PutScore(ctx context.Context, id, custodianID int64,
 			return err
 		}
 		sc := ev.After
-		if _, err := tx.ExecContext(ctx, `INSERT INTO scores (evaluation_id, custodian_id, criterion, score, rationale, updated_by, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)
-			ON CONFLICT (evaluation_id, custodian_id, criterion) DO UPDATE
-				SET score = EXCLUDED.score, rationale = EXCLUDED.rationale, updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at`,
+		if _, err := tx.ExecContext(ctx, upsertScore,
 			id, custodianID, criterion, sc.Score, sc.Rationale, sc.UpdatedBy, sc.UpdatedAt); err != nil {
-			return err
-		}
-		if err := tx.touch(ctx, id); err != nil {
 			return err
 		}
 		out = sc
@@ -192,15 +211,11 @@ func (s *EvaluationService) RaiseRedFlag(ctx context.Context, id, custodianID in
 			return err
 		}
 		f := ev.Flag
-		if err := tx.GetContext(ctx, &ev.Flag, `INSERT INTO red_flags (evaluation_id, custodian_id, definition_id, title, description,
-			severity, raised_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING `+redFlagColumns,
+		if err := tx.GetContext(ctx, &ev.Flag, insertRedFlag,
 			id, f.CustodianID, f.DefinitionID, f.Title, f.Description, f.Severity, f.RaisedBy, tx.now); err != nil {
 			return err
 		}
 		ev.Flag.CreatedAt, ev.Flag.UpdatedAt = ev.Flag.CreatedAt.UTC(), ev.Flag.UpdatedAt.UTC()
-		if err := tx.touch(ctx, id); err != nil {
-			return err
-		}
 		out = ev.Flag
 		return tx.record(ctx, e.TeamID, ev)
 	})
@@ -238,8 +253,7 @@ func (s *EvaluationService) changeRedFlag(ctx context.Context, id, flagID int64,
 		}
 		var flag *custos.RedFlag
 		var f custos.RedFlag
-		if err := tx.GetContext(ctx, &f, `SELECT `+redFlagColumns+` FROM red_flags WHERE id = $1 AND evaluation_id = $2`,
-			flagID, id); err == nil {
+		if err := tx.GetContext(ctx, &f, selectRedFlag, flagID, id); err == nil {
 			f.CreatedAt, f.UpdatedAt = f.CreatedAt.UTC(), f.UpdatedAt.UTC()
 			flag = &f
 		} else if !errors.Is(err, sql.ErrNoRows) {
@@ -249,11 +263,7 @@ func (s *EvaluationService) changeRedFlag(ctx context.Context, id, flagID int64,
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE red_flags SET status = $2, resolution = $3, updated_at = $4 WHERE id = $1`,
-			flagID, after.Status, after.Resolution, after.UpdatedAt); err != nil {
-			return err
-		}
-		if err := tx.touch(ctx, id); err != nil {
+		if _, err := tx.ExecContext(ctx, updateRedFlag, flagID, after.Status, after.Resolution, after.UpdatedAt, id); err != nil {
 			return err
 		}
 		out = after
