@@ -91,31 +91,55 @@ func decodeCursor(s string) (custodianCursor, error) {
 // name index is walked instead.
 const searchFewMatches = 500
 
+// searchWalk is how many custodians after the cursor, in name order, a
+// search first reads and matches one by one, for a page of limit: a term
+// most custodians match (a common word, one letter, a region) fills its
+// page among them, without gathering its matches from an index, which
+// costs in proportion to the catalogue. A rarer term reads these few rows
+// for nothing before the index finds it.
+func searchWalk(limit int) int { return 2*limit + 30 }
+
 // catalogueSearch finds a page of custodians matching a term ($1, the LIKE
 // pattern; $7, the term itself when shorter than a trigram) or a region ($2),
 // whatever their number, without reading the whole catalogue:
-//   - up to searchFewMatches+1 matches, whole rows, are gathered through the trigram,
-//     short-substring or region index (MATERIALIZED: so that the planner
-//     does not walk the name index hoping to meet a page of matches early,
-//     which reads every row when there are none);
+//   - the first $8 custodians after the cursor in name order are matched
+//     one by one (walk); if they hold a whole page ($6) of matches, or are
+//     all that is left of the catalogue, that is the page (settled);
+//   - otherwise up to searchFewMatches+1 matches, whole rows, are gathered through the
+//     trigram, short-substring or region index (MATERIALIZED: so that the
+//     planner does not walk the name index hoping to meet a page of matches
+//     early, which reads every row when there are none);
 //   - if there are no more than searchFewMatches, the page is sorted from them;
 //   - otherwise matches are dense (at least searchFewMatches of them), and
 //     walking the name index in order meets a page of them soon: the walk's
 //     match is wrapped in IS TRUE, which no index answers, so that the
 //     planner walks the name index rather than gathering every match again.
 //
-// Either way the cost is bounded by the number gathered and the page, not
-// by the catalogue. Both branches give the exact page; only one runs (the
-// other's one-time filter is false).
-var catalogueSearch = `WITH matches AS MATERIALIZED (
+// Each way the cost is bounded by the walk, the number gathered and the
+// page, not by the catalogue. Every way gives the exact page; only one runs
+// (the others' one-time filters are false, and the gathering's too once the
+// walk has settled the page).
+var catalogueSearch = `WITH walk AS MATERIALIZED (
+		SELECT ` + custodianColumns + `,
+			(($1::text IS NULL OR lower(name) LIKE $1 OR lower(legal_entity) LIKE $1 OR lower(notes) LIKE $1)
+			 AND ($2::text IS NULL OR regions @> ARRAY[$2::text])
+			 AND ($3::boolean IS NULL OR qualified_custodian = $3)) IS TRUE AS hit
+		FROM custodians WHERE (lower(name), id) > ($4, $5)
+		ORDER BY lower(name), id LIMIT $8),
+	early AS (SELECT * FROM walk WHERE hit ORDER BY lower(name), id LIMIT $6),
+	settled AS (SELECT (SELECT count(*) FROM early) = $6 OR (SELECT count(*) FROM walk) < $8 AS yes),
+	matches AS MATERIALIZED (
 		SELECT ` + custodianColumns + ` FROM custodians
-		WHERE ($1::text IS NULL OR lower(name) LIKE $1 OR lower(legal_entity) LIKE $1 OR lower(notes) LIKE $1)
+		WHERE NOT (SELECT yes FROM settled)
+		  AND ($1::text IS NULL OR lower(name) LIKE $1 OR lower(legal_entity) LIKE $1 OR lower(notes) LIKE $1)
 		  AND ($7::text IS NULL OR search_grams @> ARRAY[$7::text])
 		  AND ($2::text IS NULL OR regions @> ARRAY[$2::text])
 		  AND (lower(name), id) > ($4, $5)
 		LIMIT ` + strconv.Itoa(searchFewMatches+1) + `),
 	dense AS (SELECT count(*) > ` + strconv.Itoa(searchFewMatches) + ` AS yes FROM matches)
 	SELECT ` + custodianColumns + ` FROM (
+		(SELECT ` + custodianColumns + ` FROM early WHERE (SELECT yes FROM settled))
+		UNION ALL
 		(SELECT * FROM matches
 			WHERE NOT (SELECT yes FROM dense) AND ($3::boolean IS NULL OR qualified_custodian = $3)
 			ORDER BY lower(name), id LIMIT $6)
@@ -169,7 +193,8 @@ func (s *CatalogueService) ListCustodians(ctx context.Context, f custos.Custodia
 			WHERE ($1::boolean IS NULL OR qualified_custodian = $1) AND (lower(name), id) > ($2, $3)
 			ORDER BY lower(name), id LIMIT $4`, f.Qualified, after.Name, after.ID, f.Limit+1)
 	} else {
-		err = s.db.db.SelectContext(ctx, &rows, catalogueSearch, pattern, region, f.Qualified, after.Name, after.ID, f.Limit+1, short)
+		err = s.db.db.SelectContext(ctx, &rows, catalogueSearch, pattern, region, f.Qualified, after.Name, after.ID, f.Limit+1, short,
+			searchWalk(f.Limit+1))
 	}
 	if err != nil {
 		return nil, mapErr(err)
