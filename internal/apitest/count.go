@@ -106,14 +106,14 @@ func (c *countingConn) ExecContext(ctx context.Context, q string, args []driver.
 func (c *countingConn) PrepareContext(ctx context.Context, q string) (driver.Stmt, error) {
 	c.counter.n.Add(1)
 	c.counter.prepares.Add(1)
-	if c.prepared[q] {
-		c.counter.reprepared.Add(1)
-	}
-	c.prepared[q] = true
 	st, err := c.pqConn.PrepareContext(ctx, q)
 	if err != nil {
 		return nil, err
 	}
+	if c.prepared[q] {
+		c.counter.reprepared.Add(1)
+	}
+	c.prepared[q] = true
 	return &countingStmt{st.(pqStmt), c.counter}, nil
 }
 

@@ -97,10 +97,16 @@ const searchFewMatches = 500
 // page among them, without gathering its matches from an index, which
 // costs in proportion to the catalogue. A rarer term reads these few rows
 // for nothing before the index finds it.
-func searchWalk(limit int) int { return 2*limit + 30 }
+func searchWalk(limit int) int { return limit + 16 }
 
-// catalogueSearch finds a page of custodians matching a term ($1, the LIKE
-// pattern; $7, the term itself when shorter than a trigram) or a region ($2),
+// catalogueSearch is the statement for one shape of search: a term of
+// three characters or more (trigrams), a shorter one, or none; a region or
+// none. The text holds only the conditions the shape has, so that the plan
+// made for it need not weigh catch-alls ("$1 IS NULL OR …"); a parameter
+// the shape does not use is NULL and its guard ("$2::text IS NULL") true.
+//
+// It finds a page of custodians matching the term ($1, the LIKE pattern;
+// $7, the term itself when shorter than a trigram) or the region ($2),
 // whatever their number, without reading the whole catalogue:
 //   - the first $8 custodians after the cursor in name order are matched
 //     one by one (walk); if they hold a whole page ($6) of matches, or are
@@ -119,21 +125,40 @@ func searchWalk(limit int) int { return 2*limit + 30 }
 // page, not by the catalogue. Every way gives the exact page; only one runs
 // (the others' one-time filters are false, and the gathering's too once the
 // walk has settled the page).
-var catalogueSearch = `WITH walk AS MATERIALIZED (
+func catalogueSearch(term, short, region bool) string {
+	termMatch, shortMatch, regionMatch := `$1::text IS NULL`, `$7::text IS NULL`, `$2::text IS NULL`
+	if term {
+		termMatch = `(lower(name) LIKE $1 OR lower(legal_entity) LIKE $1 OR lower(notes) LIKE $1)`
+	}
+	if short {
+		shortMatch = `search_grams @> ARRAY[$7::text]`
+	}
+	if region {
+		regionMatch = `regions @> ARRAY[$2::text]`
+	}
+	// The gathering reads one index: the short-substring one for a short
+	// term (the trigram index would return every row for a pattern with no
+	// trigram, and a generic plan cannot tell), the trigram one for a longer
+	// term, the region's alone. The conditions it does not read an index
+	// for are wrapped in IS TRUE, which no index answers, and filter the
+	// rows the index gives.
+	gatherTerm, gatherRegion := termMatch, regionMatch
+	if short {
+		gatherTerm = `(` + termMatch + `) IS TRUE`
+	}
+	if term {
+		gatherRegion = `(` + regionMatch + `) IS TRUE`
+	}
+	return `WITH walk AS MATERIALIZED (
 		SELECT ` + custodianColumns + `,
-			(($1::text IS NULL OR lower(name) LIKE $1 OR lower(legal_entity) LIKE $1 OR lower(notes) LIKE $1)
-			 AND ($2::text IS NULL OR regions @> ARRAY[$2::text])
-			 AND ($3::boolean IS NULL OR qualified_custodian = $3)) IS TRUE AS hit
+			(` + termMatch + ` AND ` + regionMatch + ` AND ($3::boolean IS NULL OR qualified_custodian = $3)) IS TRUE AS hit
 		FROM custodians WHERE (lower(name), id) > ($4, $5)
 		ORDER BY lower(name), id LIMIT $8),
 	early AS (SELECT * FROM walk WHERE hit ORDER BY lower(name), id LIMIT $6),
 	settled AS (SELECT (SELECT count(*) FROM early) = $6 OR (SELECT count(*) FROM walk) < $8 AS yes),
 	matches AS MATERIALIZED (
 		SELECT ` + custodianColumns + ` FROM custodians
-		WHERE NOT (SELECT yes FROM settled)
-		  AND ($1::text IS NULL OR lower(name) LIKE $1 OR lower(legal_entity) LIKE $1 OR lower(notes) LIKE $1)
-		  AND ($7::text IS NULL OR search_grams @> ARRAY[$7::text])
-		  AND ($2::text IS NULL OR regions @> ARRAY[$2::text])
+		WHERE NOT (SELECT yes FROM settled) AND ` + gatherTerm + ` AND ` + shortMatch + ` AND ` + gatherRegion + `
 		  AND (lower(name), id) > ($4, $5)
 		LIMIT ` + strconv.Itoa(searchFewMatches+1) + `),
 	dense AS (SELECT count(*) > ` + strconv.Itoa(searchFewMatches) + ` AS yes FROM matches)
@@ -146,12 +171,20 @@ var catalogueSearch = `WITH walk AS MATERIALIZED (
 		UNION ALL
 		(SELECT ` + custodianColumns + ` FROM custodians
 			WHERE (SELECT yes FROM dense)
-			  AND ($1::text IS NULL OR lower(name) LIKE $1 OR lower(legal_entity) LIKE $1 OR lower(notes) LIKE $1) IS TRUE
-			  AND ($2::text IS NULL OR regions @> ARRAY[$2::text]) IS TRUE
+			  AND (` + termMatch + `) IS TRUE AND (` + regionMatch + `) IS TRUE
 			  AND ($3::boolean IS NULL OR qualified_custodian = $3)
 			  AND (lower(name), id) > ($4, $5)
 			ORDER BY lower(name), id LIMIT $6)) AS c
 	ORDER BY lower(name), id`
+}
+
+// The catalogue's page in name order is hot. A search is not: a generic
+// plan, made once without the term, gathers a common term or region through
+// its index whole (a bitmap of most of the catalogue), where a plan made
+// for the term reads rows in order until it has enough.
+var listCustodians = hot(`SELECT ` + custodianColumns + ` FROM custodians
+	WHERE ($1::boolean IS NULL OR qualified_custodian = $1) AND (lower(name), id) > ($2, $3)
+	ORDER BY lower(name), id LIMIT $4`)
 
 // ListCustodians returns a page of the catalogue ordered by name, after the
 // cursor: keyset pagination, so pages stay stable while entries are added.
@@ -189,12 +222,10 @@ func (s *CatalogueService) ListCustodians(ctx context.Context, f custos.Custodia
 	if pattern == nil && region == nil {
 		// The name index gives the page in order, whatever the filter on
 		// qualified_custodian (half the catalogue or so) leaves out.
-		err = s.db.db.SelectContext(ctx, &rows, `SELECT `+custodianColumns+` FROM custodians
-			WHERE ($1::boolean IS NULL OR qualified_custodian = $1) AND (lower(name), id) > ($2, $3)
-			ORDER BY lower(name), id LIMIT $4`, f.Qualified, after.Name, after.ID, f.Limit+1)
+		err = s.db.selectAll(ctx, &rows, listCustodians, f.Qualified, after.Name, after.ID, f.Limit+1)
 	} else {
-		err = s.db.db.SelectContext(ctx, &rows, catalogueSearch, pattern, region, f.Qualified, after.Name, after.ID, f.Limit+1, short,
-			searchWalk(f.Limit+1))
+		err = s.db.selectAll(ctx, &rows, catalogueSearch(pattern != nil, short != nil, region != nil),
+			pattern, region, f.Qualified, after.Name, after.ID, f.Limit+1, short, searchWalk(f.Limit+1))
 	}
 	if err != nil {
 		return nil, mapErr(err)

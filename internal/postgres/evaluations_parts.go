@@ -44,7 +44,7 @@ var (
 	selectRedFlag = hot(`SELECT ` + redFlagColumns + ` FROM red_flags WHERE id = $1 AND evaluation_id = $2`)
 	updateRedFlag = hot(`WITH touched AS (
 			UPDATE evaluations SET version = version + 1, updated_at = $4 WHERE id = $5)
-		UPDATE red_flags SET status = $2, resolution = $3, updated_at = $4 WHERE id = $1`)
+		UPDATE red_flags SET status = $2, resolution = $3, updated_at = $4 WHERE id = $1 AND evaluation_id = $5`)
 )
 
 // partRow is a draft's header with whether the custodian ($2) is a candidate;

@@ -3,10 +3,14 @@ package postgres
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"strings"
 	"sync"
+	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 )
 
 // Hot statements are the ones every request or every write sends: the
@@ -25,8 +29,10 @@ import (
 // for the connection's life). Anything not marked, and anything before
 // PrepareHot, is sent as before. Only fixed texts are marked: a statement
 // whose text varies with the request (catalogue search's filters, sorted
-// lists) would fill the cache, and a catch-all query of that kind is better
-// planned for its parameters each time.
+// lists) would fill the cache, and a catch-all query ("$1 IS NULL OR …") is
+// better planned for its parameters each time: a generic plan, made without
+// them, cannot use an index behind the OR (catalogue search has a text per
+// shape instead).
 var hotQueries []string
 
 // hot marks query as hot and returns it unchanged; call it at package level.
@@ -90,56 +96,107 @@ func HotStatements() int {
 // The transaction's query methods send a hot statement prepared; they
 // shadow sqlx.Tx's so that every call site gets it without knowing.
 
-func (tx *Tx) stmt(ctx context.Context, query string) *sqlx.Stmt {
+func (tx *Tx) stmt(ctx context.Context, query string) (*sqlx.Stmt, *sqlx.Stmt) {
 	if st := tx.db.hot.get(query); st != nil {
-		return tx.Tx.StmtxContext(ctx, st)
+		return st, tx.Tx.StmtxContext(ctx, st)
 	}
-	return nil
+	return nil, nil
 }
 
 // GetContext is sqlx.Tx.GetContext, prepared when the query is hot.
 func (tx *Tx) GetContext(ctx context.Context, dest any, query string, args ...any) error {
-	if st := tx.stmt(ctx, query); st != nil {
-		return st.GetContext(ctx, dest, args...)
+	if pool, st := tx.stmt(ctx, query); st != nil {
+		return tx.db.stale(query, pool, st.GetContext(ctx, dest, args...))
 	}
 	return tx.Tx.GetContext(ctx, dest, query, args...)
 }
 
 // SelectContext is sqlx.Tx.SelectContext, prepared when the query is hot.
 func (tx *Tx) SelectContext(ctx context.Context, dest any, query string, args ...any) error {
-	if st := tx.stmt(ctx, query); st != nil {
-		return st.SelectContext(ctx, dest, args...)
+	if pool, st := tx.stmt(ctx, query); st != nil {
+		return tx.db.stale(query, pool, st.SelectContext(ctx, dest, args...))
 	}
 	return tx.Tx.SelectContext(ctx, dest, query, args...)
 }
 
 // ExecContext is sqlx.Tx.ExecContext, prepared when the query is hot.
 func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	if st := tx.stmt(ctx, query); st != nil {
-		return st.ExecContext(ctx, args...)
+	if pool, st := tx.stmt(ctx, query); st != nil {
+		res, err := st.ExecContext(ctx, args...)
+		return res, tx.db.stale(query, pool, err)
 	}
 	return tx.Tx.ExecContext(ctx, query, args...)
 }
 
 // QueryRowxContext is sqlx.Tx.QueryRowxContext, prepared when the query is hot.
 func (tx *Tx) QueryRowxContext(ctx context.Context, query string, args ...any) *sqlx.Row {
-	if st := tx.stmt(ctx, query); st != nil {
-		return st.QueryRowxContext(ctx, args...)
+	if pool, st := tx.stmt(ctx, query); st != nil {
+		row := st.QueryRowxContext(ctx, args...)
+		tx.db.stale(query, pool, row.Err())
+		return row
 	}
 	return tx.Tx.QueryRowxContext(ctx, query, args...)
 }
 
-// get and exec are the pool's, outside a transaction, prepared when hot.
+// get and selectAll are the pool's, outside a transaction, prepared when
+// hot. A statement whose plan went stale is sent again unprepared at once.
 func (db *DB) get(ctx context.Context, dest any, query string, args ...any) error {
 	if st := db.hot.get(query); st != nil {
-		return st.GetContext(ctx, dest, args...)
+		if err := db.stale(query, st, st.GetContext(ctx, dest, args...)); !errors.Is(err, errStalePlan) {
+			return err
+		}
 	}
 	return db.db.GetContext(ctx, dest, query, args...)
 }
 
-func (db *DB) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+func (db *DB) selectAll(ctx context.Context, dest any, query string, args ...any) error {
 	if st := db.hot.get(query); st != nil {
-		return st.ExecContext(ctx, args...)
+		if err := db.stale(query, st, st.SelectContext(ctx, dest, args...)); !errors.Is(err, errStalePlan) {
+			return err
+		}
 	}
-	return db.db.ExecContext(ctx, query, args...)
+	return db.db.SelectContext(ctx, dest, query, args...)
+}
+
+// errStalePlan marks the error of a hot statement PostgreSQL will no longer
+// run as prepared.
+var errStalePlan = errors.New("a prepared statement's plan went stale")
+
+// stale passes err on. When it says that a migration, run while this server
+// was serving, changed the type of a column the hot statement returns (a
+// prepared statement then fails on every connection that prepared it, and
+// database/sql never prepares it again), the statement is dropped from the
+// hot ones and prepared afresh in the background; until then it is sent
+// unprepared. Only the request that met the change fails (a transaction
+// cannot go on after an error; a lone read is sent again at once).
+func (db *DB) stale(query string, st *sqlx.Stmt, err error) error {
+	var pe *pq.Error
+	if err == nil || !errors.As(err, &pe) || pe.Code != "0A000" || !strings.Contains(pe.Message, "cached plan must not change result type") {
+		return err
+	}
+	db.hot.mu.Lock()
+	if db.hot.m[query] != st { // already dropped by another request
+		db.hot.mu.Unlock()
+		return fmt.Errorf("%w: %w", errStalePlan, err)
+	}
+	delete(db.hot.m, query)
+	db.hot.mu.Unlock()
+	go func() {
+		st.Close() // on each connection once it is idle
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		fresh, err := db.db.PreparexContext(ctx, query)
+		if err != nil {
+			return // it stays unprepared
+		}
+		db.hot.mu.Lock()
+		if _, ok := db.hot.m[query]; !ok && db.hot.m != nil {
+			db.hot.m[query], fresh = fresh, nil
+		}
+		db.hot.mu.Unlock()
+		if fresh != nil {
+			fresh.Close()
+		}
+	}()
+	return fmt.Errorf("%w: %w", errStalePlan, err)
 }

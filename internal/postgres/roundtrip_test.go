@@ -6,8 +6,10 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/custos-dd/custos/internal/apitest"
+	"github.com/custos-dd/custos/internal/custos"
 	"github.com/custos-dd/custos/internal/postgres"
 )
 
@@ -179,4 +181,110 @@ func TestAnEvaluationNeverChangesTeam(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "never changes team") {
 		t.Fatalf("moving an evaluation to another team: %v, want refused", err)
 	}
+}
+
+// The changes whose statement folds in the workspace's new version (a
+// score, a flag raised, moved or withdrawn) move it on by exactly one, at
+// the change's time, as every change does: the ETag a client holds goes
+// stale, and only once.
+func TestFoldedWritesMoveTheWorkspaceVersionOnOnce(t *testing.T) {
+	t.Parallel()
+	env := apitest.New(t)
+	teams := env.SeedDemo()
+	officer := env.As("officer@example.com")
+	ws := env.OpenEvaluation(officer, teams["Demo Treasury"], 1, 4)
+	id := ws.Evaluation.ID
+	version := func() (int, time.Time) {
+		t.Helper()
+		var v struct {
+			Version   int       `db:"version"`
+			UpdatedAt time.Time `db:"updated_at"`
+		}
+		if err := env.SQL.Get(&v, `SELECT version, updated_at FROM evaluations WHERE id = $1`, id); err != nil {
+			t.Fatal(err)
+		}
+		return v.Version, v.UpdatedAt
+	}
+	var flagID int64
+	changes := []struct {
+		name string
+		do   func(ifVersion int) error
+	}{
+		{"score", func(v int) error {
+			_, err := env.Evaluations.PutScore(officer, id, 1, ws.Template.Criteria[0].Key, v, custos.ScoreInput{Score: 4, Rationale: "Strong."})
+			return err
+		}},
+		{"score again", func(v int) error {
+			_, err := env.Evaluations.PutScore(officer, id, 1, ws.Template.Criteria[0].Key, v, custos.ScoreInput{Score: 3, Rationale: "Good."})
+			return err
+		}},
+		{"flag raised", func(v int) error {
+			f, err := env.Evaluations.RaiseRedFlag(officer, id, 1, v, custos.NewRedFlag{Title: "Key ceremony unclear", Severity: custos.SeverityMedium})
+			if err == nil {
+				flagID = f.ID
+			}
+			return err
+		}},
+		{"flag moved", func(v int) error {
+			_, err := env.Evaluations.MoveRedFlag(officer, id, flagID, v, custos.RedFlagMove{Status: custos.FlagMitigated, Resolution: "Ceremony witnessed."})
+			return err
+		}},
+		{"flag withdrawn", func(v int) error {
+			_, err := env.Evaluations.WithdrawRedFlag(officer, id, flagID, v, "Raised on the wrong candidate.")
+			return err
+		}},
+	}
+	for _, c := range changes {
+		env.Clock.Advance(time.Minute)
+		before, _ := version()
+		if err := c.do(before); err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		after, at := version()
+		if after != before+1 || !at.Equal(env.Clock.Now().UTC().Truncate(time.Microsecond)) {
+			t.Errorf("%s: version %d → %d at %v, want %d at %v", c.name, before, after, at, before+1, env.Clock.Now())
+		}
+	}
+}
+
+// A migration run while the server serves may change the type of a column
+// a prepared statement returns; PostgreSQL then refuses to run that
+// statement on every connection that prepared it. A lone read (the session
+// behind every request) is sent again unprepared at once; a write fails
+// once and the next one succeeds.
+func TestAHotStatementWhoseColumnChangedTypeRecovers(t *testing.T) {
+	t.Parallel()
+	env := apitest.New(t)
+	teams := env.SeedDemo()
+	ws := env.OpenEvaluation(env.As("officer@example.com"), teams["Demo Treasury"], 1, 4)
+	c := env.Login("officer@example.com")
+	path := fmt.Sprintf("/api/v1/evaluations/%d/custodians/1/answers/%d", ws.Evaluation.ID, ws.Template.Items()[0].ID)
+	put := func() int {
+		return c.Do(http.MethodPut, path, map[string]string{"status": "met", "note": "Checked."}).Status
+	}
+	for range 8 { // the pool's connections prepare the statements
+		if st := put(); st != http.StatusOK {
+			t.Fatalf("PUT answer: %d", st)
+		}
+	}
+	for _, q := range []string{`ALTER TABLE users ALTER COLUMN email TYPE varchar(320)`, `ALTER TABLE evaluations ALTER COLUMN title TYPE varchar(300)`} {
+		if _, err := env.SQL.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 20 {
+		if res := c.Do(http.MethodGet, "/api/v1/me", nil); res.Status != http.StatusOK {
+			t.Fatalf("GET /me %d after the migration: %d %s", i+1, res.Status, res.Body)
+		}
+	}
+	failed := 0
+	for i := range 20 {
+		if st := put(); st != http.StatusOK {
+			failed++
+			if i > 0 {
+				t.Errorf("PUT answer %d after the migration: %d", i+1, st)
+			}
+		}
+	}
+	t.Logf("%d of 20 answer writes failed after the migration", failed)
 }
