@@ -328,6 +328,11 @@ type Outbox interface {
 	// ScanDocumentNotices writes the assurance-document notices (expiring,
 	// lapsed) not written before, and says how many it wrote.
 	ScanDocumentNotices(ctx context.Context) (int, error)
+	// ScanDocumentFlags brings every draft's assurance-document flags in
+	// line with its candidates' documents as judged now: a document that
+	// lapses with time raises its item's flag without waiting for the next
+	// write to the draft. It says how many flags changed.
+	ScanDocumentFlags(ctx context.Context) (int, error)
 	// ClaimEmails leases up to limit notifications whose e-mail is due (or
 	// whose earlier lease ran out) for lease.
 	ClaimEmails(ctx context.Context, limit int, lease time.Duration) ([]OutboxEmail, error)

@@ -1,8 +1,10 @@
 package httpapi_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +13,7 @@ import (
 
 	"github.com/custos-dd/custos/internal/apitest"
 	"github.com/custos-dd/custos/internal/custos"
+	"github.com/custos-dd/custos/internal/postgres"
 )
 
 // assuredTemplate writes, as the organisation admin, a template whose one
@@ -173,6 +176,78 @@ func TestAssurance_RequiredDocumentRaisesTheFlagAndBlocksSubmission(t *testing.T
 	want := "assurance_document.confirm_cuec assurance_document.update assurance_document.update assurance_document.add assurance_document.add assurance_document.add"
 	if got := strings.Join(actions, " "); got != want {
 		t.Errorf("audit actions\n got %s\nwant %s", got, want)
+	}
+}
+
+// A report that goes stale with time, with no write to the draft, raises
+// its item's flag at the next scheduled check, audited as the system's;
+// the check repeated changes nothing; a submitted evaluation is left alone.
+func TestAssurance_ADocumentThatLapsesWithTimeRaisesTheFlagAtTheScheduledCheck(t *testing.T) {
+	t.Parallel()
+	k := apitest.NewKit(t)
+	tmpl := assuredTemplate(t, k)
+	coinbase, anchorage := k.Custodian("coinbase-prime-custody"), k.Custodian("anchorage-digital-bank")
+	open := func(title string) int64 {
+		res := k.Officer.Do(http.MethodPost, "/api/v1/evaluations", map[string]any{"team_id": k.Treasury, "title": title,
+			"template_id": tmpl.ID, "mandate": apitest.USMandate(), "custodian_ids": []int64{coinbase, anchorage}})
+		apitest.ExpectStatus(t, res, http.StatusCreated)
+		return apitest.Decode[*custos.Workspace](t, res).Evaluation.ID
+	}
+	draft, submitted := open("Assured RFP"), open("Assured RFP, submitted")
+	// Current today (26 November 2026): the period ended on 30 September.
+	res := k.Officer.Do(http.MethodPost, docPath(k, coinbase), map[string]any{"kind": "soc2_type2", "issuer": "Deloitte & Touche LLP",
+		"period_start": "2025-10-01", "period_end": "2026-09-30", "issued_on": "2026-10-20", "opinion": "unqualified"})
+	apitest.ExpectStatus(t, res, http.StatusCreated)
+	item := tmpl.Items()[0]
+	k.Answer(k.Officer, submitted, coinbase, item.ID, "met", "The report is current.")
+	k.Score(k.Officer, submitted, coinbase, "security", 4)
+	k.Shortlist(k.Officer, submitted, coinbase)
+	k.Submit(k.Officer, submitted)
+	if f := documentFlag(k.Workspace(k.Officer, draft), coinbase); f == nil || f.Status != custos.FlagClosed {
+		t.Fatalf("flag with a current report: %+v", f)
+	}
+	outbox := postgres.NewOutbox(k.Env.Store)
+	if n, err := outbox.ScanDocumentFlags(context.Background()); err != nil || n != 0 {
+		t.Fatalf("scan with nothing lapsed: %d %v", n, err)
+	}
+
+	// A year and a month later the report is stale (12 months after its
+	// period), and nobody has touched the draft.
+	k.Env.Clock.Advance(396 * 24 * time.Hour)
+	k.Officer = k.Env.Login("officer@example.com") // the session has ended meanwhile
+	if f := documentFlag(k.Workspace(k.Officer, draft), coinbase); f == nil || f.Status != custos.FlagClosed {
+		t.Fatalf("flag before the check: %+v", f)
+	}
+	n, err := outbox.ScanDocumentFlags(context.Background())
+	if err != nil || n != 1 {
+		t.Fatalf("scan after the lapse: %d changes, %v; want 1", n, err)
+	}
+	if f := documentFlag(k.Workspace(k.Officer, draft), coinbase); f == nil || f.Status != custos.FlagOpen || !strings.Contains(f.Reason, "stale") {
+		t.Fatalf("flag after the check: %+v", f)
+	}
+	if n, err := outbox.ScanDocumentFlags(context.Background()); err != nil || n != 0 {
+		t.Fatalf("a repeated scan changed %d flags (%v); want none", n, err)
+	}
+	if f := documentFlag(k.Workspace(k.Officer, submitted), coinbase); f == nil || f.Status != custos.FlagClosed {
+		t.Errorf("the submitted evaluation's flag changed: %+v", f)
+	}
+	res = k.Env.Login("auditor@example.com").Do(http.MethodGet, fmt.Sprintf("/api/v1/audit?team=%d&limit=5", k.Treasury), nil)
+	apitest.ExpectStatus(t, res, http.StatusOK)
+	var page struct {
+		Items []struct {
+			Actor    string `json:"actor"`
+			Action   string `json:"action"`
+			ObjectID string `json:"object_id"`
+		} `json:"items"`
+	}
+	res.JSON(&page)
+	want := []string{postgres.ScheduledActor, "red_flag.update", strconv.FormatInt(draft, 10)}
+	if len(page.Items) == 0 {
+		t.Fatal("no audit event")
+	}
+	got := []string{page.Items[0].Actor, page.Items[0].Action, page.Items[0].ObjectID}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("the newest audit event (-want +got):\n%s", diff)
 	}
 }
 

@@ -62,6 +62,9 @@ func (w *Worker) defaults() {
 // that fell due, then send what is due by e-mail.
 type Step struct {
 	Reminders, Sent, Failed int
+	// Flags is how many drafts' document flags the round raised, reopened
+	// or closed.
+	Flags int
 }
 
 // RetryIn is the wait before attempt n+1 after n failed attempts: Backoff,
@@ -92,6 +95,11 @@ func (w *Worker) Step(ctx context.Context) (Step, error) {
 		return s, err
 	}
 	s.Reminders += n
+	// Time, not a write, makes a document lapse: the drafts' flags follow
+	// on the same round as the notices.
+	if s.Flags, err = w.Outbox.ScanDocumentFlags(ctx); err != nil {
+		return s, err
+	}
 	if w.Mailer == nil {
 		if _, err := w.Outbox.EmailOff(ctx); err != nil {
 			return s, err

@@ -355,6 +355,59 @@ func (tx *Tx) reconcileDocumentFlags(ctx context.Context, teamID, custodianID in
 	return events, nil
 }
 
+// ScanDocumentFlags brings the document flags of every draft whose template
+// requires documents in line with its candidates' documents today (the
+// store's clock and freshness policy): a SOC report that went stale or a
+// certificate past its date raises its item's flag with no write to the
+// draft, as a bridge letter's lapse does. Each draft is reconciled in a
+// transaction of its own, under its row lock (a submission cannot slip
+// between), and only if it is still a draft; what changed is audited as the
+// system's doing, like any flag change. A repeated scan changes nothing.
+func (o *OutboxStore) ScanDocumentFlags(ctx context.Context) (int, error) {
+	var drafts []int64
+	if err := o.db.db.SelectContext(ctx, &drafts, `SELECT e.id FROM evaluations e
+		WHERE e.status = 'draft' AND EXISTS (SELECT 1 FROM template_items i
+			WHERE i.template_id = e.template_id AND i.required_document_kind <> '')
+		ORDER BY e.id`); err != nil {
+		return 0, mapErr(err)
+	}
+	ctx = custos.WithActor(ctx, custos.Actor{Email: ScheduledActor})
+	changed := 0
+	for _, id := range drafts {
+		err := o.db.inTx(ctx, func(tx *Tx) error {
+			var e struct {
+				TeamID     int64  `db:"team_id"`
+				TemplateID int64  `db:"template_id"`
+				Status     string `db:"status"`
+			}
+			if err := tx.GetContext(ctx, &e, `SELECT team_id, template_id, status FROM evaluations WHERE id = $1 FOR UPDATE`, id); err != nil {
+				return err
+			}
+			if e.Status != string(custos.StatusDraft) {
+				return nil // submitted since the list was read
+			}
+			tmpl, err := findTemplate(ctx, tx, e.TemplateID)
+			if err != nil {
+				return err
+			}
+			events, err := tx.applyDocumentFlags(ctx, id, e.TeamID, tmpl, nil)
+			if err != nil || len(events) == 0 {
+				return err
+			}
+			changed += len(events)
+			return tx.record(ctx, e.TeamID, events...)
+		})
+		if err != nil {
+			return changed, err
+		}
+	}
+	return changed, nil
+}
+
+// ScheduledActor is the audit trail's actor for what a scheduled check did
+// (no person asked for it).
+const ScheduledActor = "system (scheduled check)"
+
 // applyDocumentFlags lets custos.ReconcileAssurance bring a draft's document
 // flags for the custodians in line with the team's documents today, saves
 // what it decided and returns those events. custodianIDs nil means every
