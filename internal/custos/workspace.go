@@ -19,11 +19,15 @@ type CandidateSummary struct {
 	Staking            bool     `json:"staking"`
 }
 
-// Completion counts answered checklist items.
+// Completion counts answered checklist items. An answer a re-diligence
+// carried forward from the last approved evaluation counts only once the
+// officer confirms it (ToConfirm until then): it says what was true a year
+// ago, and submission waits for its confirmation.
 type Completion struct {
-	Answered int     `json:"answered"`
-	Total    int     `json:"total"`
-	Percent  float64 `json:"percent"`
+	Answered  int     `json:"answered"`
+	ToConfirm int     `json:"to_confirm"`
+	Total     int     `json:"total"`
+	Percent   float64 `json:"percent"`
 }
 
 // Assessment is everything about one candidate in an evaluation.
@@ -138,7 +142,11 @@ func Assemble(p WorkspaceParts) *Workspace {
 				ans = Answer{ItemID: it.ID, Status: AnswerPending}
 			}
 			a.Answers[i] = ans
-			if ans.Status != AnswerPending {
+			switch {
+			case ans.Status == AnswerPending:
+			case ans.CarriedForward:
+				a.Completion.ToConfirm++
+			default:
 				a.Completion.Answered++
 			}
 		}

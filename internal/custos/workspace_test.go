@@ -137,17 +137,18 @@ func TestAssemble_CountsCompletionWithPercentToOneDecimal(t *testing.T) {
 		want    Completion
 	}{
 		// 0/3 → 0 %
-		{"nothing answered", nil, Completion{0, 3, 0}},
+		{"nothing answered", nil, Completion{Answered: 0, Total: 3, Percent: 0}},
 		// pending stored explicitly does not count: 0/3
-		{"a stored pending answer does not count", []Answer{{ItemID: 11, Status: AnswerPending}}, Completion{0, 3, 0}},
+		{"a stored pending answer does not count", []Answer{{ItemID: 11, Status: AnswerPending}}, Completion{Answered: 0, Total: 3, Percent: 0}},
 		// 1/3 = 33.333… → 33.3
-		{"one of three", []Answer{{ItemID: 11, Status: AnswerMet}}, Completion{1, 3, 33.3}},
+		{"one of three", []Answer{{ItemID: 11, Status: AnswerMet}}, Completion{Answered: 1, Total: 3, Percent: 33.3}},
 		// 2/3 = 66.666… → 66.7
-		{"two of three rounds half up to 66.7", []Answer{{ItemID: 11, Status: AnswerNotApplicable}, {ItemID: 13, Status: AnswerNotMet}}, Completion{2, 3, 66.7}},
+		{"two of three rounds half up to 66.7", []Answer{{ItemID: 11, Status: AnswerNotApplicable}, {ItemID: 13, Status: AnswerNotMet}}, Completion{Answered: 2, Total: 3, Percent: 66.7}},
 		// 3/3 = 100
-		{"all answered, any non-pending status counts", []Answer{{ItemID: 11, Status: AnswerMet}, {ItemID: 12, Status: AnswerPartlyMet}, {ItemID: 13, Status: AnswerNotMet}}, Completion{3, 3, 100}},
+		{"all answered, any non-pending status counts", []Answer{{ItemID: 11, Status: AnswerMet}, {ItemID: 12, Status: AnswerPartlyMet}, {ItemID: 13, Status: AnswerNotMet}}, Completion{Answered: 3, Total: 3, Percent: 100}},
 		// an answer to an unknown item is not counted: 1/3 → 33.3
-		{"answers to items outside the template do not count", []Answer{{ItemID: 11, Status: AnswerMet}, {ItemID: 99, Status: AnswerMet}}, Completion{1, 3, 33.3}},
+		{"answers to items outside the template do not count", []Answer{{ItemID: 11, Status: AnswerMet}, {ItemID: 99, Status: AnswerMet}}, Completion{Answered: 1, Total: 3, Percent: 33.3}},
+		{"a carried-forward answer is to confirm, not answered", []Answer{{ItemID: 11, Status: AnswerMet, CarriedForward: true}, {ItemID: 12, Status: AnswerMet}}, Completion{Answered: 1, ToConfirm: 1, Total: 3, Percent: 33.3}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -167,14 +168,14 @@ func TestAssemble_CountsCompletionWithPercentToOneDecimal(t *testing.T) {
 		ws := Assemble(WorkspaceParts{Template: tpl, Candidates: []CandidateSummary{{ID: 1}},
 			Answers: map[int64][]Answer{1: {{ItemID: 1, Status: AnswerMet}}}})
 		// 1/7 = 14.2857… → 14.3
-		if got, want := ws.Assessments[0].Completion, (Completion{1, 7, 14.3}); got != want {
+		if got, want := ws.Assessments[0].Completion, (Completion{Answered: 1, Total: 7, Percent: 14.3}); got != want {
 			t.Fatalf("completion = %+v, want %+v", got, want)
 		}
 	})
 
 	t.Run("a template without items is 0 of 0 at 0 percent", func(t *testing.T) {
 		ws := Assemble(WorkspaceParts{Template: &Template{}, Candidates: []CandidateSummary{{ID: 1}}})
-		if got, want := ws.Assessments[0].Completion, (Completion{0, 0, 0}); got != want {
+		if got, want := ws.Assessments[0].Completion, (Completion{Answered: 0, Total: 0, Percent: 0}); got != want {
 			t.Fatalf("completion = %+v, want %+v", got, want)
 		}
 	})

@@ -2917,9 +2917,10 @@ export interface components {
             regions: components["schemas"]["Region"][];
             staking: boolean;
         };
-        /** @description How many checklist items are answered (not pending). */
+        /** @description How many checklist items are answered (not pending). An answer a re-diligence carried forward counts in to_confirm, not in answered, until the officer confirms it. */
         Completion: {
             answered: number;
+            to_confirm: number;
             total: number;
             /** @description Rounded to one decimal; 0 when the checklist is empty. */
             percent: number;

@@ -58,8 +58,8 @@ const evaluations = [
 function workspace(answered: number, flags: Severity[]) {
   return {
     assessments: [
-      { completion: { answered, total: 29, percent: Math.round((answered * 1000) / 29) / 10 }, red_flags: flags.map((severity, i) => ({ id: i + 1, severity, status: 'open' })) },
-      { completion: { answered: 0, total: 29, percent: 0 }, red_flags: [{ id: 9, severity: 'high', status: 'closed' }] },
+      { completion: { answered, to_confirm: 0, total: 29, percent: Math.round((answered * 1000) / 29) / 10 }, red_flags: flags.map((severity, i) => ({ id: i + 1, severity, status: 'open' })) },
+      { completion: { answered: 0, to_confirm: 0, total: 29, percent: 0 }, red_flags: [{ id: 9, severity: 'high', status: 'closed' }] },
     ],
   }
 }

@@ -6,7 +6,7 @@ import type { WorkspaceState } from './useWorkspace.ts'
 import { Link } from '../../router.tsx'
 import { Badge, ErrorBox, Field, Loading } from '../ui.tsx'
 import { useMandateFit } from './useMandateFit.ts'
-import { formatTotal, clearingReload } from './util.ts'
+import { formatTotal, clearingReload, plural } from './util.ts'
 import './workspace.css'
 
 interface Props {
@@ -74,6 +74,9 @@ export function Candidates({ workspace, readOnly, write, onOpen, onReload }: Pro
                     <div className="progress" aria-hidden="true">
                       <span style={{ width: a.completion.percent + '%' }} />
                     </div>
+                    {a.completion.to_confirm > 0 && (
+                      <div className="small muted">{plural(a.completion.to_confirm, 'carried-forward answer')} to confirm</div>
+                    )}
                   </td>
                   <td className="num">{formatTotal(a.weighted_total)}</td>
                   <td className="num">#{a.rank}</td>

@@ -24,7 +24,7 @@ describe('an answer applied in the browser', () => {
     const next = withAnswer(ws, 1, answer)
     expect(next.evaluation.version).toBe(5)
     expect(next.assessments[0].answers[0]).toEqual(answer)
-    expect(next.assessments[0].completion).toEqual({ answered: 2, total: 2, percent: 100 })
+    expect(next.assessments[0].completion).toEqual({ answered: 2, to_confirm: 0, total: 2, percent: 100 })
     expect(next.assessments[1]).toBe(ws.assessments[1])
     // Met without the required evidence: the blocker changes, in Alpha's place.
     expect(next.submit_blockers).toEqual([
@@ -37,5 +37,14 @@ describe('an answer applied in the browser', () => {
 
     const na = withAnswer(next, 1, { ...answer, status: 'not_applicable', version: 2 })
     expect(na.submit_blockers).toEqual([unanswered(2, 'Beta Trust')])
+  })
+
+  it('counts a carried-forward answer as to confirm until an answer replaces it', () => {
+    const ws = makeWorkspace()
+    ws.assessments[0].answers[1] = { ...ws.assessments[0].answers[1], carried_forward: true }
+    const carried = withAnswer(ws, 1, { item_id: 11, status: 'met', note: '', version: 1, updated_by: 1, updated_at: '2026-11-02T10:00:00Z' })
+    expect(carried.assessments[0].completion).toEqual({ answered: 1, to_confirm: 1, total: 2, percent: 50 })
+    const confirmed = withAnswer(carried, 1, { item_id: 12, status: 'met', note: 'Seen the report.', version: 4, updated_by: 1, updated_at: '2026-11-02T10:05:00Z' })
+    expect(confirmed.assessments[0].completion).toEqual({ answered: 2, to_confirm: 0, total: 2, percent: 100 })
   })
 })

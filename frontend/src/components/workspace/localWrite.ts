@@ -13,9 +13,12 @@ export function withAnswer(ws: Workspace, custodianId: number, answer: Answer): 
   const assessments = ws.assessments.map((a) => {
     if (a.custodian.id !== custodianId) return a
     const answers = a.answers.map((x) => (x.item_id === answer.item_id ? answer : x))
-    const answered = answers.filter((x) => x.status !== 'pending').length
+    // A carried-forward answer counts once confirmed, as in Assemble.
+    const answered = answers.filter((x) => x.status !== 'pending' && !x.carried_forward).length
+    const toConfirm = answers.filter((x) => x.status !== 'pending' && x.carried_forward).length
     const total = answers.length
-    return { ...a, answers, completion: { answered, total, percent: total ? Math.round((answered * 1000) / total) / 10 : 0 } }
+    const percent = total ? Math.round((answered * 1000) / total) / 10 : 0
+    return { ...a, answers, completion: { answered, to_confirm: toConfirm, total, percent } }
   })
   const next: Workspace = {
     ...ws,

@@ -14,7 +14,7 @@ function assessment(id: number, name: string, rank: number, total: number, extra
     scores: [],
     red_flags: [],
     evidence: [],
-    completion: { answered: 1, total: 2, percent: 50 },
+    completion: { answered: 1, to_confirm: 0, total: 2, percent: 50 },
     weighted_total: total,
     rank,
     assurance: [],
