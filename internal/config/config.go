@@ -128,7 +128,7 @@ var Vars = []Var{
 	{"CUSTOS_OIDC_ROLE_CLAIM", "groups", "ID token claim whose values CUSTOS_OIDC_ROLE_MAP maps to team roles"},
 	{"CUSTOS_OIDC_ROLE_MAP", "", "claim value=team ID:role, comma-separated, e.g. custody-officers=1:officer,custody-managers=1:manager"},
 	{"CUSTOS_LOCAL_PASSWORDS", "true", "false: password sign-in only for CUSTOS_BREAK_GLASS_ADMIN (needs single sign-on)"},
-	{"CUSTOS_SMTP_URL", "", "e-mail notifications through this SMTP server, e.g. smtp://user:pass@mail.example.com:587?from=custos@example.com (smtps:// for implicit TLS; unset: in-app notifications only)"},
+	{"CUSTOS_SMTP_URL", "", "e-mail notifications through this SMTP server, e.g. smtp://user:pass@mail.example.com:587?from=custos@example.com (with a password, AUTH only after STARTTLS unless &tls=off; smtps:// for implicit TLS; unset: in-app notifications only)"},
 	{"CUSTOS_PUBLIC_URL", "http(s)://CUSTOS_ADDR", "the web app's address as users reach it, for the links in notification e-mails"},
 	{"CUSTOS_NOTIFY_EVERY", "1m", "how often the notification worker writes due review reminders and sends e-mail"},
 	{"CUSTOS_RESPONDENT_MAX_DOCUMENTS", "50", "the most documents a custodian's respondent may upload through one invitation"},
