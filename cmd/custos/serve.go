@@ -149,7 +149,8 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 
 		// With SMTP each new invitation's link is also e-mailed to its
 		// contact through the outbox; without, the officer passes it on.
-		Invitations: postgres.NewInvitationService(db, evaluations).EmailInvitations(cfg.SMTPURL != ""),
+		Invitations: postgres.NewInvitationService(db, evaluations).EmailInvitations(cfg.SMTPURL != "").
+			LimitUploads(custos.UploadAllowance{MaxDocuments: cfg.RespondentMaxDocuments, MaxBytes: cfg.RespondentMaxBytes}),
 	}, httpapi.Config{MaxBodyBytes: cfg.MaxBodyBytes, SecureCookies: cfg.SecureCookies, Frontend: frontend.Dist(), Metrics: reg,
 		TrustedProxies: cfg.TrustedProxies, RequestTimeout: cfg.RequestTimeout, SSO: singleSignOn(cfg, db, log)}, log)
 

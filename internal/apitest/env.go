@@ -89,6 +89,8 @@ type options struct {
 	cfg    httpapi.Config
 	logOut io.Writer
 	sso    func(store *postgres.DB) httpapi.SSOConfig
+	// uploads, when set, is the invitations' upload allowance.
+	uploads *custos.UploadAllowance
 }
 
 // SSO configures single sign-on (and password sign-in) with the test's store.
@@ -110,6 +112,11 @@ func RespondentLimits(requests, badLinks int) Option {
 	return func(o *options) {
 		o.cfg.RespondentRequestsPerMinute, o.cfg.RespondentBadLinksPerMinute = requests, badLinks
 	}
+}
+
+// RespondentUploads sets what one invitation may hold in documents.
+func RespondentUploads(a custos.UploadAllowance) Option {
+	return func(o *options) { o.uploads = &a }
 }
 
 // LogTo sends the server's log, at debug level, to w as well.
@@ -155,6 +162,9 @@ func New(t *testing.T, opts ...Option) *Env {
 	e.Signer = signer
 	e.Memos = postgres.NewMemoService(store, e.Evaluations, renderer, signer, signer.Verifier())
 	e.Invitations = postgres.NewInvitationService(store, e.Evaluations)
+	if o.uploads != nil {
+		e.Invitations.LimitUploads(*o.uploads)
+	}
 	o.cfg.Now = clock.Now
 	catalogue := postgres.NewCatalogueService(store)
 	e.Server = httpapi.New(httpapi.Services{

@@ -34,10 +34,10 @@ type Kit struct {
 	bySlug map[string]int64
 }
 
-// NewKit builds the kit on a fresh database.
-func NewKit(t *testing.T) *Kit {
+// NewKit builds the kit on a fresh database, with the stack's options.
+func NewKit(t *testing.T, opts ...Option) *Kit {
 	t.Helper()
-	env := New(t)
+	env := New(t, opts...)
 	teams := env.SeedDemo()
 	k := &Kit{T: t, Env: env, Treasury: teams[demo.TreasuryTeam], Other: teams[demo.OtherTeam],
 		Officer: env.Login("officer@example.com"), bySlug: map[string]int64{}}

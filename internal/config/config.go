@@ -70,6 +70,10 @@ type Config struct {
 	PublicURL string
 	// NotifyEvery is how often the notification worker scans and sends.
 	NotifyEvery time.Duration
+	// RespondentMaxDocuments and RespondentMaxBytes bound what one
+	// respondent invitation may upload (custos.UploadAllowance).
+	RespondentMaxDocuments int
+	RespondentMaxBytes     int64
 }
 
 // OIDC configures single sign-on.
@@ -124,9 +128,11 @@ var Vars = []Var{
 	{"CUSTOS_OIDC_ROLE_CLAIM", "groups", "ID token claim whose values CUSTOS_OIDC_ROLE_MAP maps to team roles"},
 	{"CUSTOS_OIDC_ROLE_MAP", "", "claim value=team ID:role, comma-separated, e.g. custody-officers=1:officer,custody-managers=1:manager"},
 	{"CUSTOS_LOCAL_PASSWORDS", "true", "false: password sign-in only for CUSTOS_BREAK_GLASS_ADMIN (needs single sign-on)"},
-	{"CUSTOS_SMTP_URL", "", "e-mail notifications through this SMTP server, e.g. smtp://user:pass@mail.example.com:587?from=custos@example.com (smtps:// for implicit TLS; unset: in-app notifications only)"},
+	{"CUSTOS_SMTP_URL", "", "e-mail notifications through this SMTP server, e.g. smtp://user:pass@mail.example.com:587?from=custos@example.com (with a password, AUTH only after STARTTLS unless &tls=off; smtps:// for implicit TLS; unset: in-app notifications only)"},
 	{"CUSTOS_PUBLIC_URL", "http(s)://CUSTOS_ADDR", "the web app's address as users reach it, for the links in notification e-mails"},
 	{"CUSTOS_NOTIFY_EVERY", "1m", "how often the notification worker writes due review reminders and sends e-mail"},
+	{"CUSTOS_RESPONDENT_MAX_DOCUMENTS", "50", "the most documents a custodian's respondent may upload through one invitation"},
+	{"CUSTOS_RESPONDENT_MAX_BYTES", "104857600", "the most bytes of documents, all told, a custodian's respondent may upload through one invitation (100 MiB)"},
 	{"CUSTOS_BREAK_GLASS_ADMIN", "", "e-mail of the organisation admin who may still use a password when CUSTOS_LOCAL_PASSWORDS is false"},
 }
 
@@ -210,6 +216,8 @@ func Load(getenv func(string) string) (Config, []string) {
 	c.SOCStaleMonths = int(integer("CUSTOS_SOC_STALE_MONTHS", "12", 1, 60))
 	c.BridgeMonths = int(integer("CUSTOS_BRIDGE_LETTER_MONTHS", "3", 1, 24))
 	c.ExpiringDays = int(integer("CUSTOS_DOCUMENT_EXPIRING_DAYS", "60", 1, 365))
+	c.RespondentMaxDocuments = int(integer("CUSTOS_RESPONDENT_MAX_DOCUMENTS", "50", 1, 100000))
+	c.RespondentMaxBytes = integer("CUSTOS_RESPONDENT_MAX_BYTES", "104857600", 1<<20, 1<<40)
 	c.ShutdownTimeout = duration("CUSTOS_SHUTDOWN_TIMEOUT", "15s")
 	c.RequestTimeout = duration("CUSTOS_REQUEST_TIMEOUT", "15s")
 	c.DBStatementTimeout = duration("CUSTOS_DB_STATEMENT_TIMEOUT", "10s")

@@ -117,3 +117,21 @@ func TestMetricsListenApartAndRequestsHaveDeadlines(t *testing.T) {
 		}
 	}
 }
+
+func TestRespondentUploadAllowance(t *testing.T) {
+	c, problems := Load(env(map[string]string{"DATABASE_URL": "postgres://x@h/db"}))
+	if len(problems) > 0 || c.RespondentMaxDocuments != 50 || c.RespondentMaxBytes != 100<<20 {
+		t.Errorf("defaults: %d documents, %d bytes, problems %v", c.RespondentMaxDocuments, c.RespondentMaxBytes, problems)
+	}
+	c, problems = Load(env(map[string]string{"DATABASE_URL": "postgres://x@h/db",
+		"CUSTOS_RESPONDENT_MAX_DOCUMENTS": "5", "CUSTOS_RESPONDENT_MAX_BYTES": "20971520"}))
+	if len(problems) > 0 || c.RespondentMaxDocuments != 5 || c.RespondentMaxBytes != 20<<20 {
+		t.Errorf("set: %d documents, %d bytes, problems %v", c.RespondentMaxDocuments, c.RespondentMaxBytes, problems)
+	}
+	_, problems = Load(env(map[string]string{"DATABASE_URL": "postgres://x@h/db",
+		"CUSTOS_RESPONDENT_MAX_DOCUMENTS": "0", "CUSTOS_RESPONDENT_MAX_BYTES": "lots"}))
+	if len(problems) != 2 || !strings.HasPrefix(problems[0], "CUSTOS_RESPONDENT_MAX_DOCUMENTS: ") ||
+		!strings.HasPrefix(problems[1], "CUSTOS_RESPONDENT_MAX_BYTES: ") {
+		t.Errorf("bad values: %v", problems)
+	}
+}

@@ -3,7 +3,9 @@ package custos
 import (
 	"context"
 	"crypto/sha256"
+	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -359,9 +361,65 @@ func SaveResponse(e Evaluation, t *Template, inv Invitation, itemID int64, curre
 	return ResponseSaved{EvaluationID: e.ID, InvitationID: inv.ID, Before: current, After: after}, nil
 }
 
+// Respondent upload bounds by default. A link needs no account, and the
+// per-address rate limit only slows one client down: without a bound per
+// invitation, a leaked or careless link could fill the database.
+const (
+	DefaultRespondentMaxDocuments       = 50
+	DefaultRespondentMaxBytes     int64 = 100 << 20
+)
+
+// UploadAllowance is how much one invitation may hold in documents, in
+// number and in bytes all told.
+type UploadAllowance struct {
+	MaxDocuments int
+	MaxBytes     int64
+}
+
+// DefaultUploadAllowance is the allowance when the server sets none.
+var DefaultUploadAllowance = UploadAllowance{MaxDocuments: DefaultRespondentMaxDocuments, MaxBytes: DefaultRespondentMaxBytes}
+
+// UploadsHeld is what an invitation holds already: every document its
+// respondent uploaded, whatever became of it (accepted documents stay the
+// respondent's uploads; they are copied to evidence, not moved).
+type UploadsHeld struct {
+	Documents int
+	Bytes     int64
+}
+
+// admit refuses a new document of size bytes that would take the
+// invitation past its allowance. The store must count held under a lock
+// that every upload through the invitation takes, or two uploads could
+// both see room for one.
+func (a UploadAllowance) admit(held UploadsHeld, size int64) error {
+	if held.Documents >= a.MaxDocuments {
+		return &Error{Code: ECONFLICT, Message: fmt.Sprintf("this questionnaire already holds %d documents, the most one invitation takes", held.Documents),
+			Fields: []FieldError{{"file", fmt.Sprintf("one invitation takes at most %d documents; ask the team that sent the link if you need to send more", a.MaxDocuments)}}}
+	}
+	if held.Bytes+size > a.MaxBytes {
+		return &Error{Code: ECONFLICT, Message: "this file would take the questionnaire's documents past their size limit",
+			Fields: []FieldError{{"file", fmt.Sprintf("one invitation takes at most %s of documents in all; %s are uploaded and this file has %s",
+				byteSize(a.MaxBytes), byteSize(held.Bytes), byteSize(size))}}}
+	}
+	return nil
+}
+
+// byteSize writes n for people: bytes, KiB or MiB.
+func byteSize(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MiB"
+	case n >= 1<<10:
+		return strconv.FormatFloat(float64(n)/(1<<10), 'f', 1, 64) + " KiB"
+	}
+	return strconv.FormatInt(n, 10) + " bytes"
+}
+
 // AddResponseDocument checks an upload for an item in scope under the same
-// type sniffing and size limit as evidence.
-func AddResponseDocument(e Evaluation, t *Template, inv Invitation, current *Response, itemID int64, label string, content []byte, at time.Time) (ResponseDocumentAdded, error) {
+// type sniffing and size limit as evidence, and within the invitation's
+// allowance given what it holds.
+func AddResponseDocument(e Evaluation, t *Template, inv Invitation, current *Response, itemID int64, label string, content []byte,
+	held UploadsHeld, allowance UploadAllowance, at time.Time) (ResponseDocumentAdded, error) {
 	label, ctype, err := CheckEvidence(label, content)
 	if err != nil {
 		return ResponseDocumentAdded{}, err
@@ -374,6 +432,9 @@ func AddResponseDocument(e Evaluation, t *Template, inv Invitation, current *Res
 	}
 	if !current.editable(&inv) {
 		return ResponseDocumentAdded{}, Errorf(ECONFLICT, "this answer was already submitted; the team will ask if it needs more")
+	}
+	if err := allowance.admit(held, int64(len(content))); err != nil {
+		return ResponseDocumentAdded{}, err
 	}
 	return ResponseDocumentAdded{EvaluationID: e.ID, InvitationID: inv.ID, Content: content,
 		Document: ResponseDocument{ItemID: itemID, Label: label, ContentType: ctype, Size: int64(len(content)),

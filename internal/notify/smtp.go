@@ -2,6 +2,7 @@ package notify
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -25,18 +26,33 @@ type SMTP struct {
 
 // ParseSMTPURL reads CUSTOS_SMTP_URL:
 //
-//	smtp://user:pass@host:587?from=custos@example.com  STARTTLS when the server offers it
+//	smtp://host:25?from=custos@example.com             STARTTLS when the server offers it
+//	smtp://user:pass@host:587?from=…                   SMTP AUTH (PLAIN) only after STARTTLS
 //	smtps://user:pass@host:465?from=…                  implicit TLS
 //	…?tls=required                                      refuse to send without STARTTLS
-//	…?tls=off                                           never TLS (a local relay, tests)
+//	…?tls=off                                           never TLS (a local relay, tests);
+//	                                                    with user:pass, the password goes in clear
 //
 // from is required; user and password are optional (no SMTP AUTH without).
+// With a password, TLS is required unless tls=off says otherwise:
+// opportunistic STARTTLS would let anyone on the path strip the STARTTLS
+// offer, and then go-mail refuses PLAIN over plain text (the password is
+// safe, the mail undelivered) except to a server named localhost or
+// 127.0.0.1, where it would send it in clear. Requiring STARTTLS makes that
+// a clear failure, the same for every host.
+//
+// Errors never quote the URL, which may hold the password.
 func ParseSMTPURL(raw string) (*SMTP, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // url.Error quotes the whole URL, password and all
+		}
 		return nil, fmt.Errorf("not a URL: %w", err)
 	}
 	q := u.Query()
+	user := u.User.Username()
 	from := q.Get("from")
 	if from == "" {
 		return nil, fmt.Errorf("names no sender: add ?from=custos@example.com")
@@ -50,7 +66,17 @@ func ParseSMTPURL(raw string) (*SMTP, error) {
 	switch u.Scheme {
 	case "smtp":
 		switch q.Get("tls") {
-		case "", "opportunistic":
+		case "":
+			if user != "" {
+				opts = append(opts, mail.WithTLSPolicy(mail.TLSMandatory))
+			} else {
+				opts = append(opts, mail.WithTLSPolicy(mail.TLSOpportunistic))
+			}
+		case "opportunistic":
+			if user != "" {
+				return nil, fmt.Errorf("tls=opportunistic with a user and password would depend on the path for the password's safety: " +
+					"leave tls out (STARTTLS is then required) or say tls=off for a relay you trust")
+			}
 			opts = append(opts, mail.WithTLSPolicy(mail.TLSOpportunistic))
 		case "required":
 			opts = append(opts, mail.WithTLSPolicy(mail.TLSMandatory))
@@ -72,7 +98,7 @@ func ParseSMTPURL(raw string) (*SMTP, error) {
 		}
 	}
 	opts = append(opts, mail.WithPort(port))
-	if user := u.User.Username(); user != "" {
+	if user != "" {
 		pass, _ := u.User.Password()
 		// PLAIN only over TLS, unless the operator said tls=off for a local relay.
 		auth := mail.SMTPAuthPlain

@@ -21,6 +21,15 @@ type InvitationService struct {
 	// email queues each new invitation's link for e-mail (the outbox); off
 	// when the server sends no e-mail, so the link is then kept nowhere.
 	email bool
+	// uploads bounds the documents one invitation may hold.
+	uploads custos.UploadAllowance
+}
+
+// LimitUploads sets how many documents, and how many bytes in all, one
+// invitation may hold, and returns s.
+func (s *InvitationService) LimitUploads(a custos.UploadAllowance) *InvitationService {
+	s.uploads = a
+	return s
 }
 
 // EmailInvitations turns the invitation e-mail on (when the server has
@@ -30,7 +39,7 @@ func (s *InvitationService) EmailInvitations(on bool) *InvitationService { s.ema
 // NewInvitationService returns the invitation service; it shares the
 // evaluation service's template cache.
 func NewInvitationService(db *DB, evals *EvaluationService) *InvitationService {
-	return &InvitationService{db: db, evals: evals}
+	return &InvitationService{db: db, evals: evals, uploads: custos.DefaultUploadAllowance}
 }
 
 const invitationSelect = `SELECT i.id, i.evaluation_id, i.custodian_id, c.name AS custodian_name, i.name, i.email,
@@ -553,7 +562,15 @@ func (s *InvitationService) AddResponseDocument(ctx context.Context, token strin
 		if err != nil {
 			return err
 		}
-		ev, err := custos.AddResponseDocument(e, tmpl, inv, current, itemID, label, content, tx.now)
+		// respondent locked the evaluation FOR UPDATE, as every write
+		// through any of its invitations does: two uploads through this
+		// link cannot both count what it holds before either inserts.
+		var held custos.UploadsHeld
+		if err := tx.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(size), 0) FROM respondent_documents
+			WHERE invitation_id = $1`, inv.ID).Scan(&held.Documents, &held.Bytes); err != nil {
+			return err
+		}
+		ev, err := custos.AddResponseDocument(e, tmpl, inv, current, itemID, label, content, held, s.uploads, tx.now)
 		if err != nil {
 			return err
 		}

@@ -1626,7 +1626,7 @@ export interface paths {
         put?: never;
         /**
          * Upload a document for one item
-         * @description Under the same rules as evidence: `multipart/form-data` in the field `file`, a PDF, PNG, JPEG or plain-text file (detected from its bytes) of at most 10 MiB.
+         * @description Under the same rules as evidence: `multipart/form-data` in the field `file`, a PDF, PNG, JPEG or plain-text file (detected from its bytes) of at most 10 MiB. One invitation holds at most `CUSTOS_RESPONDENT_MAX_DOCUMENTS` documents (50 by default) and `CUSTOS_RESPONDENT_MAX_BYTES` in all (100 MiB): past either, 409 with a problem naming the field `file`.
          */
         post: operations["addResponseDocument"];
         delete?: never;
