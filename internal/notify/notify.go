@@ -6,6 +6,7 @@ package notify
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"strings"
 	"time"
@@ -59,7 +60,8 @@ func (w *Worker) defaults() {
 }
 
 // Step is what the worker does on each tick: write the review reminders
-// that fell due, then send what is due by e-mail.
+// and document notices that fell due, send what is due by e-mail, then
+// bring the drafts' document flags in line with the day.
 type Step struct {
 	Reminders, Sent, Failed int
 	// Flags is how many drafts' document flags the round raised, reopened
@@ -95,21 +97,27 @@ func (w *Worker) Step(ctx context.Context) (Step, error) {
 		return s, err
 	}
 	s.Reminders += n
-	// Time, not a write, makes a document lapse: the drafts' flags follow
-	// on the same round as the notices.
-	if s.Flags, err = w.Outbox.ScanDocumentFlags(ctx); err != nil {
-		return s, err
+	mailErr := w.sendDue(ctx, &s)
+	if ctx.Err() != nil {
+		return s, mailErr
 	}
+	// Time, not a write, makes a document lapse: the drafts' flags follow,
+	// after the e-mail, so that a draft someone holds locked never delays it.
+	var flagErr error
+	s.Flags, flagErr = w.Outbox.ScanDocumentFlags(ctx)
+	return s, errors.Join(mailErr, flagErr)
+}
+
+// sendDue e-mails what is due, batch after batch, counting into s.
+func (w *Worker) sendDue(ctx context.Context, s *Step) error {
 	if w.Mailer == nil {
-		if _, err := w.Outbox.EmailOff(ctx); err != nil {
-			return s, err
-		}
-		return s, nil
+		_, err := w.Outbox.EmailOff(ctx)
+		return err
 	}
 	for {
 		batch, err := w.Outbox.ClaimEmails(ctx, w.Batch, w.Lease)
 		if err != nil {
-			return s, err
+			return err
 		}
 		for _, e := range batch {
 			if ctx.Err() != nil {
@@ -125,7 +133,7 @@ func (w *Worker) Step(ctx context.Context) (Step, error) {
 			}
 		}
 		if len(batch) < w.Batch || ctx.Err() != nil {
-			return s, ctx.Err()
+			return ctx.Err()
 		}
 	}
 }
@@ -176,8 +184,9 @@ func (w *Worker) Run(ctx context.Context, every time.Duration) {
 	for {
 		if s, err := w.Step(ctx); err != nil && ctx.Err() == nil {
 			w.Log.Error("notification worker step failed", "err", err)
-		} else if s.Reminders+s.Sent+s.Failed > 0 {
-			w.Log.Info("notifications", "reminders_written", s.Reminders, "emails_sent", s.Sent, "emails_failed", s.Failed)
+		} else if s.Reminders+s.Sent+s.Failed+s.Flags > 0 {
+			w.Log.Info("notifications", "reminders_written", s.Reminders, "emails_sent", s.Sent, "emails_failed", s.Failed,
+				"document_flags_changed", s.Flags)
 		}
 		select {
 		case <-ctx.Done():

@@ -45,11 +45,9 @@ type SMTP struct {
 func ParseSMTPURL(raw string) (*SMTP, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err // url.Error quotes the whole URL, password and all
-		}
-		return nil, fmt.Errorf("not a URL: %w", err)
+		// The parser's own message quotes the URL, or the part of the
+		// password it took for a port or an escape: none of it is shown.
+		return nil, errors.New("not a valid URL (percent-encode @ : / ? # and % in the user name and password)")
 	}
 	q := u.Query()
 	user := u.User.Username()

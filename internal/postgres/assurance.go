@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -359,49 +361,84 @@ func (tx *Tx) reconcileDocumentFlags(ctx context.Context, teamID, custodianID in
 // requires documents in line with its candidates' documents today (the
 // store's clock and freshness policy): a SOC report that went stale or a
 // certificate past its date raises its item's flag with no write to the
-// draft, as a bridge letter's lapse does. Each draft is reconciled in a
-// transaction of its own, under its row lock (a submission cannot slip
-// between), and only if it is still a draft; what changed is audited as the
-// system's doing, like any flag change. A repeated scan changes nothing.
+// draft. Freshness moves by the day, so a server scans once per day of the
+// store's clock (again only when a draft was left out). Each draft is
+// judged first without a lock; only one whose flags would change is locked
+// (skipped if someone holds it: its next write, or tomorrow's scan,
+// reconciles it) and reconciled under the lock, only while still a draft,
+// and what changed is audited as the system's doing. An error on one draft
+// does not stop the others. Every server must judge freshness with the
+// same settings, or their scans would undo each other's flags.
 func (o *OutboxStore) ScanDocumentFlags(ctx context.Context) (int, error) {
-	var drafts []int64
-	if err := o.db.db.SelectContext(ctx, &drafts, `SELECT e.id FROM evaluations e
+	today := o.db.Now().UTC().Format(time.DateOnly)
+	o.flagsMu.Lock()
+	defer o.flagsMu.Unlock()
+	if o.flagsScanned == today {
+		return 0, nil
+	}
+	var drafts []struct {
+		ID         int64 `db:"id"`
+		TeamID     int64 `db:"team_id"`
+		TemplateID int64 `db:"template_id"`
+	}
+	if err := o.db.db.SelectContext(ctx, &drafts, `SELECT e.id, e.team_id, e.template_id FROM evaluations e
 		WHERE e.status = 'draft' AND EXISTS (SELECT 1 FROM template_items i
 			WHERE i.template_id = e.template_id AND i.required_document_kind <> '')
 		ORDER BY e.id`); err != nil {
 		return 0, mapErr(err)
 	}
 	ctx = custos.WithActor(ctx, custos.Actor{Email: ScheduledActor})
-	changed := 0
-	for _, id := range drafts {
-		err := o.db.inTx(ctx, func(tx *Tx) error {
-			var e struct {
-				TeamID     int64  `db:"team_id"`
-				TemplateID int64  `db:"template_id"`
-				Status     string `db:"status"`
+	templates := map[int64]*custos.Template{}
+	changed, left := 0, 0
+	var firstErr error
+	for _, d := range drafts {
+		err := func() error {
+			tmpl := templates[d.TemplateID]
+			if tmpl == nil {
+				t, err := findTemplate(ctx, o.db.db, d.TemplateID)
+				if err != nil {
+					return err
+				}
+				tmpl, templates[d.TemplateID] = t, t
 			}
-			if err := tx.GetContext(ctx, &e, `SELECT team_id, template_id, status FROM evaluations WHERE id = $1 FOR UPDATE`, id); err != nil {
+			// Judged without a lock: most drafts have nothing to change.
+			var due bool
+			err := o.db.inTx(ctx, func(tx *Tx) error {
+				events, err := tx.documentFlagEvents(ctx, d.ID, d.TeamID, tmpl, nil)
+				due = len(events) > 0
+				return err
+			})
+			if err != nil || !due {
 				return err
 			}
-			if e.Status != string(custos.StatusDraft) {
-				return nil // submitted since the list was read
-			}
-			tmpl, err := findTemplate(ctx, tx, e.TemplateID)
-			if err != nil {
-				return err
-			}
-			events, err := tx.applyDocumentFlags(ctx, id, e.TeamID, tmpl, nil)
-			if err != nil || len(events) == 0 {
-				return err
-			}
-			changed += len(events)
-			return tx.record(ctx, e.TeamID, events...)
-		})
+			return o.db.inTx(ctx, func(tx *Tx) error {
+				var status string
+				err := tx.GetContext(ctx, &status, `SELECT status FROM evaluations WHERE id = $1 FOR UPDATE SKIP LOCKED`, d.ID)
+				if errors.Is(err, sql.ErrNoRows) {
+					left++ // someone is changing it
+					return nil
+				} else if err != nil || status != string(custos.StatusDraft) {
+					return err // or submitted since the list was read
+				}
+				events, err := tx.applyDocumentFlags(ctx, d.ID, d.TeamID, tmpl, nil)
+				if err != nil || len(events) == 0 {
+					return err
+				}
+				changed += len(events)
+				return tx.record(ctx, d.TeamID, events...)
+			})
+		}()
 		if err != nil {
-			return changed, err
+			left++
+			if firstErr == nil {
+				firstErr = fmt.Errorf("document flags of evaluation %d: %w", d.ID, err)
+			}
 		}
 	}
-	return changed, nil
+	if left == 0 {
+		o.flagsScanned = today
+	}
+	return changed, firstErr
 }
 
 // ScheduledActor is the audit trail's actor for what a scheduled check did
@@ -413,29 +450,10 @@ const ScheduledActor = "system (scheduled check)"
 // what it decided and returns those events. custodianIDs nil means every
 // candidate.
 func (tx *Tx) applyDocumentFlags(ctx context.Context, evalID, teamID int64, tmpl *custos.Template, custodianIDs []int64) ([]custos.Event, error) {
-	if !requiresDocuments(tmpl) {
-		return nil, nil
-	}
-	if custodianIDs == nil {
-		if err := tx.SelectContext(ctx, &custodianIDs, `SELECT custodian_id FROM evaluation_candidates WHERE evaluation_id = $1`, evalID); err != nil {
-			return nil, err
-		}
-	}
-	docs, err := tx.db.documentsByCustodian(ctx, tx, teamID, custodianIDs, tx.now)
+	events, err := tx.documentFlagEvents(ctx, evalID, teamID, tmpl, custodianIDs)
 	if err != nil {
 		return nil, err
 	}
-	findings := map[int64][]custos.AssuranceFinding{}
-	for _, cid := range custodianIDs {
-		findings[cid] = custos.RequirementFindings(tmpl.Items(), docs[cid])
-	}
-	var existing []custos.RedFlag
-	if err := tx.SelectContext(ctx, &existing, `SELECT `+redFlagColumns+` FROM red_flags
-		WHERE evaluation_id = $1 AND custodian_id = ANY($2) AND document_item_id IS NOT NULL ORDER BY id`,
-		evalID, pq.Int64Array(custodianIDs)); err != nil {
-		return nil, err
-	}
-	events := custos.ReconcileAssurance(evalID, tmpl, findings, existing, tx.now)
 	for i, ev := range events {
 		switch e := ev.(type) {
 		case custos.RedFlagRaised:
@@ -460,6 +478,35 @@ func (tx *Tx) applyDocumentFlags(ctx context.Context, evalID, teamID int64, tmpl
 		}
 	}
 	return events, nil
+}
+
+// documentFlagEvents is what custos.ReconcileAssurance decides for a
+// draft's document flags today, for the custodians (nil: every candidate),
+// saved by nobody.
+func (tx *Tx) documentFlagEvents(ctx context.Context, evalID, teamID int64, tmpl *custos.Template, custodianIDs []int64) ([]custos.Event, error) {
+	if !requiresDocuments(tmpl) {
+		return nil, nil
+	}
+	if custodianIDs == nil {
+		if err := tx.SelectContext(ctx, &custodianIDs, `SELECT custodian_id FROM evaluation_candidates WHERE evaluation_id = $1`, evalID); err != nil {
+			return nil, err
+		}
+	}
+	docs, err := tx.db.documentsByCustodian(ctx, tx, teamID, custodianIDs, tx.now)
+	if err != nil {
+		return nil, err
+	}
+	findings := map[int64][]custos.AssuranceFinding{}
+	for _, cid := range custodianIDs {
+		findings[cid] = custos.RequirementFindings(tmpl.Items(), docs[cid])
+	}
+	var existing []custos.RedFlag
+	if err := tx.SelectContext(ctx, &existing, `SELECT `+redFlagColumns+` FROM red_flags
+		WHERE evaluation_id = $1 AND custodian_id = ANY($2) AND document_item_id IS NOT NULL ORDER BY id`,
+		evalID, pq.Int64Array(custodianIDs)); err != nil {
+		return nil, err
+	}
+	return custos.ReconcileAssurance(evalID, tmpl, findings, existing, tx.now), nil
 }
 
 func requiresDocuments(t *custos.Template) bool {

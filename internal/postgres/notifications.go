@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/lib/pq"
@@ -155,7 +156,13 @@ func (s *NotificationService) MarkAllNotificationsRead(ctx context.Context) (int
 // --- the outbox, for the delivery worker -------------------------------------
 
 // OutboxStore implements custos.Outbox.
-type OutboxStore struct{ db *DB }
+type OutboxStore struct {
+	db *DB
+	// flagsScanned is the day (the store's clock) of this server's last
+	// complete scan of the drafts' document flags.
+	flagsMu      sync.Mutex
+	flagsScanned string
+}
 
 // NewOutbox returns the worker's view of the notifications.
 func NewOutbox(db *DB) *OutboxStore { return &OutboxStore{db: db} }
