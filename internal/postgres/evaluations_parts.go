@@ -14,7 +14,7 @@ import (
 // The statements of the changes an officer makes all day, each with the
 // workspace's new version folded in (every change moves its ETag) and all
 // hot (hot.go): with the locked header and the audit append, a change is
-// three statements between BEGIN and COMMIT.
+// three statements between BEGIN and COMMIT (evidence too).
 const (
 	answerPartColumns = `, a.status AS a_status, a.note AS a_note, a.version AS a_version, a.updated_by AS a_updated_by, a.updated_at AS a_updated_at`
 	answerPartJoin    = `LEFT JOIN answers a ON a.evaluation_id = e.id AND a.custodian_id = $2 AND a.item_id = $3`
@@ -41,6 +41,11 @@ var (
 			UPDATE evaluations SET version = version + 1, updated_at = $8 WHERE id = $1)
 		INSERT INTO red_flags (evaluation_id, custodian_id, definition_id, title, description,
 			severity, raised_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING ` + redFlagColumns)
+	insertEvidence = hot(`WITH touched AS (
+			UPDATE evaluations SET version = version + 1, updated_at = $10 WHERE id = $1)
+		INSERT INTO evidence (evaluation_id, custodian_id, item_id, label, content_type,
+			size, sha256, content, uploaded_by, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+		RETURNING id`)
 	selectRedFlag = hot(`SELECT ` + redFlagColumns + ` FROM red_flags WHERE id = $1 AND evaluation_id = $2`)
 	updateRedFlag = hot(`WITH touched AS (
 			UPDATE evaluations SET version = version + 1, updated_at = $4 WHERE id = $5)
@@ -135,13 +140,8 @@ func (s *EvaluationService) AddEvidence(ctx context.Context, id, custodianID, it
 			return err
 		}
 		v := &ev.Evidence
-		if err := tx.GetContext(ctx, &v.ID, `INSERT INTO evidence (evaluation_id, custodian_id, item_id, label, content_type,
-			size, sha256, content, uploaded_by, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-			RETURNING id`, id, v.CustodianID, v.ItemID, v.Label, v.ContentType, v.Size, []byte(v.SHA256), ev.Content,
-			v.UploadedBy, v.UploadedAt); err != nil {
-			return err
-		}
-		if err := tx.touch(ctx, id); err != nil {
+		if err := tx.GetContext(ctx, &v.ID, insertEvidence, id, v.CustodianID, v.ItemID, v.Label, v.ContentType, v.Size,
+			[]byte(v.SHA256), ev.Content, v.UploadedBy, v.UploadedAt); err != nil {
 			return err
 		}
 		out = *v

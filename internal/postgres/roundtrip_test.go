@@ -184,7 +184,7 @@ func TestAnEvaluationNeverChangesTeam(t *testing.T) {
 }
 
 // The changes whose statement folds in the workspace's new version (a
-// score, a flag raised, moved or withdrawn) move it on by exactly one, at
+// score, evidence, a flag raised, moved or withdrawn) move it on by exactly one, at
 // the change's time, as every change does: the ETag a client holds goes
 // stale, and only once.
 func TestFoldedWritesMoveTheWorkspaceVersionOnOnce(t *testing.T) {
@@ -216,6 +216,10 @@ func TestFoldedWritesMoveTheWorkspaceVersionOnOnce(t *testing.T) {
 		}},
 		{"score again", func(v int) error {
 			_, err := env.Evaluations.PutScore(officer, id, 1, ws.Template.Criteria[0].Key, v, custos.ScoreInput{Score: 3, Rationale: "Good."})
+			return err
+		}},
+		{"evidence", func(v int) error {
+			_, err := env.Evaluations.AddEvidence(officer, id, 1, ws.Template.Items()[0].ID, v, "report.pdf", apitest.TinyPDF)
 			return err
 		}},
 		{"flag raised", func(v int) error {
