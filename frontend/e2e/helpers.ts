@@ -71,3 +71,13 @@ export class Acts {
     await l.setInputFiles(files)
   }
 }
+
+/**
+ * expectFocused waits until the element is document.activeElement (after a
+ * control that had the focus went away, the focus must land there, not on
+ * the page), then checks that identity once more in the page itself.
+ */
+export async function expectFocused(l: Locator) {
+  await expect(l).toBeFocused()
+  expect(await l.evaluate((el) => el === document.activeElement), 'document.activeElement is the element').toBe(true)
+}

@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright'
 import { expect, request, test, type Page } from '@playwright/test'
-import { password, shot, signIn } from './helpers.ts'
+import { expectFocused, password, shot, signIn } from './helpers.ts'
 
 // A custodian answers its questionnaire itself, from the link an officer
 // made: on a phone (390 px) and on a desktop (1280 px), without an account,
@@ -66,6 +66,13 @@ test('a custodian answers on a phone and a desktop, submits, and the officer acc
   await axe(r, 'the respondent page at 1280 px')
   await shot(r, '21-respondent-1280')
 
+  // A second answer, so that the officer's review queue holds two.
+  const third = r.locator('form.resp-item').nth(2)
+  await third.getByRole('radio', { name: 'Yes, met' }).check()
+  await third.getByLabel(/^Explanation/).fill('Our second answer for the queue.')
+  await third.getByRole('button', { name: 'Save answer' }).click()
+  await expect(third.getByText('Saved as a draft.')).toBeVisible()
+
   // A change left unsaved is named before anything is sent.
   await r.locator('form.resp-item').nth(1).getByLabel(/^Explanation/).fill('Typed but never saved.')
   await r.getByRole('button', { name: 'Submit answers to the team' }).click()
@@ -83,10 +90,30 @@ test('a custodian answers on a phone and a desktop, submits, and the officer acc
   await expect(page.getByText('EU clients go through our Irish entity.')).toBeVisible()
   await expect(page.getByRole('row', { name: /Rita Respondent/ }).getByText('Submitted', { exact: true })).toBeVisible()
   await shot(page, '22-custodian-responses')
-  await page.getByRole('button', { name: 'Accept as the answer' }).click()
-  await expect(page.getByText('No submitted answer awaits review.')).toBeVisible()
+  const queued = page.locator('li.review-item')
+  await expect(queued).toHaveCount(2)
+  const irish = queued.filter({ hasText: 'Irish entity' })
+  const second = queued.filter({ hasText: 'Our second answer for the queue.' })
+  await irish.getByRole('button', { name: 'Accept as the answer' }).click()
+  // The accepted answer leaves the queue with its button: the focus moves
+  // to the answer that is next, not to the top of the page.
+  await expect(queued).toHaveCount(1)
+  await expectFocused(second)
+  await second.getByRole('button', { name: 'Accept as the answer' }).click()
+  // The queue is empty: its message has the focus.
+  await expectFocused(page.getByText('No submitted answer awaits review.'))
   const answers = await (await officer.get(`/api/v1/evaluations/${ws.id}`)).json()
   const coinbase = answers.assessments.find((a: { custodian: { id: number } }) => a.custodian.id === 1)
-  expect(coinbase.answers.filter((a: { from_invitation_id?: number }) => a.from_invitation_id).length).toBe(1)
+  expect(coinbase.answers.filter((a: { from_invitation_id?: number }) => a.from_invitation_id).length).toBe(2)
+
+  // Revoking the link, after its confirmation, takes the Revoke button
+  // away: the focus moves to the invitation's row, which now says Revoked.
+  const rita = page.getByRole('row', { name: /Rita Respondent/ })
+  await rita.getByRole('button', { name: 'Revoke the link of Rita Respondent' }).click()
+  await page.getByRole('dialog', { name: 'Revoke the link of Rita Respondent?' }).getByRole('button', { name: 'Revoke the link' }).click()
+  await expect(rita.getByText('Revoked', { exact: true })).toBeVisible()
+  await expect(rita.getByRole('button', { name: /^Revoke/ })).toHaveCount(0)
+  await expectFocused(rita)
+  await shot(page, '23b-invitation-revoked')
   await officer.dispose()
 })

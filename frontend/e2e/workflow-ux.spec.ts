@@ -1,5 +1,5 @@
 import { expect, request, test, type APIRequestContext, type Page } from '@playwright/test'
-import { checkA11y, password, shot, signIn } from './helpers.ts'
+import { checkA11y, expectFocused, password, shot, signIn } from './helpers.ts'
 
 // Issue 13's workflow changes in a real browser against the real server:
 // withdrawing a submission, withdrawing a red flag raised by mistake,
@@ -110,6 +110,11 @@ test('the submitter withdraws a submission before any decision, after a confirma
   await dialog.getByRole('button', { name: 'Withdraw', exact: true }).click()
   await expect(page.getByText('Draft', { exact: true }).first()).toBeVisible()
   expect(withdrawn).toBe(1)
+  // The button went with the submission: the focus is on the note that
+  // says it is a draft again, not dropped to the top of the page.
+  const note = page.getByRole('status').filter({ hasText: 'Submission withdrawn: this evaluation is a draft again.' })
+  await expectFocused(note)
+  await shot(page, '29-submission-withdrawn')
   // A draft again, unlocked: the submit tab is back.
   await expect(page.getByRole('tab', { name: /^Submit/ })).toBeVisible()
   // The history tab tells it in words.

@@ -1,7 +1,7 @@
 // The evaluation workspace: loaded with the one call
 // GET /api/v1/evaluations/{id}; scores, checklists, red flags, the
 // shortlist, submission and approval in tabs.
-import { useCallback, useEffect, useMemo, useState } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { ApiError, client, type Blocker } from '../api.ts'
 import { formatDate, formatDateTime, formatPercent, formatUSD } from '../format.ts'
 import { Link } from '../router.tsx'
@@ -51,6 +51,10 @@ export function WorkspacePage({ id }: { id: number }) {
   const [submitBusy, setSubmitBusy] = useState(false)
   const [submitError, setSubmitError] = useState<unknown>(null)
   const [confirmSubmit, setConfirmSubmit] = useState(false)
+  // After a withdrawal the panel that held its button goes (the evaluation
+  // is a draft again): a note says so and takes the focus.
+  const [withdrawn, setWithdrawn] = useState(false)
+  const withdrawnNote = useRef<HTMLDivElement>(null)
 
   // The workspace names who opened and who submitted it: no second request.
   const names = useMemo(() => {
@@ -61,6 +65,9 @@ export function WorkspacePage({ id }: { id: number }) {
   }, [ws])
 
   const status = ws?.evaluation.status
+  useEffect(() => {
+    if (withdrawn && status === 'draft') withdrawnNote.current?.focus()
+  }, [withdrawn, status])
   const current: TabName = tab ?? (status && status !== 'draft' ? 'approval' : 'overview')
   const cand = ws ? (ws.assessments.find((a) => a.custodian.id === candidate)?.custodian.id ?? ws.assessments[0]?.custodian.id ?? 0) : 0
 
@@ -163,6 +170,7 @@ export function WorkspacePage({ id }: { id: number }) {
     setSubmitError(null)
     try {
       await write((params) => client.POST('/api/v1/evaluations/{id}/submit', { params }))
+      setWithdrawn(false)
       setTab('approval')
     } catch (e) {
       setSubmitError(e)
@@ -238,6 +246,11 @@ export function WorkspacePage({ id }: { id: number }) {
       {readOnly && (
         <div className="alert alert-info readonly-note" role="note">
           {readOnly}
+        </div>
+      )}
+      {withdrawn && ev.status === 'draft' && (
+        <div className="alert alert-ok" role="status" tabIndex={-1} ref={withdrawnNote} id="ws-withdrawn">
+          Submission withdrawn: this evaluation is a draft again. Change what you need, then submit it again from the Submit tab.
         </div>
       )}
       {lastReturn && (
@@ -373,7 +386,7 @@ export function WorkspacePage({ id }: { id: number }) {
         {shown === 'approval' && (
           <>
             <h2 className="ws-sr-only">Approval</h2>
-            <ApprovalPanel workspace={ws} me={me} names={names} onApplied={apply} />
+            <ApprovalPanel workspace={ws} me={me} names={names} onApplied={apply} onWithdrawn={() => setWithdrawn(true)} />
           </>
         )}
         {shown === 'history' && (

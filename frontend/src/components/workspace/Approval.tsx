@@ -20,6 +20,8 @@ interface Props {
   /** User names by ID, when the team's members could be read. */
   names: Map<number, string> | null
   onApplied: (ws: Workspace, etag: string | null) => void
+  /** Called once the submitter has withdrawn the submission (a draft again). */
+  onWithdrawn?: () => void
 }
 
 export function userName(names: Map<number, string> | null, me: Me, id: number | null): string {
@@ -39,7 +41,7 @@ export function decisionBlock(ws: Workspace, me: Me): string | null {
   return null
 }
 
-export function ApprovalPanel({ workspace, me, names, onApplied }: Props) {
+export function ApprovalPanel({ workspace, me, names, onApplied, onWithdrawn }: Props) {
   const ev = workspace.evaluation
   const shortlisted = new Set(workspace.shortlist.map((e) => e.custodian_id))
   const unansweredShortlist = workspace.assessments
@@ -176,7 +178,7 @@ export function ApprovalPanel({ workspace, me, names, onApplied }: Props) {
 
       {/* Only those who may decide now see the decision form; everyone else
           sees why not and who can, never a form they could not use. */}
-      {ev.status === 'submitted' && <WithdrawSubmission workspace={workspace} me={me} onApplied={onApplied} />}
+      {ev.status === 'submitted' && <WithdrawSubmission workspace={workspace} me={me} onApplied={onApplied} onWithdrawn={onWithdrawn} />}
       {ev.status === 'submitted' &&
         (decisionBlock(workspace, me) === null ? <Decision workspace={workspace} me={me} onApplied={onApplied} /> : <WhoDecides workspace={workspace} me={me} why={decisionBlock(workspace, me)!} />)}
 

@@ -17,23 +17,56 @@ const STATE_TEXT: Record<string, string> = {
   revoked: 'Revoked',
 }
 
+type Queued = { inv: InvitationReview; r: ItemResponse }
+
+function queueOf(list: InvitationReview[] | null): Queued[] {
+  return (list ?? []).flatMap((inv) => inv.responses.filter((r) => r.state === 'submitted').map((r) => ({ inv, r })))
+}
+
+const reviewId = (q: Queued) => `review-${q.inv.id}-${q.r.item_id}`
+const QUEUE_EMPTY = 'review-queue-empty'
+
 export function Responses({ workspace, readOnly, onAccepted }: { workspace: Workspace; readOnly: string | null; onAccepted: () => void }) {
   const id = workspace.evaluation.id
   const [list, setList] = useState<InvitationReview[] | null>(null)
   const [error, setError] = useState<unknown>(null)
-  const load = useCallback(async () => {
+  // An answer reviewed or a link revoked takes its button away: the focus
+  // then moves to what happened (the next answer in the queue, the revoked
+  // row), once the list that shows it has rendered.
+  const [focusTo, setFocusTo] = useState<string | null>(null)
+  const load = useCallback(async (): Promise<InvitationReview[] | null> => {
     try {
-      setList((await api.GET('/api/v1/evaluations/{id}/invitations', { params: { path: { id } } })).items)
+      const items = (await api.GET('/api/v1/evaluations/{id}/invitations', { params: { path: { id } } })).items
+      setList(items)
       setError(null)
+      return items
     } catch (e) {
       setError(e)
+      return null
     }
   }, [id])
   useEffect(() => {
     load()
   }, [load])
+  useEffect(() => {
+    if (!focusTo) return
+    document.getElementById(focusTo)?.focus()
+    setFocusTo(null)
+  }, [focusTo, list])
 
-  const queue = (list ?? []).flatMap((inv) => inv.responses.filter((r) => r.state === 'submitted').map((r) => ({ inv, r })))
+  const queue = queueOf(list)
+  // The answer reviewed at position i leaves the queue: the one that took
+  // its place (or the last, or the empty queue's message) gets the focus.
+  const reviewed = async (i: number) => {
+    onAccepted()
+    const items = await load()
+    if (items === null) return
+    const next = queueOf(items)
+    setFocusTo(next.length === 0 ? QUEUE_EMPTY : reviewId(next[Math.min(i, next.length - 1)]))
+  }
+  const revoked = async (invitationId: number) => {
+    if ((await load()) !== null) setFocusTo(invitationRowId(invitationId))
+  }
   return (
     <div className="responses">
       {error !== null && <ErrorBox error={error} onReload={load} />}
@@ -41,21 +74,13 @@ export function Responses({ workspace, readOnly, onAccepted }: { workspace: Work
       {list === null ? (
         <p role="status">Loading…</p>
       ) : queue.length === 0 ? (
-        <p className="muted small">No submitted answer awaits review.</p>
+        <p className="muted small" id={QUEUE_EMPTY} tabIndex={-1}>
+          No submitted answer awaits review.
+        </p>
       ) : (
         <ul className="review-queue">
-          {queue.map(({ inv, r }) => (
-            <ReviewItem
-              key={inv.id + '-' + r.item_id}
-              workspace={workspace}
-              inv={inv}
-              r={r}
-              readOnly={readOnly}
-              onDone={() => {
-                load()
-                onAccepted()
-              }}
-            />
+          {queue.map((q, i) => (
+            <ReviewItem key={reviewId(q)} id={reviewId(q)} workspace={workspace} inv={q.inv} r={q.r} readOnly={readOnly} onDone={() => reviewed(i)} />
           ))}
         </ul>
       )}
@@ -77,7 +102,7 @@ export function Responses({ workspace, readOnly, onAccepted }: { workspace: Work
             </thead>
             <tbody>
               {list.map((inv) => (
-                <InvitationRow key={inv.id} workspace={workspace} inv={inv} readOnly={readOnly} onDone={load} />
+                <InvitationRow key={inv.id} workspace={workspace} inv={inv} readOnly={readOnly} onRevoked={() => revoked(inv.id)} />
               ))}
             </tbody>
           </table>
@@ -90,20 +115,22 @@ export function Responses({ workspace, readOnly, onAccepted }: { workspace: Work
   )
 }
 
-function InvitationRow({ workspace, inv, readOnly, onDone }: { workspace: Workspace; inv: InvitationReview; readOnly: string | null; onDone: () => void }) {
+const invitationRowId = (invitationId: number) => `invitation-${invitationId}`
+
+function InvitationRow({ workspace, inv, readOnly, onRevoked }: { workspace: Workspace; inv: InvitationReview; readOnly: string | null; onRevoked: () => void }) {
   const [error, setError] = useState<unknown>(null)
   const [asking, setAsking] = useState(false)
   const revoke = async () => {
     setAsking(false)
     try {
       await api.POST('/api/v1/evaluations/{id}/invitations/{invitationID}/revoke', { params: { path: { id: workspace.evaluation.id, invitationID: inv.id } } })
-      onDone()
+      onRevoked()
     } catch (e) {
       setError(e)
     }
   }
   return (
-    <tr>
+    <tr id={invitationRowId(inv.id)} tabIndex={-1}>
       <td>
         {inv.name}
         <div className="small muted">{inv.email}</div>
@@ -134,7 +161,7 @@ function InvitationRow({ workspace, inv, readOnly, onDone }: { workspace: Worksp
   )
 }
 
-function ReviewItem({ workspace, inv, r, readOnly, onDone }: { workspace: Workspace; inv: InvitationReview; r: ItemResponse; readOnly: string | null; onDone: () => void }) {
+function ReviewItem({ id, workspace, inv, r, readOnly, onDone }: { id: string; workspace: Workspace; inv: InvitationReview; r: ItemResponse; readOnly: string | null; onDone: () => void }) {
   const idp = useId()
   const item = workspace.template.sections.flatMap((s) => s.items).find((it) => it.id === r.item_id)
   const team = workspace.assessments.find((a) => a.custodian.id === inv.custodian_id)?.answers.find((a) => a.item_id === r.item_id)
@@ -160,7 +187,7 @@ function ReviewItem({ workspace, inv, r, readOnly, onDone }: { workspace: Worksp
     }
   }
   return (
-    <li className="review-item" aria-labelledby={idp + '-h'}>
+    <li className="review-item" id={id} tabIndex={-1} aria-labelledby={idp + '-h'}>
       <p id={idp + '-h'} className="review-prompt">
         <strong>{inv.custodian_name}</strong> · {item?.prompt ?? `Item ${r.item_id}`}
       </p>

@@ -9,7 +9,18 @@ export function mayWithdraw(ws: Workspace, me: Me): boolean {
   return ev.status === 'submitted' && ev.submitted_by === me.user.id && !ws.approvals.some((a) => a.round === ev.round)
 }
 
-export function WithdrawSubmission({ workspace, me, onApplied }: { workspace: Workspace; me: Me; onApplied: (ws: Workspace, etag: string | null) => void }) {
+export function WithdrawSubmission({
+  workspace,
+  me,
+  onApplied,
+  onWithdrawn,
+}: {
+  workspace: Workspace
+  me: Me
+  onApplied: (ws: Workspace, etag: string | null) => void
+  /** The panel and its button go with the submission: the workspace says what happened and takes the focus. */
+  onWithdrawn?: () => void
+}) {
   const [confirming, setConfirming] = useState(false)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<unknown>(null)
@@ -24,6 +35,7 @@ export function WithdrawSubmission({ workspace, me, onApplied }: { workspace: Wo
         }),
       )
       onApplied(a.data, a.etag)
+      onWithdrawn?.()
     } catch (e) {
       setError(e)
       // A manager decided meanwhile: show the round as it is now.
