@@ -243,6 +243,20 @@ test('the audit trail filters by action, evaluation, actor and dates on the serv
   await expect(rows.first()).toContainText('withdrew a red flag raised by mistake')
   await expect.poll(() => queries.some((q) => q.searchParams.get('action') === 'red_flag.withdraw' && q.searchParams.get('evaluation') === String(id))).toBe(true)
 
+  // The filters are in the address: a reload keeps them (as a bookmark or a
+  // shared link would), and Back returns to the filter before.
+  await expect.poll(() => new URL(page.url()).searchParams.get('action')).toBe('red_flag.withdraw')
+  expect(new URL(page.url()).searchParams.get('evaluation')).toBe(String(id))
+  await page.reload()
+  await expect(page.getByLabel('Action')).toHaveValue('red_flag.withdraw')
+  await expect(page.getByLabel('Evaluation number')).toHaveValue(String(id))
+  await expect(rows).toHaveCount(1)
+  await page.goBack()
+  await expect(page.getByLabel('Action')).toHaveValue('')
+  await expect(page.getByLabel('Evaluation number')).toHaveValue(String(id))
+  await expect(rows).toHaveCount(4)
+  expect(new URL(page.url()).searchParams.get('action')).toBeNull()
+
   await page.getByLabel('Action').selectOption('')
   await page.getByLabel('Who').selectOption({ label: 'officer@example.com' })
   await expect(rows).toHaveCount(4)
@@ -258,6 +272,17 @@ test('the audit trail filters by action, evaluation, actor and dates on the serv
   await shot(page, '33-audit-filters')
   await checkA11y(page, 'audit filters')
   await page.getByRole('button', { name: 'Clear filters' }).click()
+  await expect(rows.first()).toBeVisible()
+  expect(new URL(page.url()).searchParams.get('from')).toBeNull()
+
+  // An address edited by hand does not break the page: a word for a number
+  // is left out, and dates in the wrong order get the server's reason.
+  await page.goto(`/audit?evaluation=abc&actor=x&from=${tomorrow}&to=${today}`)
+  await expect(page.getByRole('alert')).toContainText('is before from')
+  await expect(page.getByLabel('Evaluation number')).toHaveValue('')
+  await expect(page.getByLabel('Who')).toHaveValue('')
+  await expect(page.getByLabel('From')).toHaveValue(tomorrow)
+  await page.getByLabel('From').fill('')
   await expect(rows.first()).toBeVisible()
   await api.dispose()
 })

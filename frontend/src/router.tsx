@@ -17,21 +17,22 @@ function current(): Location {
 /**
  * navigate moves to a path inside the app. A move the user asked for (a
  * link) first checks that no typed text would be lost; the app's own
- * redirects (replace) do not ask.
+ * redirects (replace) do not ask. keepScroll is for a change within the
+ * page (a filter kept in the query): the view stays where it is.
  */
-export function navigate(to: string, replace = false) {
+export function navigate(to: string, replace = false, { keepScroll = false }: { keepScroll?: boolean } = {}) {
   if (!replace && !confirmLeave()) return
   if (replace) window.history.replaceState(null, '', to)
   else window.history.pushState(null, '', to)
-  window.dispatchEvent(new PopStateEvent('popstate'))
+  window.dispatchEvent(new PopStateEvent('popstate', { state: keepScroll ? { keepScroll } : null }))
 }
 
 export function RouterProvider({ children }: { children: ReactNode }) {
   const [loc, setLoc] = useState(current)
   useEffect(() => {
-    const update = () => {
+    const update = (e: PopStateEvent) => {
       setLoc(current())
-      window.scrollTo?.(0, 0)
+      if (!(e.state as { keepScroll?: boolean } | null)?.keepScroll) window.scrollTo?.(0, 0)
     }
     window.addEventListener('popstate', update)
     return () => window.removeEventListener('popstate', update)

@@ -1,17 +1,73 @@
 // The audit trail: newest first, by team (or the whole trail for admins),
 // filtered by the server by action, actor, date range and evaluation, each
 // event expandable to its before and after and its hashes; the loaded
-// events export as CSV.
-import { Fragment, useMemo, useState } from 'react'
+// events export as CSV. The filters live in the address (?team=&action=…),
+// so a filtered view can be bookmarked, shared and reloaded, and Back
+// returns to the filters before.
+import { Fragment, useMemo, useRef, useState } from 'react'
 import { api, type AuditEvent, type AuditPage } from '../../api.ts'
 import { formatDateTime } from '../../format.ts'
 import { Empty, ErrorBox, LoadMore, Loading } from '../ui.tsx'
 import { useLoad } from '../dashboard/useLoad.ts'
 import { auditCSV, download } from './csv.ts'
 import { ACTIONS, objectLink, phrase } from './actions.ts'
-import { Link } from '../../router.tsx'
+import { Link, navigate, useLocation } from '../../router.tsx'
 
 const NONE: AuditEvent[] = []
+
+/** The filters as the inputs hold them: '' is "any". */
+export interface AuditFilters {
+  team: string
+  action: string
+  actor: string
+  from: string
+  to: string
+  evaluation: string
+}
+
+const FILTER_KEYS: (keyof AuditFilters)[] = ['team', 'action', 'actor', 'evaluation', 'from', 'to']
+const POSITIVE = /^[1-9][0-9]{0,15}$/
+// As the server checks it (internal/httpapi/flow.go).
+const ACTION = /^[a-z_]+\.[a-z_]+$/
+
+function isDay(s: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false
+  const d = new Date(s + 'T00:00:00Z')
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s
+}
+
+/**
+ * filtersFrom reads the filters from the address. A value that is not one
+ * (a word for a number, 2026-02-31, a team this auditor does not audit) is
+ * left out, as if absent, rather than sent: an address typed or edited by
+ * hand still opens the trail. Both dates well formed but in the wrong order
+ * go to the server, which says what is wrong.
+ */
+export function filtersFrom(q: URLSearchParams, teams: { id: number }[], allowAll: boolean): AuditFilters {
+  const get = (k: string, ok: (v: string) => boolean) => {
+    const v = q.get(k) ?? ''
+    return ok(v) ? v : ''
+  }
+  const defaultTeam = allowAll ? '' : String(teams[0]?.id ?? '')
+  // Admins read any team's trail (their list of teams may still be loading).
+  const team = get('team', (v) => POSITIVE.test(v) && (allowAll || teams.some((t) => String(t.id) === v))) || defaultTeam
+  return {
+    team,
+    action: get('action', (v) => ACTION.test(v)),
+    actor: get('actor', (v) => POSITIVE.test(v)),
+    evaluation: get('evaluation', (v) => POSITIVE.test(v)),
+    from: get('from', isDay),
+    to: get('to', isDay),
+  }
+}
+
+/** queryOf is the address's query for the filters, in a fixed order, without the empty ones. */
+export function queryOf(f: AuditFilters): string {
+  const q = new URLSearchParams()
+  for (const k of FILTER_KEYS) if (f[k]) q.set(k, f[k])
+  const s = q.toString()
+  return s ? '?' + s : ''
+}
 
 interface Props {
   teams: { id: number; name: string }[]
@@ -25,12 +81,19 @@ function Json({ value }: { value: unknown }) {
 }
 
 export function AuditEvents({ teams, allowAll }: Props) {
-  const [team, setTeam] = useState<string>(allowAll ? '' : String(teams[0]?.id ?? ''))
-  const [action, setAction] = useState('')
-  const [actor, setActor] = useState('')
-  const [from, setFrom] = useState('')
-  const [to, setTo] = useState('')
-  const [evaluation, setEvaluation] = useState('')
+  const { path, query: address } = useLocation()
+  const filters = filtersFrom(address, teams, allowAll)
+  const { team, action, actor, from, to, evaluation } = filters
+  // Typing a number or a date changes the filter at each keystroke: those
+  // changes share one history entry, so that Back returns to the filters
+  // before the field was edited, not to each digit. A choice in a list is
+  // an entry of its own.
+  const typing = useRef<{ field: keyof AuditFilters; search: string } | null>(null)
+  const change = (patch: Partial<AuditFilters>, typed?: keyof AuditFilters) => {
+    const replace = !!typed && typing.current?.field === typed && typing.current.search === window.location.search
+    navigate(path + queryOf({ ...filters, ...patch }), replace, { keepScroll: true })
+    typing.current = typed ? { field: typed, search: window.location.search } : null
+  }
   // Who appears in the "Who" list: everyone seen in any page loaded so far.
   const [seenActors, setSeenActors] = useState<Map<number, string>>(() => new Map())
   const [open, setOpen] = useState<Set<number>>(new Set())
@@ -64,7 +127,7 @@ export function AuditEvents({ teams, allowAll }: Props) {
   }
 
   const events = useMemo(() => [...(first.data?.items ?? []), ...more], [first.data, more])
-  const actions = useMemo(() => [...new Set([...ACTIONS, ...events.map((e) => e.action)])].sort(), [events])
+  const actions = useMemo(() => [...new Set([...ACTIONS, ...events.map((e) => e.action), ...(action ? [action] : [])])].sort(), [events, action])
   const newActors = events.filter((e) => e.actor_id !== null && !seenActors.has(e.actor_id))
   if (newActors.length > 0) {
     const m = new Map(seenActors)
@@ -72,6 +135,9 @@ export function AuditEvents({ teams, allowAll }: Props) {
     setSeenActors(m)
   }
   const actors = [...seenActors].sort((a, b) => a[1].localeCompare(b[1]))
+  // A filter from the address may name someone no loaded event shows yet.
+  if (actor && !seenActors.has(Number(actor))) actors.push([Number(actor), `User #${actor}`])
+  const teamChoices = team && !teams.some((t) => String(t.id) === team) ? [...teams, { id: Number(team), name: `Team #${team}` }] : teams
   const shown = events
   const filtered = !!(action || actor || from || to || evaluation)
   const teamName = (id: number | null) => (id === null ? 'Organisation' : (teams.find((t) => t.id === id)?.name ?? `Team ${id}`))
@@ -95,9 +161,9 @@ export function AuditEvents({ teams, allowAll }: Props) {
         <div className="audit-filters">
           <div className="field aud-inline-field">
             <label htmlFor="audit-team">Team</label>
-            <select id="audit-team" value={team} onChange={(e) => setTeam(e.target.value)}>
+            <select id="audit-team" value={team} onChange={(e) => change({ team: e.target.value })}>
               {allowAll && <option value="">All teams</option>}
-              {teams.map((t) => (
+              {teamChoices.map((t) => (
                 <option key={t.id} value={t.id}>
                   {t.name}
                 </option>
@@ -106,7 +172,7 @@ export function AuditEvents({ teams, allowAll }: Props) {
           </div>
           <div className="field aud-inline-field">
             <label htmlFor="audit-action">Action</label>
-            <select id="audit-action" value={action} onChange={(e) => setAction(e.target.value)}>
+            <select id="audit-action" value={action} onChange={(e) => change({ action: e.target.value })}>
               <option value="">All actions</option>
               {actions.map((a) => (
                 <option key={a} value={a}>
@@ -117,7 +183,7 @@ export function AuditEvents({ teams, allowAll }: Props) {
           </div>
           <div className="field aud-inline-field">
             <label htmlFor="audit-actor">Who</label>
-            <select id="audit-actor" value={actor} onChange={(e) => setActor(e.target.value)}>
+            <select id="audit-actor" value={actor} onChange={(e) => change({ actor: e.target.value })}>
               <option value="">Everyone</option>
               {actors.map(([id, name]) => (
                 <option key={id} value={id}>
@@ -128,26 +194,20 @@ export function AuditEvents({ teams, allowAll }: Props) {
           </div>
           <div className="field aud-inline-field">
             <label htmlFor="audit-from">From</label>
-            <input id="audit-from" type="date" value={from} max={to || undefined} onChange={(e) => setFrom(e.target.value)} />
+            <input id="audit-from" type="date" value={from} max={to || undefined} onChange={(e) => change({ from: e.target.value }, 'from')} />
           </div>
           <div className="field aud-inline-field">
             <label htmlFor="audit-to">To</label>
-            <input id="audit-to" type="date" value={to} min={from || undefined} onChange={(e) => setTo(e.target.value)} />
+            <input id="audit-to" type="date" value={to} min={from || undefined} onChange={(e) => change({ to: e.target.value }, 'to')} />
           </div>
           <div className="field aud-inline-field">
             <label htmlFor="audit-evaluation">Evaluation number</label>
-            <input id="audit-evaluation" type="number" min={1} inputMode="numeric" value={evaluation} onChange={(e) => setEvaluation(e.target.value)} />
+            <input id="audit-evaluation" type="number" min={1} inputMode="numeric" value={evaluation} onChange={(e) => change({ evaluation: e.target.value }, 'evaluation')} />
           </div>
           {filtered && (
             <button
               type="button"
-              onClick={() => {
-                setAction('')
-                setActor('')
-                setFrom('')
-                setTo('')
-                setEvaluation('')
-              }}
+              onClick={() => change({ action: '', actor: '', from: '', to: '', evaluation: '' })}
             >
               Clear filters
             </button>
