@@ -99,6 +99,8 @@ test('a custodian answers on a phone and a desktop, submits, and the officer acc
   // to the answer that is next, not to the top of the page.
   await expect(queued).toHaveCount(1)
   await expectFocused(second)
+  // and what became of the accepted one is said (a status region).
+  await expect(page.locator('.responses [role="status"]')).toHaveText(/^Accepted .*'s answer to: /)
   await second.getByRole('button', { name: 'Accept as the answer' }).click()
   // The queue is empty: its message has the focus.
   await expectFocused(page.getByText('No submitted answer awaits review.'))

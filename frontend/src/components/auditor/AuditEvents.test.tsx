@@ -125,4 +125,16 @@ describe('the audit filters in the address', () => {
     expect((input('Team') as HTMLSelectElement).selectedOptions[0].text).toBe('Team #7')
     expect((input('Who') as HTMLSelectElement).selectedOptions[0].text).toBe('User #5')
   })
+
+  it('keeps what is typed in the evaluation field, sending only a number', async () => {
+    const calls = show('/audit?team=2&evaluation=12')
+    await screen.findByRole('table', { name: 'Audit events' })
+    fireEvent.change(input('Evaluation number'), { target: { value: '0' } })
+    expect(input('Evaluation number').value).toBe('0')
+    expect(window.location.search).toBe('?team=2&evaluation=12')
+    fireEvent.change(input('Evaluation number'), { target: { value: '7' } })
+    await waitFor(() => expect(window.location.search).toBe('?team=2&evaluation=7'))
+    await waitFor(() => expect(audits(calls).at(-1)?.get('evaluation')).toBe('7'))
+    expect(audits(calls).some((q) => q.get('evaluation') === '0')).toBe(false)
+  })
 })

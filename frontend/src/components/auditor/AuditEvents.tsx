@@ -4,7 +4,7 @@
 // events export as CSV. The filters live in the address (?team=&action=…),
 // so a filtered view can be bookmarked, shared and reloaded, and Back
 // returns to the filters before.
-import { Fragment, useMemo, useRef, useState } from 'react'
+import { Fragment, useEffect, useMemo, useRef, useState } from 'react'
 import { api, type AuditEvent, type AuditPage } from '../../api.ts'
 import { formatDateTime } from '../../format.ts'
 import { Empty, ErrorBox, LoadMore, Loading } from '../ui.tsx'
@@ -26,7 +26,8 @@ export interface AuditFilters {
 }
 
 const FILTER_KEYS: (keyof AuditFilters)[] = ['team', 'action', 'actor', 'evaluation', 'from', 'to']
-const POSITIVE = /^[1-9][0-9]{0,15}$/
+// At most 15 digits: every such number is exact as a JavaScript number.
+const POSITIVE = /^[1-9][0-9]{0,14}$/
 // As the server checks it (internal/httpapi/flow.go).
 const ACTION = /^[a-z_]+\.[a-z_]+$/
 
@@ -97,6 +98,11 @@ export function AuditEvents({ teams, allowAll }: Props) {
   // Who appears in the "Who" list: everyone seen in any page loaded so far.
   const [seenActors, setSeenActors] = useState<Map<number, string>>(() => new Map())
   const [open, setOpen] = useState<Set<number>>(new Set())
+  // What is typed in the evaluation field: only a number goes to the
+  // address (and the server); "0" or "1e5" stays in the field, unsent,
+  // instead of vanishing under the cursor.
+  const [evaluationText, setEvaluationText] = useState(evaluation)
+  useEffect(() => setEvaluationText(evaluation), [evaluation])
   const query = {
     team: Number(team) || undefined,
     action: action || undefined,
@@ -202,7 +208,13 @@ export function AuditEvents({ teams, allowAll }: Props) {
           </div>
           <div className="field aud-inline-field">
             <label htmlFor="audit-evaluation">Evaluation number</label>
-            <input id="audit-evaluation" type="number" min={1} inputMode="numeric" value={evaluation} onChange={(e) => change({ evaluation: e.target.value }, 'evaluation')} />
+            <input id="audit-evaluation" type="number" min={1} inputMode="numeric" value={evaluationText}
+              onChange={(e) => {
+                const v = e.target.value
+                setEvaluationText(v)
+                if (v === '' || POSITIVE.test(v)) change({ evaluation: v }, 'evaluation')
+              }}
+            />
           </div>
           {filtered && (
             <button

@@ -83,13 +83,14 @@ export function Checklist({ workspace, custodianId, readOnly, onChanged, onReloa
     const a = answers.get(it.id)
     return a && needsEvidence(it, a, evidenceOf(it.id))
   }).length
-  const { answered, total, percent } = assessment.completion
+  const { answered, to_confirm: toConfirm, total, percent } = assessment.completion
   const next = workspace.assessments[workspace.assessments.indexOf(assessment) + 1]
 
   const visible = (it: ChecklistItem) => {
     const a = answers.get(it.id)
     if (!a) return false
-    if (filter === 'open') return a.status === 'pending'
+    // A carried-forward answer waits for the officer as an unanswered one does.
+    if (filter === 'open') return a.status === 'pending' || !!a.carried_forward
     if (filter === 'evidence') return needsEvidence(it, a, evidenceOf(it.id))
     if (filter === 'not_met') return a.status === 'not_met' || a.status === 'partly_met'
     return true
@@ -100,7 +101,7 @@ export function Checklist({ workspace, custodianId, readOnly, onChanged, onReloa
       <div className="checklist-head">
         <div className="checklist-progress">
           <strong>
-            {answered} of {total} answered ({formatPercent(percent)})
+            {answered} of {total} answered ({formatPercent(percent)}){toConfirm > 0 ? `, ${toConfirm} carried forward to confirm` : ''}
           </strong>
           <div className="progress" role="progressbar" aria-label={`Checklist completion for ${assessment.custodian.name}`} aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent}>
             <span style={{ width: percent + '%' }} />
@@ -111,7 +112,7 @@ export function Checklist({ workspace, custodianId, readOnly, onChanged, onReloa
           <label htmlFor={filterId}>Show</label>
           <select id={filterId} value={filter} onChange={(e) => setFilter(e.target.value as Filter)}>
             <option value="all">Every item</option>
-            <option value="open">Unanswered items</option>
+            <option value="open">{toConfirm > 0 ? 'Unanswered or to confirm' : 'Unanswered items'}</option>
             <option value="evidence">Items missing evidence</option>
             <option value="not_met">Not met or partly met</option>
           </select>
@@ -128,7 +129,8 @@ export function Checklist({ workspace, custodianId, readOnly, onChanged, onReloa
       {workspace.template.sections.map((section) => {
         const items = section.items.filter(visible)
         if (items.length === 0) return null
-        const done = section.items.filter((it) => answers.get(it.id)?.status !== 'pending').length
+        const done = section.items.filter((it) => answers.get(it.id)?.status !== 'pending' && !answers.get(it.id)?.carried_forward).length
+        const carried = section.items.filter((it) => answers.get(it.id)?.status !== 'pending' && answers.get(it.id)?.carried_forward).length
         return (
           <section key={section.key} className="check-section" aria-labelledby={`sec-${custodianId}-${section.key}`}>
             <h3 id={`sec-${custodianId}-${section.key}`} className="check-section-head">
@@ -138,7 +140,7 @@ export function Checklist({ workspace, custodianId, readOnly, onChanged, onReloa
                 </span>
                 {section.title}{' '}
                 <span className="muted small">
-                  {done}/{section.items.length} answered
+                  {done}/{section.items.length} answered{carried > 0 ? `, ${carried} to confirm` : ''}
                 </span>
               </button>
             </h3>

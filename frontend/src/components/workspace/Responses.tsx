@@ -34,6 +34,7 @@ export function Responses({ workspace, readOnly, onAccepted }: { workspace: Work
   // then moves to what happened (the next answer in the queue, the revoked
   // row), once the list that shows it has rendered.
   const [focusTo, setFocusTo] = useState<string | null>(null)
+  const [said, setSaid] = useState('')
   const load = useCallback(async (): Promise<InvitationReview[] | null> => {
     try {
       const items = (await api.GET('/api/v1/evaluations/{id}/invitations', { params: { path: { id } } })).items
@@ -57,7 +58,8 @@ export function Responses({ workspace, readOnly, onAccepted }: { workspace: Work
   const queue = queueOf(list)
   // The answer reviewed at position i leaves the queue: the one that took
   // its place (or the last, or the empty queue's message) gets the focus.
-  const reviewed = async (i: number) => {
+  const reviewed = async (i: number, what: string) => {
+    setSaid(what)
     onAccepted()
     const items = await load()
     if (items === null) return
@@ -69,6 +71,10 @@ export function Responses({ workspace, readOnly, onAccepted }: { workspace: Work
   }
   return (
     <div className="responses">
+      {/* Focus moves on to the next answer; this says what became of the last. */}
+      <p className="vh" role="status">
+        {said}
+      </p>
       {error !== null && <ErrorBox error={error} onReload={load} />}
       <h3>Review queue</h3>
       {list === null ? (
@@ -80,7 +86,7 @@ export function Responses({ workspace, readOnly, onAccepted }: { workspace: Work
       ) : (
         <ul className="review-queue">
           {queue.map((q, i) => (
-            <ReviewItem key={reviewId(q)} id={reviewId(q)} workspace={workspace} inv={q.inv} r={q.r} readOnly={readOnly} onDone={() => reviewed(i)} />
+            <ReviewItem key={reviewId(q)} id={reviewId(q)} workspace={workspace} inv={q.inv} r={q.r} readOnly={readOnly} onDone={(what) => reviewed(i, what)} />
           ))}
         </ul>
       )}
@@ -161,7 +167,7 @@ function InvitationRow({ workspace, inv, readOnly, onRevoked }: { workspace: Wor
   )
 }
 
-function ReviewItem({ id, workspace, inv, r, readOnly, onDone }: { id: string; workspace: Workspace; inv: InvitationReview; r: ItemResponse; readOnly: string | null; onDone: () => void }) {
+function ReviewItem({ id, workspace, inv, r, readOnly, onDone }: { id: string; workspace: Workspace; inv: InvitationReview; r: ItemResponse; readOnly: string | null; onDone: (what: string) => void }) {
   const idp = useId()
   const item = workspace.template.sections.flatMap((s) => s.items).find((it) => it.id === r.item_id)
   const team = workspace.assessments.find((a) => a.custodian.id === inv.custodian_id)?.answers.find((a) => a.item_id === r.item_id)
@@ -169,10 +175,11 @@ function ReviewItem({ id, workspace, inv, r, readOnly, onDone }: { id: string; w
   const [comment, setComment] = useState('')
   const [error, setError] = useState<unknown>(null)
   const path = { id: workspace.evaluation.id, invitationID: inv.id, itemID: r.item_id }
+  const prompt = item?.prompt ?? `item ${r.item_id}`
   const accept = async () => {
     try {
       await api.POST('/api/v1/evaluations/{id}/invitations/{invitationID}/items/{itemID}/accept', { params: { path } })
-      onDone()
+      onDone(`Accepted ${inv.custodian_name}'s answer to: ${prompt}`)
     } catch (e) {
       setError(e)
     }
@@ -181,7 +188,7 @@ function ReviewItem({ id, workspace, inv, r, readOnly, onDone }: { id: string; w
     e.preventDefault()
     try {
       await api.POST('/api/v1/evaluations/{id}/invitations/{invitationID}/items/{itemID}/clarify', { params: { path }, body: { comment } })
-      onDone()
+      onDone(`Asked ${inv.custodian_name} to clarify: ${prompt}`)
     } catch (err) {
       setError(err)
     }
