@@ -92,7 +92,9 @@ type canonicalEvent struct {
 // trip through the database (jsonb reorders keys and drops spaces). Numbers
 // keep their literal digits.
 func CanonicalJSON(raw []byte) (json.RawMessage, error) {
-	if len(bytes.TrimSpace(raw)) == 0 || bytes.Equal(bytes.TrimSpace(raw), []byte("null")) {
+	// Only JSON's own white space (bytes.TrimSpace also takes \v, \f and
+	// Unicode spaces, which make a document invalid, not null).
+	if t := bytes.Trim(raw, jsonSpace); len(t) == 0 || string(t) == "null" {
 		return json.RawMessage("null"), nil
 	}
 	d := json.NewDecoder(bytes.NewReader(raw))
@@ -110,6 +112,9 @@ func CanonicalJSON(raw []byte) (json.RawMessage, error) {
 	}
 	return out, nil
 }
+
+// jsonSpace is the white space JSON allows between tokens (RFC 8259).
+const jsonSpace = " \t\n\r"
 
 // AuditTime is the precision at which event times are stored and hashed.
 func AuditTime(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
