@@ -464,7 +464,12 @@ func run() error {
 			// Memo issue before the verifications: a full walk of 100,000 events
 			// just before would weigh on one size only (the server's heap, the cache).
 			var memo []time.Duration
-			for range 10 * *reps {
+			for range 3 { // warm-up, not counted: the first issues after the growth
+				if _, err := issue(); err != nil {
+					return err
+				}
+			}
+			for range 20 * *reps {
 				d, err := issue()
 				if err != nil {
 					return err
