@@ -28,11 +28,12 @@ import (
 // it on a connection the first time that connection runs it, and keeps it
 // for the connection's life). Anything not marked, and anything before
 // PrepareHot, is sent as before. Only fixed texts are marked: a statement
-// whose text varies with the request (catalogue search's filters, sorted
-// lists) would fill the cache, and a catch-all query ("$1 IS NULL OR …") is
-// better planned for its parameters each time: a generic plan, made without
-// them, cannot use an index behind the OR (catalogue search has a text per
-// shape instead).
+// whose text varies with the request (sorted lists) would fill the cache;
+// a catch-all query ("$1 IS NULL OR …") is better planned for its
+// parameters each time, since a generic plan, made without them, cannot use
+// an index behind the OR; and catalogue search, whose every shape has a text
+// of its own, is not marked either: its generic plan would gather a common
+// term through its index whole (catalogue.go).
 var hotQueries []string
 
 // hot marks query as hot and returns it unchanged; call it at package level.
