@@ -241,3 +241,19 @@ test('the score table says it scrolls at 768 px', async ({ page }) => {
   await shot(page, '36-scores-768-hint')
   await page.setViewportSize({ width: 1280, height: 900 })
 })
+
+// A phone shows each page at its own width: what is wide (a table, the
+// action list) scrolls inside its box, never the page sideways.
+test('at 390 px the audit trail and the workspace fit the screen', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 800 })
+  const pageWidth = () => page.evaluate(() => document.documentElement.scrollWidth)
+  await signIn(page, 'auditor@example.com', '/audit')
+  await expect(page.getByRole('table', { name: 'Audit events' })).toBeVisible()
+  expect(await pageWidth()).toBeLessThanOrEqual(390)
+  await page.getByRole('button', { name: 'Sign out' }).click()
+  await signIn(page, 'officer@example.com', '/evaluations')
+  await page.getByRole('link', { name: '2027 custody RFP — Fund III' }).first().click()
+  await expect(page.getByRole('tab', { name: 'Overview' })).toBeVisible()
+  expect(await pageWidth()).toBeLessThanOrEqual(390)
+  await page.setViewportSize({ width: 1280, height: 900 })
+})
