@@ -2,8 +2,6 @@ package postgres
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"time"
 
 	"github.com/custos-dd/custos/internal/custos"
@@ -78,16 +76,15 @@ func (s *EvaluationService) RemoveEvidence(ctx context.Context, id, evidenceID i
 		if err != nil {
 			return err
 		}
-		var ev *custos.Evidence
-		var v custos.Evidence
 		// Only the evaluation's own files: those a re-diligence links from
 		// the approved evaluation it follows are that one's record.
-		if err := tx.GetContext(ctx, &v, `SELECT `+evidenceColumns+` FROM evidence WHERE id = $1 AND evaluation_id = $2`,
-			evidenceID, id); err == nil {
-			v.UploadedAt = v.UploadedAt.UTC()
-			ev = &v
-		} else if !errors.Is(err, sql.ErrNoRows) {
+		ev, err := getOptional[custos.Evidence](ctx, tx, `SELECT `+evidenceColumns+` FROM evidence WHERE id = $1 AND evaluation_id = $2`,
+			evidenceID, id)
+		if err != nil {
 			return err
+		}
+		if ev != nil {
+			ev.UploadedAt = ev.UploadedAt.UTC()
 		}
 		removed, err := custos.RemoveEvidence(e, ifVersion, ev, custos.ActorFrom(ctx).UserID, tx.now)
 		if err != nil {

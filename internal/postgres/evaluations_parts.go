@@ -2,8 +2,6 @@ package postgres
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"time"
 
 	"github.com/custos-dd/custos/internal/custos"
@@ -251,13 +249,12 @@ func (s *EvaluationService) changeRedFlag(ctx context.Context, id, flagID int64,
 		if err != nil {
 			return err
 		}
-		var flag *custos.RedFlag
-		var f custos.RedFlag
-		if err := tx.GetContext(ctx, &f, selectRedFlag, flagID, id); err == nil {
-			f.CreatedAt, f.UpdatedAt = f.CreatedAt.UTC(), f.UpdatedAt.UTC()
-			flag = &f
-		} else if !errors.Is(err, sql.ErrNoRows) {
+		flag, err := getOptional[custos.RedFlag](ctx, tx, selectRedFlag, flagID, id)
+		if err != nil {
 			return err
+		}
+		if flag != nil {
+			flag.CreatedAt, flag.UpdatedAt = flag.CreatedAt.UTC(), flag.UpdatedAt.UTC()
 		}
 		ev, after, err := cmd(e, flag, tx.now)
 		if err != nil {

@@ -139,6 +139,18 @@ func (tx *Tx) QueryRowxContext(ctx context.Context, query string, args ...any) *
 	return tx.Tx.QueryRowxContext(ctx, query, args...)
 }
 
+// getOptional is GetContext for a row that may be missing: nil, not an
+// error, when there is none (the domain command then refuses by name).
+func getOptional[T any](ctx context.Context, tx *Tx, query string, args ...any) (*T, error) {
+	var v T
+	if err := tx.GetContext(ctx, &v, query, args...); errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	return &v, nil
+}
+
 // get and selectAll are the pool's, outside a transaction, prepared when
 // hot. A statement whose plan went stale is sent again unprepared at once.
 func (db *DB) get(ctx context.Context, dest any, query string, args ...any) error {

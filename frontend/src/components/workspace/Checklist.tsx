@@ -18,7 +18,7 @@ import { ANSWER_LABELS, formatBytes, formatPercent, shortHash } from '../../form
 import { Badge, ErrorBox, Field } from '../ui.tsx'
 import './workspace.css'
 import { useGuardedWrite } from './guardedWrite.ts'
-import { clearingReload } from './util.ts'
+import { answerTally, clearingReload } from './util.ts'
 import { useUnsaved } from '../../unsaved.ts'
 import { RemoveEvidence } from './RemoveEvidence.tsx'
 import { SectionMet } from './SectionMet.tsx'
@@ -129,8 +129,7 @@ export function Checklist({ workspace, custodianId, readOnly, onChanged, onReloa
       {workspace.template.sections.map((section) => {
         const items = section.items.filter(visible)
         if (items.length === 0) return null
-        const done = section.items.filter((it) => answers.get(it.id)?.status !== 'pending' && !answers.get(it.id)?.carried_forward).length
-        const carried = section.items.filter((it) => answers.get(it.id)?.status !== 'pending' && answers.get(it.id)?.carried_forward).length
+        const { answered: done, toConfirm: carried } = answerTally(section.items.map((it) => answers.get(it.id)))
         return (
           <section key={section.key} className="check-section" aria-labelledby={`sec-${custodianId}-${section.key}`}>
             <h3 id={`sec-${custodianId}-${section.key}`} className="check-section-head">

@@ -5,6 +5,7 @@
 // Assemble and SubmitBlockers); the conditional GET that follows each write
 // takes the server's workspace whenever anything else changed.
 import type { Answer, Blocker, Workspace } from '../../api.ts'
+import { answerTally } from './util.ts'
 
 const ITEM_CODES = new Set<Blocker['code']>(['unanswered', 'unconfirmed', 'evidence_missing'])
 
@@ -13,9 +14,7 @@ export function withAnswer(ws: Workspace, custodianId: number, answer: Answer): 
   const assessments = ws.assessments.map((a) => {
     if (a.custodian.id !== custodianId) return a
     const answers = a.answers.map((x) => (x.item_id === answer.item_id ? answer : x))
-    // A carried-forward answer counts once confirmed, as in Assemble.
-    const answered = answers.filter((x) => x.status !== 'pending' && !x.carried_forward).length
-    const toConfirm = answers.filter((x) => x.status !== 'pending' && x.carried_forward).length
+    const { answered, toConfirm } = answerTally(answers)
     const total = answers.length
     const percent = total ? Math.round((answered * 1000) / total) / 10 : 0
     return { ...a, answers, completion: { answered, to_confirm: toConfirm, total, percent } }

@@ -1,5 +1,5 @@
 // Small helpers the workspace components share.
-import type { Assessment, Blocker, Me, Workspace } from '../../api.ts'
+import type { Answer, Assessment, Blocker, Me, Workspace } from '../../api.ts'
 import { rolesIn } from '../../session.tsx'
 
 /** clearingReload makes a Reload action that also clears the error it answers. */
@@ -10,6 +10,21 @@ export function clearingReload(setError: (e: unknown) => void, onReload?: () => 
         onReload()
       }
     : undefined
+}
+
+/**
+ * answerTally counts answers as the server's completion does: a carried-forward
+ * answer is to confirm, not answered, until the officer confirms it.
+ */
+export function answerTally(answers: (Answer | undefined)[]): { answered: number; toConfirm: number } {
+  let answered = 0
+  let toConfirm = 0
+  for (const a of answers) {
+    if (!a || a.status === 'pending') continue
+    if (a.carried_forward) toConfirm++
+    else answered++
+  }
+  return { answered, toConfirm }
 }
 
 /** formatTotal shows a weighted total with at most one decimal. */
